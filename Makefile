@@ -1,0 +1,49 @@
+# Two commands on a fresh machine with Python 3.11 and make:
+#   make run   — install, then materialize every asset for the week of DEALFLOW_AS_OF (default today)
+#   make test  — install, then lint and run the test suite
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+export UV_COMPILE_BYTECODE := 1
+export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
+export DAGSTER_HOME ?= $(CURDIR)/.dagster
+
+.PHONY: install run test ui lint format sample clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	touch $@
+
+install: $(VENV)/.installed $(DAGSTER_HOME)/dagster.yaml
+
+$(DAGSTER_HOME)/dagster.yaml: dagster.yaml
+	mkdir -p $(DAGSTER_HOME)
+	cp dagster.yaml $@
+
+run: install
+	$(VENV)/bin/python -m pipelines.cli
+
+test: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/python -m pytest -q
+
+ui: install
+	$(VENV)/bin/dagster-webserver -w workspace.yaml -h 127.0.0.1 -p 3000
+
+lint: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+sample: install
+	$(VENV)/bin/python -m sampledata.generate --out data/sample
+
+clean:
+	rm -rf $(VENV) $(TOOLS) .dagster data/warehouse .pytest_cache .ruff_cache

@@ -1,0 +1,110 @@
+"""Core entities: one company table across sources, investors and their investments, taxonomy."""
+
+from pathlib import Path
+
+import dagster as dg
+
+from assets.tables import markdown_table, table_metadata, write_frame
+from pipelines.resources import Warehouse
+from transforms.reference import known_investors_frame
+from transforms.sql import sql_text
+from transforms.taxonomy import classify, coverage, load_taxonomy
+
+SQL_DIR = Path(__file__).parent / "sql"
+
+
+@dg.asset(
+    key_prefix="core",
+    group_name="entities",
+    kinds={"duckdb"},
+    deps=[
+        dg.AssetKey(["staging", n])
+        for n in ("companies", "rounds", "acquisitions", "epoch_organizations", "epoch_models")
+    ],
+)
+def companies(warehouse: Warehouse) -> dg.MaterializeResult:
+    """One row per company across sources (`company_id`), with `core.company_source_ids` mapping
+    each provider key to it. Crunchbase permalinks are identities; an Epoch AI industry
+    organisation merges into the one Crunchbase company with the same normalised name and country.
+    Also writes `core.funding_rounds`, `core.company_exits` (dated acquisitions and IPOs),
+    `core.company_acquisitions_made` and `core.company_models` (Epoch AI models by company)."""
+    with warehouse.connect() as con:
+        con.execute(sql_text("companies", SQL_DIR))
+        by_source = con.sql(
+            "SELECT source, match_method, count(*) AS n FROM core.company_source_ids GROUP BY ALL ORDER BY ALL"
+        ).pl()
+        meta = table_metadata(
+            con, "core.companies", source_ids=dg.MetadataValue.md(markdown_table(by_source))
+        )
+    return dg.MaterializeResult(metadata=meta)
+
+
+@dg.asset(
+    key_prefix="core",
+    group_name="entities",
+    kinds={"duckdb"},
+    deps=[companies, dg.AssetKey(["staging", "investor_edges"])],
+)
+def investors(warehouse: Warehouse) -> dg.MaterializeResult:
+    """One row per investor (from investor edges): activity, home country (curated list in
+    `config/investors.yaml`, else a unique company record of that name) and portfolio exit
+    rate. Also writes `core.investments`: each edge with the company it matched (by unique name,
+    or by name plus a round on the same day) and how."""
+    with warehouse.connect() as con:
+        frame = known_investors_frame()
+        write_frame(con, "ref.known_investors", frame)
+        con.execute(
+            "CREATE OR REPLACE TABLE ref.known_investors AS "
+            "SELECT DISTINCT norm_name(name) AS name_norm, country_code FROM ref.known_investors"
+        )
+        con.execute(sql_text("investors", SQL_DIR))
+        rates = con.sql(
+            "SELECT match_method, count(*) AS edges, round(100.0 * count(*) / sum(count(*)) OVER (), 1) AS pct "
+            "FROM core.investments GROUP BY ALL ORDER BY edges DESC"
+        ).pl()
+        matched = con.sql(
+            "SELECT coalesce(avg((company_id IS NOT NULL)::INT), 0) FROM core.investments"
+        ).fetchall()[0][0]
+        meta = table_metadata(
+            con,
+            "core.investors",
+            edge_match_rate=dg.MetadataValue.float(round(float(matched), 4)),
+            edge_matches=dg.MetadataValue.md(markdown_table(rates)),
+        )
+    return dg.MaterializeResult(metadata=meta)
+
+
+@dg.asset(key_prefix="core", group_name="entities", kinds={"duckdb", "polars"}, deps=[companies])
+def company_taxonomy(warehouse: Warehouse) -> dg.MaterializeResult:
+    """Each company's sector and category-based vertical under `config/taxonomy.yaml`, plus
+    `model_builder_since` (first Epoch AI model). Metadata shows coverage by vertical and sector.
+    The final `vertical` is resolved as of the scoring date in the scores."""
+    with warehouse.connect() as con:
+        cats = con.sql("SELECT company_id, categories FROM core.companies").pl()
+        taxonomy = classify(cats)
+        write_frame(con, "core._taxonomy_rules", taxonomy)
+        con.execute(
+            """
+            CREATE OR REPLACE TABLE core.company_taxonomy AS
+            SELECT t.*, m.model_builder_since, m.max_training_compute_flop
+            FROM core._taxonomy_rules AS t
+            LEFT JOIN (SELECT company_id, min(published_on) AS model_builder_since,
+                              max(training_compute_flop) AS max_training_compute_flop
+                       FROM core.company_models GROUP BY company_id) AS m USING (company_id);
+            DROP TABLE core._taxonomy_rules;
+            """
+        )
+        total = max(len(taxonomy), 1)
+        share = lambda col: round(taxonomy[col].is_not_null().sum() / total, 4)  # noqa: E731
+        meta = table_metadata(
+            con,
+            "core.company_taxonomy",
+            taxonomy_version=str(load_taxonomy()["version"]),
+            share_with_sector=dg.MetadataValue.float(share("sector")),
+            share_with_vertical=dg.MetadataValue.float(share("vertical_by_categories")),
+            share_with_ai_signal=dg.MetadataValue.float(
+                round(taxonomy["ai_signal"].sum() / total, 4)
+            ),
+            coverage=dg.MetadataValue.md(markdown_table(coverage(taxonomy))),
+        )
+    return dg.MaterializeResult(metadata=meta)

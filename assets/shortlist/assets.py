@@ -1,0 +1,85 @@
+"""The weekly shortlist analysts review: top companies with a plain-language rationale."""
+
+from datetime import date
+
+import dagster as dg
+import polars as pl
+
+from assets.scoring.assets import company_scores
+from assets.tables import table_metadata, write_frame
+from models.explain import with_rationale
+from models.scoring import shortlist
+from models.thesis import load_thesis
+from pipelines.partitions import weekly_partitions
+from pipelines.resources import DealflowSettings, Warehouse
+
+SHORTLIST_COLUMNS = [
+    "week_start",
+    "rank",
+    "company_id",
+    "name",
+    "total_score",
+    "rationale",
+    "country_code",
+    "vertical",
+    "sector",
+    "thesis_fit",
+    "momentum",
+    "success_probability",
+    "last_stage",
+    "last_round_on",
+    "total_raised_usd",
+    "fra_investors",
+    "are_investors",
+    "as_of",
+    "thesis_version",
+]
+
+
+@dg.asset(
+    key_prefix="marts",
+    group_name="shortlist",
+    kinds={"duckdb", "polars"},
+    partitions_def=weekly_partitions,
+    deps=[company_scores],
+)
+def weekly_shortlist(
+    context: dg.AssetExecutionContext, settings: DealflowSettings, warehouse: Warehouse
+) -> dg.MaterializeResult:
+    """This week's top N opportunities for a joint France–UAE review (N from the run config,
+    default 25), ranked by total score among companies in one of the three verticals that have
+    not exited. Each row says in plain language why it is there. Re-running a week replaces that
+    week's rows only. Also written as `shortlists/shortlist_<week>.csv` in the pipeline home."""
+    week = date.fromisoformat(context.partition_key)
+    thesis = load_thesis()
+    with warehouse.connect() as con:
+        scores = con.sql(
+            "SELECT * FROM marts.company_scores_history WHERE week_start = ? ORDER BY score_rank",
+            params=[week],
+        ).pl()
+        top = with_rationale(shortlist(scores, settings.shortlist_size, thesis))
+        rows = top.with_columns(pl.lit(week).alias("week_start")).select(SHORTLIST_COLUMNS)
+        write_frame(con, "marts._shortlist_week", rows)
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS marts.weekly_shortlist AS SELECT * FROM marts._shortlist_week LIMIT 0"
+        )
+        con.execute("DELETE FROM marts.weekly_shortlist WHERE week_start = ?", [week])
+        con.execute(
+            "INSERT INTO marts.weekly_shortlist SELECT * FROM marts._shortlist_week ORDER BY rank"
+        )
+        con.execute("DROP TABLE marts._shortlist_week")
+        csv_path = settings.outputs_dir() / f"shortlist_{week.isoformat()}.csv"
+        rows.with_columns(
+            pl.col("fra_investors").list.join("; "), pl.col("are_investors").list.join("; ")
+        ).write_csv(csv_path)
+        meta = table_metadata(con, "marts.weekly_shortlist", shortlist_csv=str(csv_path))
+        meta["shortlist"] = dg.MetadataValue.md(_shortlist_markdown(rows))
+        meta["dagster/row_count"] = dg.MetadataValue.int(rows.height)
+    return dg.MaterializeResult(metadata=meta)
+
+
+def _shortlist_markdown(rows: pl.DataFrame) -> str:
+    lines = ["| # | company | score | why |", "|---|---|---|---|"]
+    for r in rows.iter_rows(named=True):
+        lines.append(f"| {r['rank']} | {r['name']} | {r['total_score']:.2f} | {r['rationale']} |")
+    return "\n".join(lines)

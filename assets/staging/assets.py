@@ -1,0 +1,81 @@
+"""Staging layer: typed, conformed provider rows. Bad rows go to `meta.quarantine` with their
+reason; every source gets a reconciliation row in `meta.row_accounting`."""
+
+from datetime import date
+from pathlib import Path
+
+import dagster as dg
+
+from assets.tables import markdown_table, table_metadata, write_frame
+from pipelines.resources import Warehouse
+from transforms.reference import stage_frame, stage_map_frame
+from transforms.sql import sql_text
+from transforms.staging import quarantine_sample, register_country_lookup, stage
+
+SQL_DIR = Path(__file__).parent / "sql"
+
+# staged table -> (raw table, columns holding country text, extra upstream assets)
+STAGED = {
+    "companies": ("raw.crunchbase_companies", ["country_code"], []),
+    "rounds": (
+        "raw.crunchbase_rounds",
+        [],
+        [["staging", "companies"], ["ref", "fx_rates"], ["ref", "round_stage_map"]],
+    ),
+    "acquisitions": (
+        "raw.crunchbase_acquisitions",
+        ["acquirer_country_code"],
+        [["ref", "fx_rates"]],
+    ),
+    "investor_edges": ("raw.investor_edges", [], []),
+    "epoch_models": ("raw.epoch_models", ["Country (of organization)"], []),
+    "epoch_organizations": ("raw.epoch_organizations", ["Country"], []),
+}
+
+
+@dg.asset(key_prefix="ref", group_name="staging", kinds={"duckdb"})
+def round_stage_map(warehouse: Warehouse) -> dg.MaterializeResult:
+    """How provider round types and codes map to stages (from `config/stages.yaml`), and the
+    stage vocabulary with its order and group (`ref.stages`)."""
+    with warehouse.connect() as con:
+        write_frame(con, "ref.round_stage_map", stage_map_frame())
+        write_frame(con, "ref.stages", stage_frame())
+        return dg.MaterializeResult(metadata=table_metadata(con, "ref.round_stage_map"))
+
+
+def _staged_asset(
+    name: str, raw_table: str, country_columns: list[str], extra: list
+) -> dg.AssetsDefinition:
+    raw_key = dg.AssetKey(raw_table.split("."))
+
+    @dg.asset(
+        name=name,
+        key_prefix="staging",
+        group_name="staging",
+        kinds={"duckdb"},
+        deps=[raw_key, *(dg.AssetKey(k) for k in extra)],
+        description=(
+            f"`{raw_table}` typed and conformed: keys lower-cased, dates parsed (impossible ones "
+            "NULL and counted), countries ISO alpha-3, amounts numeric. Rows that cannot be staged "
+            "are in `meta.quarantine`; `meta.row_accounting` reconciles the counts."
+        ),
+    )
+    def _asset(warehouse: Warehouse) -> dg.MaterializeResult:
+        with warehouse.connect() as con:
+            if country_columns:
+                register_country_lookup(con, raw_table, country_columns)
+            counts = stage(
+                con, name, raw_table, sql_text(name, SQL_DIR), f"staging.{name}", date.today()
+            )
+            meta = table_metadata(
+                con,
+                f"staging.{name}",
+                **counts,
+                quarantine_sample=dg.MetadataValue.md(markdown_table(quarantine_sample(con, name))),
+            )
+        return dg.MaterializeResult(metadata=meta)
+
+    return _asset
+
+
+staged_assets = [_staged_asset(n, *spec) for n, spec in STAGED.items()]

@@ -1,0 +1,19 @@
+-- Epoch AI organisations, typed. Key: normalised name.
+SELECT
+    norm_name(r."Organization")                                   AS _key,
+    CASE WHEN norm_name(r."Organization") IS NULL THEN 'Organization' END AS _reject_column,
+    r."Organization"                                              AS _reject_value,
+    CASE WHEN norm_name(r."Organization") IS NULL THEN 'missing key: Organization is blank' END AS _reject_reason,
+    0 AS _dates_nulled,
+    trim(r."Organization")                                        AS org_name,
+    norm_name(r."Organization")                                   AS name_norm,
+    nullif(trim(r."Country"), '')                                 AS country_raw,
+    c.country_code,
+    nullif(trim(r."Organization categorization"), '')             AS categorization,
+    coalesce(r."Organization categorization" ILIKE '%industry%', false) AS is_industry,
+    list_filter(list_transform(string_split(coalesce(r."All ML Systems", ''), ','), lambda x: trim(x)),
+                lambda x: x <> '')                                     AS model_names,
+    r._source_file,
+    r._source_row
+FROM raw.epoch_organizations AS r
+LEFT JOIN country_lookup AS c ON c.country_text = r."Country"

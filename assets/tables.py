@@ -1,0 +1,58 @@
+"""Helpers shared by the asset domains: write a frame as a table, describe a table for the UI."""
+
+from __future__ import annotations
+
+import dagster as dg
+import duckdb
+import polars as pl
+
+PREVIEW_ROWS = 10
+
+
+def write_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    """Replace `table` with the rows of `frame` (moved as Arrow, never row by row)."""
+    con.register("_frame", frame.to_arrow())
+    try:
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM _frame")
+    finally:
+        con.unregister("_frame")
+
+
+def row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    return con.sql(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+
+
+def table_metadata(con: duckdb.DuckDBPyConnection, table: str, **extra: object) -> dict:
+    """Row count, column schema and a preview of `table`, as Dagster metadata."""
+    columns = con.sql(f"DESCRIBE {table}").pl()
+    preview = con.sql(f"SELECT * FROM {table} LIMIT {PREVIEW_ROWS}").pl()
+    schema = dg.TableSchema(
+        columns=[
+            dg.TableColumn(name=r["column_name"], type=r["column_type"])
+            for r in columns.iter_rows(named=True)
+        ]
+    )
+    return {
+        "table": dg.MetadataValue.text(table),
+        "dagster/row_count": dg.MetadataValue.int(row_count(con, table)),
+        "dagster/column_schema": schema,
+        "preview": dg.MetadataValue.md(markdown_table(preview)),
+        **{k: v for k, v in extra.items() if v is not None},
+    }
+
+
+def markdown_table(frame: pl.DataFrame) -> str:
+    """A small frame as a Markdown table (lists joined, long cells cut)."""
+    if frame.is_empty():
+        return "_(no rows)_"
+
+    def cell(value: object) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, list):
+            value = ", ".join(str(v) for v in value)
+        return str(value).replace("|", "\\|").replace("\n", " ")[:60]
+
+    lines = ["| " + " | ".join(frame.columns) + " |", "|" + "---|" * frame.width]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.iter_rows()]
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Scoring models: pure functions and scikit-learn estimators. No Dagster imports here."""

@@ -1,0 +1,59 @@
+"""Combine thesis fit, momentum and success probability into the total score and rank."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from models.momentum import momentum
+from models.thesis import load_thesis, thesis_fit
+
+
+def score(
+    features: pl.DataFrame, success_probability: np.ndarray | None, thesis: dict | None = None
+) -> pl.DataFrame:
+    """Scores for every row of `features`. `success_probability` is aligned with the rows where
+    `in_population` is true (None when no model could be trained); elsewhere it is NULL.
+
+    total_score = w_fit * thesis_fit + w_momentum * momentum + w_success * success_probability
+    (missing success counts as 0). score_rank 1 is best; ties broken by company_id.
+    """
+    thesis = thesis or load_thesis()
+    frame = thesis_fit(momentum(features), thesis)
+    prob = pl.Series("success_probability", [None] * frame.height, dtype=pl.Float64)
+    if success_probability is not None:
+        mask = frame["in_population"].to_numpy()
+        values = np.full(frame.height, np.nan)
+        values[mask] = success_probability
+        prob = pl.Series("success_probability", values).fill_nan(None)
+    w = thesis["total_weights"]
+    frame = frame.with_columns(prob).with_columns(
+        (
+            w["thesis_fit"] * pl.col("thesis_fit")
+            + w["momentum"] * pl.col("momentum")
+            + w["success"] * pl.col("success_probability").fill_null(0.0)
+        ).alias("total_score")
+    )
+    frame = frame.sort(["total_score", "company_id"], descending=[True, False])
+    return frame.with_columns(
+        pl.int_range(1, pl.len() + 1).alias("score_rank"),
+        pl.lit(str(thesis["version"])).alias("thesis_version"),
+    )
+
+
+def shortlist(scores: pl.DataFrame, size: int, thesis: dict | None = None) -> pl.DataFrame:
+    """Top `size` eligible companies by total score (eligibility from the thesis' shortlist rules)."""
+    rules = (thesis or load_thesis())["shortlist"]
+    eligible = pl.lit(True)
+    if rules.get("require_vertical", True):
+        eligible = eligible & pl.col("vertical").is_not_null()
+    if rules.get("exclude_exited", True):
+        eligible = (
+            eligible & ~pl.col("exited").fill_null(False) & ~pl.col("closed").fill_null(False)
+        )
+    top = (
+        scores.filter(eligible)
+        .sort(["total_score", "company_id"], descending=[True, False])
+        .head(size)
+    )
+    return top.with_columns(pl.int_range(1, pl.len() + 1).alias("rank"))

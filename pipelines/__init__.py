@@ -1,0 +1,1 @@
+"""Dagster orchestration: Definitions, jobs, schedules, sensors and resources."""

@@ -1,0 +1,41 @@
+"""The code location: merges the domains' assets and checks with jobs, schedules and sensors."""
+
+import dagster as dg
+
+from assets.core.assets import companies, company_taxonomy, investors
+from assets.core.checks import core_checks
+from assets.ingest.assets import fx_rates, raw_assets
+from assets.publish.assets import analyst_replica
+from assets.scoring.assets import company_scores
+from assets.scoring.checks import scoring_checks
+from assets.shortlist.assets import weekly_shortlist
+from assets.shortlist.checks import shortlist_checks
+from assets.staging.assets import round_stage_map, staged_assets
+from assets.staging.checks import staging_checks
+from pipelines.jobs import dealflow_job
+from pipelines.resources import DealflowSettings, Warehouse
+from pipelines.schedules import dealflow_job_schedule
+from pipelines.sensors import source_files_sensor
+
+settings = DealflowSettings()
+
+defs = dg.Definitions(
+    assets=[
+        *raw_assets,
+        fx_rates,
+        round_stage_map,
+        *staged_assets,
+        companies,
+        investors,
+        company_taxonomy,
+        company_scores,
+        weekly_shortlist,
+        analyst_replica,
+    ],
+    asset_checks=[*staging_checks, *core_checks, *scoring_checks, *shortlist_checks],
+    jobs=[dealflow_job],
+    schedules=[dealflow_job_schedule],
+    sensors=[source_files_sensor],
+    resources={"settings": settings, "warehouse": Warehouse(settings=settings)},
+    executor=dg.in_process_executor,
+)

@@ -1,0 +1,86 @@
+"""The code location loads, and every job, schedule, sensor and check the analysts rely on exists."""
+
+import subprocess
+import sys
+from datetime import date, datetime
+
+import dagster as dg
+
+from pipelines.definitions import defs
+from pipelines.partitions import partition_key_for, resolve_as_of, week_start, weekly_partitions
+from tests.helpers import PROJECT_DIR
+
+EXPECTED_ASSETS = {
+    "raw/crunchbase_companies",
+    "raw/crunchbase_rounds",
+    "raw/crunchbase_acquisitions",
+    "raw/investor_edges",
+    "raw/epoch_models",
+    "raw/epoch_organizations",
+    "ref/fx_rates",
+    "ref/round_stage_map",
+    "staging/companies",
+    "staging/rounds",
+    "staging/acquisitions",
+    "staging/investor_edges",
+    "staging/epoch_models",
+    "staging/epoch_organizations",
+    "core/companies",
+    "core/investors",
+    "core/company_taxonomy",
+    "marts/company_scores",
+    "marts/weekly_shortlist",
+    "analyst_replica",
+}
+
+
+def test_assets_jobs_schedules_sensors_exist():
+    keys = {k.to_user_string() for k in defs.resolve_all_asset_keys()}
+    assert keys == EXPECTED_ASSETS
+    job = defs.resolve_job_def("dealflow_job")
+    assert job.partitions_def == weekly_partitions
+    schedule = defs.resolve_schedule_def("dealflow_job_schedule")
+    assert schedule.cron_schedule == "0 7 * * 1" and schedule.execution_timezone == "Europe/Paris"
+    assert defs.resolve_sensor_def("source_files_sensor").job_name == "dealflow_job"
+
+
+def test_checks_exist_and_block():
+    graph = defs.resolve_asset_graph()
+    checks = {k.to_user_string(): k for k in graph.asset_check_keys}
+    for name in [
+        "staging/rounds:rows_reconcile",
+        "core/companies:company_id_unique",
+        "marts/company_scores:scores_in_range",
+        "marts/weekly_shortlist:shortlist_well_formed",
+    ]:
+        assert name in checks, sorted(checks)
+    assert all(graph.get_check_spec(key).blocking for key in checks.values())
+
+
+def test_schedule_requests_the_week_starting_that_monday():
+    context = dg.build_schedule_context(scheduled_execution_time=datetime(2026, 11, 23, 7, 0))
+    schedule = defs.resolve_schedule_def("dealflow_job_schedule")
+    request = schedule(context)
+    assert request.partition_key == "2026-11-23"
+
+
+def test_weeks_start_monday_and_as_of_resolution():
+    assert week_start(date(2026, 11, 26)) == date(2026, 11, 23)
+    assert partition_key_for(date(2026, 11, 23)) == "2026-11-23"
+    assert partition_key_for(date(2026, 11, 29)) == "2026-11-23"
+    today = date(2026, 11, 26)
+    assert resolve_as_of("2026-11-23", today, today) == today
+    assert resolve_as_of("2015-06-01", today, today) == date(
+        2015, 6, 7
+    )  # backfill: week's last day
+    assert resolve_as_of("2026-11-23", date(2015, 1, 1), today) == today  # never after today
+    assert "2026-11-23" in weekly_partitions.get_partition_keys(current_time=datetime(2026, 11, 26))
+
+
+def test_code_location_loads_without_heavy_imports():
+    """Importing the Definitions must not import scikit-learn or Great Expectations."""
+    code = "import sys, pipelines.definitions; print(any(m.startswith(('sklearn', 'great_expectations')) for m in sys.modules))"
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=PROJECT_DIR, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "False"

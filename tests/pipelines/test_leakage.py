@@ -1,0 +1,95 @@
+"""Leakage: scores as of a past date do not change when every fact dated after it is removed from
+the inputs, and when the snapshot's undated columns (status, funding totals) are scrambled."""
+
+import gzip
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import yaml
+
+from tests.helpers import SAMPLE_SOURCES, query, run_week
+
+AS_OF = date(2023, 6, 14)
+TODAY = date.today()
+
+# file kind -> (date column, strptime format)
+DATED = {
+    ("crunchbase", "companies"): ("founded_at", "%Y-%m-%d"),
+    ("crunchbase", "rounds"): ("funded_at", "%d-%m-%Y"),
+    ("crunchbase", "acquisitions"): ("acquired_at", "%Y-%m-%d"),
+    ("investor_edges",): ("funded_when", "%Y-%m-%d"),
+    ("epoch_models",): ("Publication date", "%Y-%m-%d"),
+}
+
+
+def _read(path: Path) -> pl.DataFrame:
+    return pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
+
+
+def _write(frame: pl.DataFrame, path: Path) -> None:
+    path.write_bytes(gzip.compress(frame.write_csv().encode()))
+
+
+def _after_as_of(frame: pl.DataFrame, column: str, fmt: str) -> pl.Expr:
+    day = pl.col(column).str.strip_chars().str.to_date(fmt, strict=False)
+    # a typo such as 2914 is not a fact dated after as_of: it is no date at all
+    return (day > AS_OF) & (day <= TODAY) & (day.dt.year() >= 1900)
+
+
+def trimmed_sources(tmp: Path) -> Path:
+    """A copy of the sample's inputs without any fact dated after AS_OF."""
+    spec = yaml.safe_load(SAMPLE_SOURCES.read_text())
+    out: dict = {}
+    for keys, (column, fmt) in DATED.items():
+        node = spec
+        for k in keys:
+            node = node[k]
+        frame = _read(SAMPLE_SOURCES.parent / node)
+        frame = frame.filter(~_after_as_of(frame, column, fmt).fill_null(False))
+        if keys[-1] == "companies":  # snapshot columns say nothing about the past: scramble them
+            frame = frame.with_columns(
+                pl.lit("operating").alias("status"),
+                pl.lit("").alias("funding_total_usd"),
+                pl.lit("").alias("last_funding_at"),
+                pl.lit("").alias("funding_rounds"),
+            )
+        target = tmp / f"{'_'.join(keys)}.csv.gz"
+        _write(frame, target)
+        parent = out
+        for k in keys[:-1]:
+            parent = parent.setdefault(k, {})
+        parent[keys[-1]] = str(target)
+    out["epoch_organizations"] = str(
+        (SAMPLE_SOURCES.parent / spec["epoch_organizations"]).resolve()
+    )
+    out.setdefault("crunchbase", {})["snapshot_date"] = spec["crunchbase"]["snapshot_date"]
+    path = tmp / "sources.yaml"
+    path.write_text(yaml.safe_dump(out))
+    return path
+
+
+def test_scores_as_of_a_past_date_ignore_later_facts(tmp_path):
+    full_home, trim_home = tmp_path / "full", tmp_path / "trim"
+    assert run_week(SAMPLE_SOURCES, full_home, AS_OF).success
+    assert run_week(trimmed_sources(tmp_path), trim_home, AS_OF).success
+    sql = "SELECT * EXCLUDE (model_version) FROM marts.company_scores ORDER BY company_id"
+    full, trim = (
+        query(full_home / "dealflow.duckdb", sql),
+        query(trim_home / "dealflow.duckdb", sql),
+    )
+    assert full.height > 500 and full["as_of"].unique().to_list() == [AS_OF]
+    assert full["success_probability"].drop_nulls().len() > 100  # the model was trained and used
+    assert full["company_id"].to_list() == trim["company_id"].to_list()
+    for column in full.columns:
+        a, b = full[column], trim[column]
+        if a.dtype.is_float():
+            assert ((a - b).abs().fill_null(0) < 1e-9).all() and a.is_null().equals(b.is_null()), (
+                column
+            )
+        else:
+            assert a.equals(b), column
+    shortlist = "SELECT company_id, rank FROM marts.weekly_shortlist ORDER BY rank"
+    assert query(full_home / "dealflow.duckdb", shortlist).equals(
+        query(trim_home / "dealflow.duckdb", shortlist)
+    )

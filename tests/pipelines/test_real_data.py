@@ -1,0 +1,99 @@
+"""The real public files in ../shared/datasets (skipped when absent): everything lands, nothing is
+silently dropped, and the country counts match the provider file."""
+
+from datetime import date
+
+import pytest
+
+from tests.helpers import SHARED, query, run_week
+
+pytestmark = [
+    pytest.mark.real_data,
+    pytest.mark.skipif(
+        not (SHARED / "crunchbase_2015" / "companies.csv.gz").exists(),
+        reason="../shared/datasets absent",
+    ),
+]
+
+AS_OF = date(2015, 12, 9)
+
+
+@pytest.fixture(scope="module")
+def real_home(tmp_path_factory):
+    home = tmp_path_factory.mktemp("real")
+    sources = home / "sources.yaml"
+    sources.write_text(
+        f"""
+crunchbase:
+  companies: {SHARED}/crunchbase_2015/companies.csv.gz
+  rounds: {SHARED}/crunchbase_2015/rounds2.csv.gz
+  acquisitions: {SHARED}/crunchbase_2015/acquisitions.csv.gz
+  snapshot_date: 2015-12-04
+investor_edges: {SHARED}/crunchbase_2013_investment_edges/investments_2013.csv.gz
+epoch_models: {SHARED}/epoch_ai_models/notable_ai_models.csv.gz
+epoch_organizations: {SHARED}/epoch_ai_models/epoch_organizations.csv.gz
+fx_rates: {SHARED}/fx_rates/ecb_eurofxref_hist.csv.gz
+"""
+    )
+    assert run_week(sources, home, AS_OF).success
+    return home / "dealflow.duckdb"
+
+
+def test_counts_reconcile_with_the_files(real_home):
+    acc = {
+        r["source"]: r
+        for r in query(real_home, "SELECT * FROM meta.row_accounting").iter_rows(named=True)
+    }
+    assert acc["companies"]["rows_read"] == 66368
+    assert acc["rounds"]["rows_read"] == 114949
+    assert acc["acquisitions"]["rows_read"] == 18968
+    assert acc["investor_edges"]["rows_read"] == 80245
+    for r in acc.values():
+        assert r["reconciled"], r
+    assert acc["companies"]["rows_staged"] == 66368
+    # the 47 rounds whose permalinks were damaged by invalid UTF-8 are quarantined, not lost
+    orphans = query(
+        real_home,
+        "SELECT count(*) AS n FROM meta.quarantine WHERE source = 'rounds' AND reason LIKE 'orphan%'",
+    )
+    assert orphans["n"][0] == acc["rounds"]["rows_quarantined"] == 47
+
+
+def test_france_and_uae_counts(real_home):
+    counts = dict(
+        query(
+            real_home, "SELECT country_code, count(*) FROM staging.companies GROUP BY 1"
+        ).iter_rows()
+    )
+    assert counts["FRA"] == 1135 and counts["ARE"] == 94
+    ids = query(
+        real_home, "SELECT count(*) AS n FROM core.company_source_ids WHERE source = 'crunchbase'"
+    )
+    assert ids["n"][0] == 66368
+
+
+def test_date_typos_become_null_and_are_counted(real_home):
+    acc = query(
+        real_home, "SELECT dates_nulled FROM meta.row_accounting WHERE source = 'companies'"
+    )
+    assert (
+        acc["dates_nulled"][0] >= 108
+    )  # founded_at before 1900 (1015-01-30) or after today (2914)
+    bad = query(
+        real_home,
+        "SELECT count(*) AS n FROM staging.companies WHERE founded_on < DATE '1900-01-01'",
+    )
+    assert bad["n"][0] == 0
+
+
+def test_scores_and_shortlist_on_real_data(real_home):
+    scores = query(real_home, "SELECT * FROM marts.company_scores")
+    assert scores["company_id"].is_unique().all()
+    assert scores["success_probability"].drop_nulls().len() > 20000
+    shortlist = query(real_home, "SELECT * FROM marts.weekly_shortlist")
+    assert shortlist.height == 25
+    builders = query(
+        real_home,
+        "SELECT count(*) AS n FROM marts.company_scores WHERE vertical = 'generative_models'",
+    )
+    assert builders["n"][0] > 10  # Epoch AI model builders known by the end of 2015

@@ -1,0 +1,117 @@
+"""The shared SQL macros: dates, amounts, keys, names, domains."""
+
+from datetime import date
+
+import duckdb
+import pytest
+
+from transforms.sql import install_macros
+
+
+@pytest.fixture(scope="module")
+def con():
+    c = duckdb.connect()
+    install_macros(c)
+    yield c
+    c.close()
+
+
+def one(con, sql: str, *params):
+    return con.sql(sql, params=list(params)).fetchall()[0][0]
+
+
+@pytest.mark.parametrize(
+    ("text", "dayfirst", "expected"),
+    [
+        ("2015-01-05", False, date(2015, 1, 5)),
+        ("05-01-2015", True, date(2015, 1, 5)),
+        ("05-01-2015", False, date(2015, 5, 1)),
+        ("05/01/2015", True, date(2015, 1, 5)),
+        ("2015/01/05", False, date(2015, 1, 5)),
+        ("2015-01", False, date(2015, 1, 1)),
+        ("2015", False, date(2015, 1, 1)),
+        ("2015-01-05 10:00:00", False, date(2015, 1, 5)),
+        (" 2015-01-05 ", False, date(2015, 1, 5)),
+        ("2015-13-45", False, None),
+        ("31-02-2015", True, None),
+        ("not a date", False, None),
+        ("", False, None),
+        (None, False, None),
+    ],
+)
+def test_parse_date_any(con, text, dayfirst, expected):
+    assert one(con, "SELECT parse_date_any(?, ?)", text, dayfirst) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1015-01-30", None),
+        ("2914-01-01", None),
+        ("1899-12-31", None),
+        ("1900-01-01", date(1900, 1, 1)),
+        ("2020-06-01", date(2020, 6, 1)),
+        ("2031-01-01", None),
+    ],
+)
+def test_plausible_date_drops_typos_and_future(con, text, expected):
+    assert (
+        one(con, "SELECT plausible_date(parse_date_any(?, false), DATE '2030-12-31')", text)
+        == expected
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1200000", 1.2e6),
+        ("1,200,000", 1.2e6),
+        (" $300 ", 300.0),
+        ("5e6", 5e6),
+        ("12.5", 12.5),
+        ("", None),
+        ("abc", None),
+        ("1e15", None),
+        ("-5", None),
+        ("NaN", None),
+    ],
+)
+def test_amounts(con, text, expected):
+    assert one(con, "SELECT plausible_amount(parse_amount(?))", text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mistral AI SAS", "mistral ai"),
+        ("Mistral AI", "mistral ai"),
+        ("  MISTRAL-AI, Inc. ", "mistral ai"),
+        ("Société Générale", "societe generale"),
+        ("AT&T", "at and t"),
+        ("G42 FZ-LLC", "g42"),
+        ("'); drop table x; --", "drop table x"),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_norm_name(con, text, expected):
+    assert one(con, "SELECT norm_name(?)", text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("http://www.mistral.ai", "mistral.ai"),
+        ("HTTPS://Mistral.AI/en/?x=1", "mistral.ai"),
+        ("mistral.ai:443/path", "mistral.ai"),
+        ("www2.example.com#frag", "example.com"),
+        ("", None),
+    ],
+)
+def test_norm_domain(con, text, expected):
+    assert one(con, "SELECT norm_domain(?)", text) == expected
+
+
+def test_clean_key_lowercases_scrambled_permalinks(con):
+    assert one(con, "SELECT clean_key(?)", " /ORGANIZATION/-QOUNTER ") == "/organization/-qounter"
+    assert one(con, "SELECT clean_key(?)", "   ") is None

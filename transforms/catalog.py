@@ -1,0 +1,46 @@
+"""Table and column documentation (config/catalog.yaml) applied as DuckDB comments."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import yaml
+
+CATALOG_FILE = Path(__file__).resolve().parent.parent / "config" / "catalog.yaml"
+
+
+@cache
+def load_catalog() -> dict[str, dict]:
+    return yaml.safe_load(CATALOG_FILE.read_text(encoding="utf-8"))
+
+
+def apply_comments(con: duckdb.DuckDBPyConnection, database: str) -> int:
+    """COMMENT ON every documented table and column that exists in `database`; returns how many."""
+    existing = {
+        (s, t, c)
+        for s, t, c in con.sql(
+            "SELECT schema_name, table_name, column_name FROM duckdb_columns() WHERE database_name = ?",
+            params=[database],
+        ).fetchall()
+    }
+    tables = {(s, t) for s, t, _ in existing}
+    applied = 0
+    for name, doc in load_catalog().items():
+        schema, table = name.split(".")
+        if (schema, table) not in tables:
+            continue
+        con.execute(f"COMMENT ON TABLE {database}.{schema}.{table} IS {_quote(doc['table'])}")
+        applied += 1
+        for column, text in (doc.get("columns") or {}).items():
+            if (schema, table, column) in existing:
+                con.execute(
+                    f"COMMENT ON COLUMN {database}.{schema}.{table}.{column} IS {_quote(text)}"
+                )
+                applied += 1
+    return applied
+
+
+def _quote(text: str) -> str:
+    return "'" + str(text).replace("'", "''") + "'"

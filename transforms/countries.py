@@ -1,0 +1,62 @@
+"""Country text to ISO 3166 alpha-3, through pycountry plus the aliases in config/countries.yaml."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import pycountry
+import yaml
+
+ALIASES_FILE = Path(__file__).resolve().parent.parent / "config" / "countries.yaml"
+
+
+@cache
+def _aliases() -> tuple[dict[str, str], set[str]]:
+    cfg = yaml.safe_load(ALIASES_FILE.read_text(encoding="utf-8"))
+    table = {k.casefold(): v for k, v in {**cfg["legacy_codes"], **cfg["names"]}.items()}
+    return table, {v.casefold() for v in cfg["not_a_country"]}
+
+
+def _lookup(text: str) -> str | None:
+    aliases, _ = _aliases()
+    if text.casefold() in aliases:
+        return aliases[text.casefold()]
+    try:
+        return pycountry.countries.lookup(text).alpha_3
+    except LookupError:
+        pass
+    # UN style "Korea (Republic of)" is pycountry's "Korea, Republic of".
+    match = re.fullmatch(r"(.+?)\s*\((.+)\)", text)
+    if match:
+        return _lookup(f"{match.group(1)}, {match.group(2)}")
+    return None
+
+
+@cache
+def to_iso3(value: str | None) -> str | None:
+    """ISO alpha-3 for a code or a name; for a comma-joined list, the first part that resolves.
+
+    Returns None for blanks, "Multinational"-like values and anything unknown.
+    """
+    if value is None:
+        return None
+    text = " ".join(str(value).split())
+    if not text:
+        return None
+    _, nowhere = _aliases()
+    if text.casefold() in nowhere:
+        return None
+    whole = _lookup(text)
+    if whole or "," not in text:
+        return whole
+    for part in (p.strip() for p in text.split(",")):
+        if part and part.casefold() not in nowhere and (code := _lookup(part)):
+            return code
+    return None
+
+
+def is_valid_iso3(code: str | None) -> bool:
+    """True when `code` is an ISO 3166-1 alpha-3 code."""
+    return bool(code) and pycountry.countries.get(alpha_3=str(code).upper()) is not None

@@ -1,0 +1,168 @@
+"""The sources YAML: which provider files feed the pipeline, and the columns each kind needs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+
+@dataclass(frozen=True)
+class SourceKind:
+    """One kind of provider file: its key in the sources YAML and the columns staging needs."""
+
+    key: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+    aliases: tuple[tuple[str, str], ...] = ()  # (column as some exports name it, our name)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.required + self.optional
+
+
+SOURCE_KINDS: dict[str, SourceKind] = {
+    k.key: k
+    for k in (
+        SourceKind(
+            "crunchbase.companies",
+            ("permalink", "name"),
+            (
+                "homepage_url",
+                "category_list",
+                "funding_total_usd",
+                "status",
+                "country_code",
+                "state_code",
+                "region",
+                "city",
+                "funding_rounds",
+                "founded_at",
+                "first_funding_at",
+                "last_funding_at",
+            ),
+        ),
+        SourceKind(
+            "crunchbase.rounds",
+            ("company_permalink", "funded_at"),
+            (
+                "funding_round_permalink",
+                "funding_round_type",
+                "funding_round_code",
+                "raised_amount_usd",
+            ),
+        ),
+        SourceKind(
+            "crunchbase.acquisitions",
+            ("company_permalink", "acquired_at"),
+            (
+                "company_name",
+                "company_country_code",
+                "acquirer_permalink",
+                "acquirer_name",
+                "acquirer_country_code",
+                "price_amount",
+                "price_currency_code",
+            ),
+        ),
+        SourceKind(
+            "investor_edges",
+            ("company_name", "investor_name"),
+            ("funded_when", "amount_usd"),
+        ),
+        SourceKind(
+            "epoch_models",
+            ("Model", "Organization"),
+            (
+                "Publication date",
+                "Domain",
+                "Parameters",
+                "Training compute (FLOP)",
+                "Training hardware",
+                "Hardware quantity",
+                "Organization categorization",
+                "Country (of organization)",
+            ),
+            aliases=(("Country (from Organization)", "Country (of organization)"),),
+        ),
+        SourceKind(
+            "epoch_organizations",
+            ("Organization",),
+            ("Country", "Organization categorization", "All ML Systems"),
+        ),
+        SourceKind("fx_rates", ("Date", "USD")),
+    )
+}
+
+
+# Scalar settings allowed beside the files: the date a provider's snapshot was exported. A
+# snapshot's undated columns (Crunchbase `status`) are read only for as_of on or after it.
+SNAPSHOT_KEYS = {"crunchbase.snapshot_date": "crunchbase"}
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Declared files by kind (e.g. `crunchbase.rounds`) and declared snapshot dates by provider."""
+
+    files: dict[str, Path] = field(default_factory=dict)
+    snapshot_dates: dict[str, date] = field(default_factory=dict)
+
+    def get(self, kind: str) -> Path | None:
+        return self.files.get(kind)
+
+
+class SourcesConfigError(ValueError):
+    """The sources YAML is missing, malformed or names something unknown."""
+
+
+def _flatten(tree: dict, prefix: str = "") -> dict[str, object]:
+    flat: dict[str, object] = {}
+    for key, value in tree.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{name}."))
+        else:
+            flat[name] = value
+    return flat
+
+
+def load_sources(path: Path | str) -> Sources:
+    """Declared source files by kind (e.g. `crunchbase.rounds`), paths resolved against the
+    YAML's folder, and declared snapshot dates. Absent kinds are simply not in the result."""
+    path = Path(path)
+    if not path.is_file():
+        raise SourcesConfigError(f"{path}: sources file not found")
+    try:
+        tree = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise SourcesConfigError(f"{path}: not valid YAML ({exc})") from exc
+    if not isinstance(tree, dict):
+        raise SourcesConfigError(f"{path}: expected a mapping of source kinds to file paths")
+    declared: dict[str, Path] = {}
+    snapshots: dict[str, date] = {}
+    for kind, value in _flatten(tree).items():
+        if kind in SNAPSHOT_KEYS:
+            snapshots[SNAPSHOT_KEYS[kind]] = _as_date(path, kind, value)
+            continue
+        if kind not in SOURCE_KINDS:
+            raise SourcesConfigError(
+                f"{path}: unknown source kind {kind!r}; known kinds: {sorted(SOURCE_KINDS)}"
+            )
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise SourcesConfigError(f"{path}: {kind} must be a file path, got {value!r}")
+        file = Path(value).expanduser()
+        declared[kind] = file if file.is_absolute() else (path.parent / file).resolve()
+    return Sources(declared, snapshots)
+
+
+def _as_date(path: Path, key: str, value: object) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise SourcesConfigError(f"{path}: {key} must be an ISO date, got {value!r}") from exc

@@ -1,0 +1,103 @@
+"""Generic staging step: typed rows in, staged rows + quarantine + row accounting out.
+
+Each source's SQL (assets/staging/sql/<source>.sql) selects its typed columns plus five control
+columns: `_key` (duplicates share it), `_reject_column`, `_reject_value`, `_reject_reason` (NULL when
+the row is good) and `_dates_nulled` (optional dates that were impossible and became NULL). This
+module does the rest the same way for every source, so nothing is dropped without a trace:
+
+    rows_read = rows_staged + rows_quarantined + duplicates_collapsed
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import polars as pl
+
+from transforms.reference import country_lookup
+
+CONTROL_COLUMNS = "_key, _reject_column, _reject_value, _reject_reason, _dates_nulled, _dup_rank"
+
+QUARANTINE_DDL = """
+CREATE TABLE IF NOT EXISTS meta.quarantine (
+    source VARCHAR, source_file VARCHAR, source_row BIGINT, column_name VARCHAR,
+    raw_value VARCHAR, reason VARCHAR, quarantined_at TIMESTAMPTZ)
+"""
+ACCOUNTING_DDL = """
+CREATE TABLE IF NOT EXISTS meta.row_accounting (
+    source VARCHAR, rows_read BIGINT, rows_staged BIGINT, rows_quarantined BIGINT,
+    duplicates_collapsed BIGINT, dates_nulled BIGINT, reconciled BOOLEAN, staged_at TIMESTAMPTZ)
+"""
+
+
+def register_country_lookup(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> None:
+    """Temp table `country_lookup(country_text, country_code)` for the distinct values of
+    `columns` in `table` (a few hundred values at most, whatever the table's size)."""
+    union = " UNION ".join(f'SELECT DISTINCT "{c}" AS v FROM {table}' for c in columns)
+    values = [r[0] for r in con.sql(union).fetchall()]
+    con.register("_countries", country_lookup(values).to_arrow())
+    con.execute("CREATE OR REPLACE TEMP TABLE country_lookup AS SELECT * FROM _countries")
+    con.unregister("_countries")
+
+
+def stage(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    raw_table: str,
+    typed_sql: str,
+    target: str,
+    max_day: date,
+) -> dict[str, int | bool]:
+    """Run `typed_sql` over `raw_table`, write good first-of-key rows to `target`, rejected rows
+    to `meta.quarantine`, and one reconciliation row to `meta.row_accounting`. `rows_read` is
+    counted on `raw_table` itself, so a join that loses or repeats rows fails reconciliation."""
+    con.execute(QUARANTINE_DDL)
+    con.execute(ACCOUNTING_DDL)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _typed AS SELECT *, row_number() OVER "
+        f"(PARTITION BY _reject_reason IS NULL, _key ORDER BY _source_row) AS _dup_rank FROM ({typed_sql})",
+        {"max_day": max_day} if "$max_day" in typed_sql else None,
+    )
+    con.execute("DELETE FROM meta.quarantine WHERE source = ?", [source])
+    con.execute(
+        "INSERT INTO meta.quarantine SELECT ?, _source_file, _source_row, _reject_column, "
+        "_reject_value, _reject_reason, now() FROM _typed WHERE _reject_reason IS NOT NULL",
+        [source],
+    )
+    con.execute(
+        f"CREATE OR REPLACE TABLE {target} AS SELECT * EXCLUDE ({CONTROL_COLUMNS}) FROM _typed "
+        "WHERE _reject_reason IS NULL AND _dup_rank = 1 ORDER BY _source_row"
+    )
+    counts = con.sql(
+        "SELECT count(*), count(*) FILTER (_reject_reason IS NULL AND _dup_rank = 1), "
+        "count(*) FILTER (_reject_reason IS NOT NULL), "
+        "count(*) FILTER (_reject_reason IS NULL AND _dup_rank > 1), coalesce(sum(_dates_nulled), 0) "
+        "FROM _typed"
+    ).fetchall()[0]
+    typed, staged, quarantined, collapsed, nulled = (int(x) for x in counts)
+    read = int(con.sql(f"SELECT count(*) FROM {raw_table}").fetchall()[0][0])
+    result = {
+        "rows_read": read,
+        "rows_staged": staged,
+        "rows_quarantined": quarantined,
+        "duplicates_collapsed": collapsed,
+        "dates_nulled": nulled,
+        "reconciled": read == typed == staged + quarantined + collapsed,
+    }
+    con.execute("DELETE FROM meta.row_accounting WHERE source = ?", [source])
+    con.execute(
+        "INSERT INTO meta.row_accounting VALUES (?, ?, ?, ?, ?, ?, ?, now())",
+        [source, *result.values()],
+    )
+    con.execute("DROP TABLE _typed")
+    return result
+
+
+def quarantine_sample(con: duckdb.DuckDBPyConnection, source: str, limit: int = 10) -> pl.DataFrame:
+    """A few quarantined rows of `source`, for the UI."""
+    return con.sql(
+        "SELECT source_file, source_row, column_name, raw_value, reason FROM meta.quarantine "
+        "WHERE source = ? ORDER BY source_row LIMIT ?",
+        params=[source, limit],
+    ).pl()
