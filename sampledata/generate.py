@@ -6,27 +6,33 @@ that the pipeline can be developed and tested without the licensed files.
 
 Model behind the data
 ---------------------
-* **Companies.** Each company gets a latent quality ``q ~ N(0, 1)``, a country (USA-heavy mix with
-  France and the UAE over-sampled on purpose, ~8% blank, ~0.1% legacy non-ISO codes), a city, a
-  founding date (1995 → reference date, weighted to recent years) and a sector. About 17% carry an
-  AI category and 2% a semiconductor one (half of those also AI). Names are built from syllables
-  plus a form ("Labs", "Health"…), with a little deliberate mess (commas, quotes, accents, "&") and
-  ~1% homonyms in different countries.
-* **Rounds.** A company is funded with probability ``sigmoid(b + 0.5q)``; its first round comes
-  some months after founding (not before 2005). Rounds follow a stage ladder (seed/angel → A → B →
-  … → H), drawn from stage-dependent type mixes. After each round the company raises again with
-  probability ``sigmoid(a + q + 0.25·min(level, 4))`` after a 6–30 month gap (shorter when ``q`` is
-  high), until the reference date. Amounts are log-normal by stage, scaled by ``exp(0.35q)`` and
-  a mild year trend; ~17% are undisclosed.
-* **Exits.** IPO (~3%), acquisition (~8%) and closure (~9%) are drawn without replacement with
-  weights ``exp(1.8q)``, ``exp(0.6q)`` and ``exp(-1.2q)`` (Gumbel top-k), always after the last
-  private round and no later than the reference date. IPO companies may raise post-IPO rounds.
-* **Investors.** A Zipf-like pool of ``max(300, companies/5)`` synthetic investors. The top decile
-  is more likely to back high-``q`` companies. A few real investor *names* (French and Emirati) are
-  used as labels for a France–UAE nexus: French ones mostly back French companies, Emirati ones
-  mostly UAE companies and sometimes French AI companies. The investments are fictitious.
-* **Epoch.** ~1 model per 30 companies, published by AI companies (weighted by ``q``, French and
-  Emirati boosted) and by invented academic labs, sometimes jointly.
+* **Companies.** Each company gets a latent quality ``q ~ N(0, 1)`` (never written out), a country
+  (USA-heavy mix with France and the UAE over-sampled on purpose, ~8% blank, ~0.1% legacy non-ISO
+  codes), a city, a founding date (1995 → reference date, growing ~17%/year) and a sector. About
+  17% carry an AI category and 2% a semiconductor one (half of those also AI). Names are built from
+  syllables plus a form ("Labs", "Health"…), with a little deliberate mess (commas, quotes,
+  accents, "&") and ~1% homonyms in different countries. Companies are indexed in permalink order.
+* **Rounds.** A company is funded with probability ``sigmoid(1.7 + 0.5q + 0.1·vintage)`` (vintage
+  = years after 2012); its first round comes ~14 months after founding, never before 2005. Rounds
+  follow a stage ladder (seed/angel → A → B → … → H) drawn from stage-dependent type mixes. After
+  each round the company raises a quick follow-on (6–30 months, sooner when ``q`` is high) with
+  probability ``sigmoid(-1.3 + 1.5q + 0.35·min(level, 4))``, else a late comeback (30–84 months)
+  with probability ``sigmoid(-1.8 + 0.8q)``, else stops; nothing goes past the reference date.
+  For rounds at least 24 months old this gives ~29% raise-again within 24 months after a first
+  round and ~42% after any round. Amounts are log-normal by stage (seed ~0.5M, A ~7M, B ~20M,
+  C ~40M, D+ ~80M medians), scaled by ``exp(0.3q)`` and +2%/year; ~17% are undisclosed.
+* **Exits.** IPO (~3%), acquisition (~8%) and closure (~9%) are drawn without replacement (Gumbel
+  top-k) with weights ``exp(1.8q)·(0.2 + series level)``, ``exp(0.6q)`` and ``exp(-1.2q)``
+  (closures favour companies with no round in the last year). Exit dates fall 6–48 months after
+  the last private round and never after the reference date; listed companies may then raise
+  post-IPO rounds. Acquirers are other companies founded earlier, weighted by ``exp(q)``.
+* **Investors.** A Zipf-like pool of ``max(300, companies/5)`` synthetic investors; a round's
+  investor comes from the top decile with probability ``sigmoid(-0.3 + 1.1q + 0.4·late)``, so
+  top investors back better companies. A few real investor *names* (French and Emirati) are used
+  as labels for a France–UAE nexus: French ones mostly back French companies, Emirati ones mostly
+  UAE companies and sometimes French AI companies. These investments are fictitious.
+* **Epoch.** ~1 model per 30 companies, published by AI companies (weighted by ``exp(1.5q)`` and
+  age, French and Emirati ones doubled) and by invented academic labs, sometimes jointly.
 
 All draws come from ``np.random.default_rng(seed)`` (one spawned stream per table) and all gzip
 files are written with ``mtime=0``, so one seed always gives byte-identical files.
@@ -139,7 +145,7 @@ COUNTRIES: tuple[tuple[str, float, str], ...] = (
 )
 BLANK_COUNTRY_WEIGHT = 8.0
 COUNTRY_CODES = tuple(c[0] for c in COUNTRIES)
-FRA, ARE = COUNTRY_CODES.index("FRA"), COUNTRY_CODES.index("ARE")
+FRA, ARE, DEU, GBR = (COUNTRY_CODES.index(c) for c in ("FRA", "ARE", "DEU", "GBR"))
 LEGACY = (COUNTRY_CODES.index("ROM"), COUNTRY_CODES.index("BAH"))
 
 Loc = tuple[str | None, str | None, str, float]  # state_code, region, city, weight
@@ -425,6 +431,7 @@ crunchbase:
   companies: crunchbase/companies.csv.gz
   rounds: crunchbase/rounds2.csv.gz
   acquisitions: crunchbase/acquisitions.csv.gz
+  snapshot_date: {snapshot_date}   # the export date: `status` is read only for as_of on or after it
 investor_edges: investor_edges/investments.csv.gz
 epoch_models: epoch/notable_ai_models.csv.gz
 epoch_organizations: epoch/epoch_organizations.csv.gz
@@ -583,9 +590,18 @@ def _flat_locations() -> tuple[list[Loc], dict[int, tuple[int, int]]]:
 LOCATION_TABLE, LOCATION_SPANS = _flat_locations()
 
 
+def _quota(weights: Sequence[float], n: int) -> np.ndarray:
+    """Counts summing to n in proportion to weights (largest remainder)."""
+    exact = _probs(weights) * n
+    counts = np.floor(exact).astype(np.int64)
+    counts[np.argsort(counts - exact, kind="stable")[: n - counts.sum()]] += 1
+    return counts
+
+
 def _draw_countries(rng: np.random.Generator, n: int) -> np.ndarray:
-    weights = [c[1] for c in COUNTRIES] + [BLANK_COUNTRY_WEIGHT]
-    idx = rng.choice(len(weights), size=n, p=_probs(weights))
+    """Countries in exact proportion to COUNTRIES (so small samples hit the mix), shuffled."""
+    counts = _quota([c[1] for c in COUNTRIES] + [BLANK_COUNTRY_WEIGHT], n)
+    idx = rng.permutation(np.repeat(np.arange(len(counts)), counts))
     return np.where(idx == len(COUNTRIES), -1, idx).astype(np.int16)
 
 
@@ -702,13 +718,11 @@ def _messy_names(rng: np.random.Generator, base: pl.DataFrame, country: np.ndarr
     """Join name parts, adding accents, quotes, '&', commas and odd casing at low rates."""
     n = base.height
     u = rng.random((n, 5))
-    accent_p = np.where(
-        country == FRA, 0.2, np.where(country == COUNTRY_CODES.index("DEU"), 0.1, 0.004)
-    )
+    accent_p = np.where(country == FRA, 0.2, np.where(country == DEU, 0.1, 0.004))
     flags = pl.DataFrame(
         {
-            "acc_e": (u[:, 0] < accent_p) & (country != COUNTRY_CODES.index("DEU")),
-            "acc_u": (u[:, 0] < accent_p) & (country == COUNTRY_CODES.index("DEU")),
+            "acc_e": (u[:, 0] < accent_p) & (country != DEU),
+            "acc_u": (u[:, 0] < accent_p) & (country == DEU),
             "quote": u[:, 1] < 0.002,
             "amp": u[:, 2] < 0.01,
             "has_comma": u[:, 3] < 0.008,
@@ -889,12 +903,19 @@ def simulate_private_rounds(
     return _concat_rounds([*parts, _new_rounds(empty, empty, empty, empty)]), level
 
 
+def _run_edges(company: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """First and last row of each company's run of rows (rows sorted by company)."""
+    if company.size == 0:
+        return company, company
+    change = company[1:] != company[:-1]
+    return np.flatnonzero(np.r_[True, change]), np.flatnonzero(np.r_[change, True])
+
+
 def _last_day(rounds: Rounds, n: int, default: np.ndarray) -> np.ndarray:
     """Each company's last round day (rounds sorted by company, day), else `default`."""
     last = default.copy()
-    if len(rounds):
-        ends = np.flatnonzero(np.r_[rounds.company[1:] != rounds.company[:-1], True])
-        last[rounds.company[ends]] = rounds.day[ends]
+    ends = _run_edges(rounds.company)[1]
+    last[rounds.company[ends]] = rounds.day[ends]
     return last
 
 
@@ -990,13 +1011,12 @@ def _funding_columns(rounds: Rounds, n: int) -> dict[str, pl.Series]:
     count = np.bincount(rounds.company, minlength=n)
     known = np.bincount(rounds.company, weights=np.isfinite(rounds.amount), minlength=n)
     total = np.bincount(rounds.company, weights=np.nan_to_num(rounds.amount), minlength=n)
-    last = _last_day(rounds, n, np.zeros(n, dtype=np.int64))
-    first = last.copy()
-    starts = np.flatnonzero(np.r_[True, rounds.company[1:] != rounds.company[:-1]])
-    first[rounds.company[starts[starts < len(rounds)]]] = rounds.day[starts[starts < len(rounds)]]
+    first, last = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+    starts, ends = _run_edges(rounds.company)
+    first[rounds.company[starts]], last[rounds.company[ends]] = rounds.day[starts], rounds.day[ends]
     none = count == 0
     total_s = _amounts(np.where(none, np.nan, total)).zip_with(
-        pl.Series(known > 0) | pl.Series(none), pl.Series(["-"] * n)
+        pl.Series((known > 0) | none), pl.Series(["-"] * n)
     )
     return {
         "funding_total_usd": total_s,
@@ -1009,7 +1029,7 @@ def _funding_columns(rounds: Rounds, n: int) -> dict[str, pl.Series]:
 def companies_table(
     rng: np.random.Generator, comp: Companies, rounds: Rounds, exits: Exits
 ) -> pl.DataFrame:
-    """companies.csv in company-index order (sort by permalink before writing)."""
+    """companies.csv rows, in company-index order (which is permalink order)."""
     slug = comp.permalink.str.slice(len("/organization/"))
     homepage = ("http://www." + slug + ".example").scatter(
         np.flatnonzero(rng.random(comp.n) < 0.08), None
@@ -1149,7 +1169,7 @@ def _prices(
     local = rng.random(size)
     currency = np.zeros(size, dtype=np.int64)  # USD
     currency[(country == FRA) & (local < 0.35)] = 1
-    currency[(country == COUNTRY_CODES.index("GBR")) & (local < 0.4)] = 2
+    currency[(country == GBR) & (local < 0.4)] = 2
     currency[(country == ARE) & (local < 0.4)] = 3
     currency[rng.random(size) < 0.004] = 1
     rate = np.array([1.0, 0.9, 0.78, 3.6725])[currency]
@@ -1279,7 +1299,9 @@ def investments_table(
 # ---------------------------------------------------------------------------------------------
 
 EPOCH_START = _day(date(2015, 1, 1))
+# (share, organisation kinds) of models: I = industry (an AI company), A = academia
 PATTERNS = ((0.70, "I"), (0.17, "A"), (0.08, "IA"), (0.02, "II"), (0.03, "AA"))
+NEXUS_PUBLISHERS = (FRA, FRA, FRA, ARE, ARE)  # first models forced to French / Emirati companies
 
 
 @dataclass
@@ -1324,6 +1346,13 @@ def _academic_names(rng: np.random.Generator, home: np.ndarray) -> pl.Series:
     return pl.Series([t.format(r) for t, r in zip(chosen, roots, strict=True)])
 
 
+def _publisher_weights(comp: Companies, cos: np.ndarray, ref_day: int) -> np.ndarray:
+    """Stronger and older AI companies publish more; French and Emirati ones twice as much."""
+    nexus = np.isin(comp.country[cos], (FRA, ARE))
+    age = np.clip((ref_day - comp.founded[cos]) / 3652.5, 0.05, 1.0)
+    return np.exp(1.5 * comp.quality[cos]) * np.where(nexus, 2.0, 1.0) * age
+
+
 def epoch_orgs(rng: np.random.Generator, comp: Companies, n_models: int, ref_day: int) -> Orgs:
     """Candidate AI companies (older and stronger ones publish more), then academic labs."""
     cos = _company_orgs(comp)
@@ -1333,7 +1362,6 @@ def epoch_orgs(rng: np.random.Generator, comp: Companies, n_models: int, ref_day
         rng.choice(len(codes), size=n_acad, p=_probs(list(ACADEMIC_COUNTRIES.values())))
     ]
     home = np.concatenate([comp.country[cos], home_acad]).astype(np.int64)
-    nexus = np.isin(comp.country[cos], (FRA, ARE))
     slug = comp.permalink.gather(cos).str.slice(len("/organization/"))
     info = ("https://www." + slug + ".example").scatter(
         np.flatnonzero(rng.random(cos.size) < 0.7), None
@@ -1347,12 +1375,7 @@ def epoch_orgs(rng: np.random.Generator, comp: Companies, n_models: int, ref_day
         info=pl.concat([info, pl.Series([None] * n_acad, dtype=pl.String)]),
         founded=np.concatenate([comp.founded[cos], np.full(n_acad, EPOCH_START - 20 * 365)]),
         weight=np.concatenate(
-            [
-                np.exp(1.5 * comp.quality[cos])
-                * np.where(nexus, 2.0, 1.0)
-                * np.clip((ref_day - comp.founded[cos]) / 3652.5, 0.05, 1.0),
-                1.0 / (np.arange(n_acad) + 2.0),
-            ]
+            [_publisher_weights(comp, cos, ref_day), 1.0 / (np.arange(n_acad) + 2.0)]
         ),
         industry=np.arange(home.size) < cos.size,
         home=home,
@@ -1377,9 +1400,7 @@ def _model_orgs(rng: np.random.Generator, orgs: Orgs, n: int) -> tuple[np.ndarra
         if len(kinds) == 2:
             second[rows] = _pick_org(rng, orgs, kinds[1] == "I", rows.size)
     second[second == first] = -1
-    for row, ci in enumerate(
-        (FRA, FRA, FRA, ARE, ARE)[:n]
-    ):  # make sure French and Emirati companies publish
+    for row, ci in enumerate(NEXUS_PUBLISHERS[:n]):
         pool = np.flatnonzero(orgs.industry & (orgs.home == ci))
         if pool.size:
             first[row], second[row] = pool[_pick(rng, orgs.weight[pool], 1)[0]], -1
@@ -1479,25 +1500,30 @@ def _abstracts(rng: np.random.Generator, models: pl.DataFrame) -> pl.Series:
     return out.scatter(np.flatnonzero(rng.random(n) < 0.1), None)
 
 
+def _domains_and_tasks(rng: np.random.Generator, n: int) -> tuple[pl.Series, pl.Series]:
+    """Domain by Epoch-like shares, then one of that domain's task lists."""
+    domains = list(EPOCH_DOMAINS)
+    dom = rng.choice(len(domains), size=n, p=_probs([v[0] for v in EPOCH_DOMAINS.values()]))
+    all_tasks = [t for _, tasks in EPOCH_DOMAINS.values() for t in tasks]
+    offsets = np.cumsum([0] + [len(tasks) for _, tasks in EPOCH_DOMAINS.values()])
+    sizes = np.diff(offsets)
+    task = offsets[dom] + (rng.random(n) * sizes[dom]).astype(np.int64)
+    return _lookup(domains, dom), _lookup(all_tasks, task)
+
+
 def models_table(
     rng: np.random.Generator, comp: Companies, orgs: Orgs, n: int, ref_day: int
 ) -> tuple[pl.DataFrame, np.ndarray, np.ndarray]:
     """notable_ai_models.csv (newest first) plus each model's organisation ids."""
     first, second = _model_orgs(rng, orgs, n)
-    lo = np.maximum(
-        EPOCH_START, np.maximum(orgs.founded[first], orgs.founded[np.maximum(second, 0)])
-    )
+    both = orgs.founded[np.where(second >= 0, second, first)]
+    lo = np.maximum(EPOCH_START, np.maximum(orgs.founded[first], both))
     day = lo + ((ref_day - lo) * rng.random(n) ** 0.9).astype(np.int64)
     years = (day / 365.25 + 1970).astype(np.int64)
     t = years - 2015
-    domains = list(EPOCH_DOMAINS)
-    dom = rng.choice(len(domains), size=n, p=_probs([v[0] for v in EPOCH_DOMAINS.values()]))
-    task = np.empty(n, dtype=object)
-    for di, (_, tasks) in enumerate(EPOCH_DOMAINS.values()):
-        rows = np.flatnonzero(dom == di)
-        task[rows] = np.array(tasks, dtype=object)[rng.integers(0, len(tasks), rows.size)]
+    domain, task = _domains_and_tasks(rng, n)
     params = _sig_floats(np.clip(7.5 + 0.28 * t + rng.normal(0, 0.9, n), 4, 12.3))
-    academic = ~orgs.industry[first]
+    academic = (~orgs.industry[first]).astype(np.float64)  # labs train smaller models
     compute = _sig_floats(np.clip(19 + 0.55 * t - academic + rng.normal(0, 0.8, n), 14, 26.6))
     hardware, quantity = _hardware(rng, years)
     models = pl.DataFrame(
@@ -1505,8 +1531,8 @@ def models_table(
             "Model": _model_names(rng, n),
             "Organization": _joined(orgs.name, first, second),
             "Publication date": _dates(day),
-            "Domain": _lookup(domains, dom),
-            "Task": pl.Series(task.tolist(), dtype=pl.String),
+            "Domain": domain,
+            "Task": task,
             "Parameters": params.scatter(np.flatnonzero(rng.random(n) < 0.35), None),
             "Training compute (FLOP)": compute.scatter(np.flatnonzero(rng.random(n) < 0.4), None),
             "Training hardware": hardware,
@@ -1520,6 +1546,20 @@ def models_table(
     return models[order], first[order], second[order]
 
 
+def _systems_by_org(models: pl.DataFrame, first: np.ndarray, second: np.ndarray) -> pl.DataFrame:
+    """org id -> comma-joined model names, in the models file's order."""
+    pairs = pl.DataFrame(
+        {
+            "org": np.concatenate([first, second]),
+            "model": pl.concat([models["Model"], models["Model"]]),
+            "rank": np.concatenate([np.arange(first.size), np.arange(second.size)]),
+        }
+    ).filter(pl.col("org") >= 0)
+    return (
+        pairs.sort("rank").group_by("org", maintain_order=True).agg(pl.col("model").str.join(","))
+    )
+
+
 def organizations_table(
     rng: np.random.Generator,
     orgs: Orgs,
@@ -1528,26 +1568,18 @@ def organizations_table(
     second: np.ndarray,
 ) -> pl.DataFrame:
     """epoch_organizations.csv: one row per publishing org plus a few silent ones."""
-    pairs = pl.DataFrame(
-        {
-            "org": np.concatenate([first, second]),
-            "model": pl.concat([models["Model"], models["Model"]]),
-            "rank": np.concatenate([np.arange(first.size), np.arange(second.size)]),
-        }
-    ).filter(pl.col("org") >= 0)
-    systems = (
-        pairs.sort("rank").group_by("org", maintain_order=True).agg(pl.col("model").str.join(","))
-    )
+    systems = _systems_by_org(models, first, second)
     used = systems["org"].to_numpy()
     unused = np.setdiff1d(np.arange(orgs.size), used)
     silent = rng.choice(unused, size=min(unused.size, max(3, used.size // 20)), replace=False)
     ids = np.concatenate([used, silent])
     ml = pl.DataFrame({"org": ids}).join(systems, on="org", how="left", maintain_order="left")
     name = orgs.name.gather(ids)
-    spaced = pl.Series(rng.random(ids.size) < 0.3)
+    spaced = np.zeros(ids.size, dtype=bool)
+    spaced[rng.choice(ids.size, size=round(0.3 * ids.size), replace=False)] = True
     table = pl.DataFrame(
         {
-            "Organization": (" " + name).zip_with(spaced, name),
+            "Organization": (" " + name).zip_with(pl.Series(spaced), name),
             "Country": orgs.country.gather(ids),
             "Info": orgs.info.gather(ids),
             "Organization categorization": orgs.category.gather(ids),
@@ -1641,6 +1673,8 @@ def generate(
     reference_date: date = DEFAULT_REFERENCE_DATE,
 ) -> dict[str, Path]:
     """Write every synthetic export under out_dir and return their paths by source key."""
+    if companies < 1:
+        raise ValueError(f"companies must be at least 1, got {companies}")
     out, ref_day = Path(out_dir), _day(reference_date)
     rng_co, rng_rounds, rng_exits, rng_tables, rng_acq, rng_inv, rng_epoch = np.random.default_rng(
         seed
@@ -1656,7 +1690,9 @@ def generate(
         out / "investor_edges/investments.csv.gz",
     )
     paths |= _write_epoch(rng_epoch, comp, out, ref_day)
-    paths["sources"] = _write_text(out / "sources.yaml", SOURCES_YAML)
+    paths["sources"] = _write_text(
+        out / "sources.yaml", SOURCES_YAML.format(snapshot_date=reference_date.isoformat())
+    )
     readme = SYNTHETIC_MD.format(companies=companies, seed=seed, reference_date=reference_date)
     paths["readme"] = _write_text(out / "SYNTHETIC.md", readme)
     return paths

@@ -73,8 +73,8 @@ company_investors AS (
         count(DISTINCT e.investor_id)                                                AS n_investors,
         count(DISTINCT e.investor_id) FILTER (t.n_backed >= c.cut AND t.n_backed > 1) AS n_top_investors,
         avg(t.n_exited / nullif(t.n_backed, 0))                                      AS investor_exit_rate,
-        list(DISTINCT i.name) FILTER (i.country_code = 'FRA')                        AS fra_investors,
-        list(DISTINCT i.name) FILTER (i.country_code = 'ARE')                        AS are_investors
+        list_sort(list(DISTINCT i.name) FILTER (i.country_code = 'FRA'))             AS fra_investors,
+        list_sort(list(DISTINCT i.name) FILTER (i.country_code = 'ARE'))             AS are_investors
     FROM edges AS e
     JOIN investor_track AS t USING (investor_id)
     JOIN core.investors AS i USING (investor_id)
