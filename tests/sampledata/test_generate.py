@@ -20,14 +20,22 @@ def test_bundled_sample_is_reproducible(tmp_path):
 
 def test_sample_reads_as_every_declared_kind():
     sources = load_sources(SAMPLE_SOURCES)
-    assert set(sources.files) == {"crunchbase.companies", "crunchbase.rounds", "crunchbase.acquisitions",
-                                  "investor_edges", "epoch_models", "epoch_organizations"}
+    assert set(sources.files) == {
+        "crunchbase.companies",
+        "crunchbase.rounds",
+        "crunchbase.acquisitions",
+        "investor_edges",
+        "epoch_models",
+        "epoch_organizations",
+    }
     for kind, path in sources.files.items():
         assert raw_frame(SOURCE_KINDS[kind], path).height > 0, kind
 
 
 def test_sample_has_france_uae_and_ai_cases():
-    companies = pl.read_csv(load_sources(SAMPLE_SOURCES).get("crunchbase.companies"), infer_schema=False)
+    companies = pl.read_csv(
+        load_sources(SAMPLE_SOURCES).get("crunchbase.companies"), infer_schema=False
+    )
     assert 2000 <= companies.height <= 10000
     counts = companies["country_code"].value_counts()
     share = dict(zip(counts["country_code"], counts["count"], strict=True))
