@@ -148,3 +148,10 @@ def test_rationale_names_the_factors():
 
 def test_stage_labels():
     assert stage_label("series_b") == "Series B" and stage_label("seed") == "a seed round"
+
+
+def test_recency_wording():
+    base = score(frame({"company_id": "a", "days_since_last_round": 10}), None).row(0, named=True)
+    assert "this month" in rationale(base)
+    one = score(frame({"company_id": "a", "days_since_last_round": 31}), None).row(0, named=True)
+    assert "1 month ago" in rationale(one)

@@ -1,6 +1,9 @@
 """The whole graph on the bundled sample, into a temporary DuckDB: replica, marts, idempotence."""
 
+import subprocess
+import sys
 from datetime import date
+from pathlib import Path
 
 import polars as pl
 
@@ -130,3 +133,59 @@ def test_shortlist_partition_is_idempotent(sample_run):
     assert weeks["n"].to_list() == [25, 25]
     latest = query(replica, "SELECT DISTINCT week_start FROM marts.company_scores")
     assert latest["week_start"].to_list() == [date(2026, 11, 2)]  # company_scores = latest week
+
+
+def test_reader_holding_the_replica_does_not_block_a_run(sample_run):
+    """An analyst session (another process) keeps the replica open read-only during a whole run:
+    the run succeeds, the session keeps reading, and a new session sees the new replica."""
+    replica = sample_run / "dealflow.duckdb"
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(replica)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert reader.stdout.readline().strip() == "open"
+        assert run_week(SAMPLE_SOURCES, sample_run, SAMPLE_AS_OF).success
+        out, _ = reader.communicate("go\n", timeout=60)
+        assert int(out.strip()) == 25  # the old snapshot is still readable in the open session
+    finally:
+        reader.kill()
+    assert (
+        query(
+            replica,
+            "SELECT count(*) AS n FROM marts.weekly_shortlist WHERE week_start = ?",
+            [date(2026, 11, 2)],
+        )["n"][0]
+        == 25
+    )
+
+
+def test_replica_opens_read_only_in_harlequin(sample_run):
+    hsql = Path(sys.executable).parent / "hsql"
+    out = subprocess.run(
+        [
+            str(hsql),
+            "-r",
+            str(sample_run / "dealflow.duckdb"),
+            "--csv",
+            "-c",
+            "SELECT count(*) AS n FROM marts.company_scores",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert int(out.stdout.strip().splitlines()[-1]) > 1000
+
+
+READER = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+con.sql("SELECT count(*) FROM marts.weekly_shortlist").fetchall()
+print("open", flush=True)
+sys.stdin.readline()
+print(con.sql("SELECT count(*) FROM marts.weekly_shortlist WHERE week_start = DATE '2026-11-02'").fetchall()[0][0])
+"""

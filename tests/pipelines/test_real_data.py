@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from tests.helpers import SHARED, query, run_week
+from tests.helpers import PROJECT_DIR, SHARED, query, run_week
 
 pytestmark = [
     pytest.mark.real_data,
@@ -16,26 +16,13 @@ pytestmark = [
 ]
 
 AS_OF = date(2015, 12, 9)
+REAL_SOURCES = PROJECT_DIR / "config" / "sources.shared-datasets.yaml"
 
 
 @pytest.fixture(scope="module")
 def real_home(tmp_path_factory):
     home = tmp_path_factory.mktemp("real")
-    sources = home / "sources.yaml"
-    sources.write_text(
-        f"""
-crunchbase:
-  companies: {SHARED}/crunchbase_2015/companies.csv.gz
-  rounds: {SHARED}/crunchbase_2015/rounds2.csv.gz
-  acquisitions: {SHARED}/crunchbase_2015/acquisitions.csv.gz
-  snapshot_date: 2015-12-04
-investor_edges: {SHARED}/crunchbase_2013_investment_edges/investments_2013.csv.gz
-epoch_models: {SHARED}/epoch_ai_models/notable_ai_models.csv.gz
-epoch_organizations: {SHARED}/epoch_ai_models/epoch_organizations.csv.gz
-fx_rates: {SHARED}/fx_rates/ecb_eurofxref_hist.csv.gz
-"""
-    )
-    assert run_week(sources, home, AS_OF).success
+    assert run_week(REAL_SOURCES, home, AS_OF).success
     return home / "dealflow.duckdb"
 
 
