@@ -72,8 +72,9 @@ def momentum_reasons(row: dict[str, Any]) -> list[str]:
     if not row.get("n_rounds"):
         return ["no funding history yet"]
     months = round((row.get("days_since_last_round") or 0) / 30.44)
+    when = "this month" if months < 1 else f"{months} month{'s' if months > 1 else ''} ago"
     parts = [
-        f"raised {stage_label(row.get('last_stage'))} {months} months ago ({money(row.get('last_round_usd'))})"
+        f"raised {stage_label(row.get('last_stage'))} {when} ({money(row.get('last_round_usd'))})"
     ]
     if row.get("n_rounds_24m", 0) >= 2:
         parts.append(f"{row['n_rounds_24m']} rounds in 24 months")
