@@ -1,17 +1,48 @@
+"""Fixtures. The pipeline runs under test honour DEALFLOW_SOURCES and DEALFLOW_AS_OF when they are
+set (default: the bundled sample as of SAMPLE_AS_OF); they always write into temporary homes, never
+into DEALFLOW_HOME, so a test run cannot touch an analyst's warehouse."""
+
+import os
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from pipelines.partitions import week_start
 from tests.helpers import SAMPLE_SOURCES, run_week
 
 SAMPLE_AS_OF = date(2026, 11, 4)
 
 
+@dataclass(frozen=True)
+class PipelineRun:
+    home: Path
+    sources: Path
+    as_of: date
+
+    @property
+    def week(self) -> date:
+        return week_start(self.as_of)
+
+    @property
+    def replica(self) -> Path:
+        return self.home / "dealflow.duckdb"
+
+    @property
+    def on_sample(self) -> bool:
+        return self.sources.resolve() == SAMPLE_SOURCES.resolve()
+
+
 @pytest.fixture(scope="session")
-def sample_run(tmp_path_factory) -> Path:
-    """The whole graph materialized once on the bundled sample into a temporary home."""
-    home = tmp_path_factory.mktemp("sample_home")
-    result = run_week(SAMPLE_SOURCES, home, SAMPLE_AS_OF)
-    assert result.success
-    return home
+def pipeline_run(tmp_path_factory) -> PipelineRun:
+    """The whole graph materialized once into a temporary home."""
+    sources = Path(os.environ.get("DEALFLOW_SOURCES") or SAMPLE_SOURCES)
+    as_of = (
+        date.fromisoformat(os.environ["DEALFLOW_AS_OF"])
+        if os.environ.get("DEALFLOW_AS_OF")
+        else SAMPLE_AS_OF
+    )
+    run = PipelineRun(tmp_path_factory.mktemp("pipeline_home"), sources, as_of)
+    assert run_week(run.sources, run.home, run.as_of).success
+    return run

@@ -1,0 +1,182 @@
+"""The whole graph into a temporary DuckDB: replica, the marts' contract, idempotence, readers."""
+
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from tests.helpers import query, run_week
+
+VERTICALS = {"generative_models", "sector_applications", "ai_semiconductors"}
+SECTORS = {"health", "financial_services", "software", "retail_distribution", "industry"}
+
+
+def test_replica_holds_the_documented_tables(pipeline_run):
+    replica = pipeline_run.replica
+    assert replica.exists() and not replica.with_name("dealflow.duckdb.tmp").exists()
+    tables = set(
+        query(replica, "SELECT schema_name || '.' || table_name AS t FROM duckdb_tables()")["t"]
+    )
+    expected = {
+        "marts.company_scores",
+        "marts.weekly_shortlist",
+        "core.company_source_ids",
+        "core.companies",
+        "core.investors",
+        "meta.quarantine",
+        "meta.row_accounting",
+    }
+    assert expected <= tables
+    assert not any(
+        t.startswith("raw.") for t in tables
+    )  # the replica publishes conformed data only
+    comment = query(
+        replica, "SELECT comment FROM duckdb_tables() WHERE table_name = 'weekly_shortlist'"
+    )
+    assert "shortlist" in comment["comment"][0]
+
+
+def test_company_scores_contract(pipeline_run):
+    scores = query(pipeline_run.replica, "SELECT * FROM marts.company_scores")
+    for col in [
+        "company_id",
+        "name",
+        "country_code",
+        "vertical",
+        "sector",
+        "success_probability",
+        "total_score",
+        "score_rank",
+        "as_of",
+    ]:
+        assert col in scores.columns
+    assert scores.height > 0 and scores["company_id"].is_unique().all()
+    assert scores["as_of"].unique().to_list() == [pipeline_run.as_of]
+    assert set(scores["vertical"].drop_nulls()) <= VERTICALS
+    assert set(scores["sector"].drop_nulls()) <= SECTORS
+    assert scores["success_probability"].drop_nulls().is_between(0, 1).all()
+    assert sorted(scores["score_rank"].to_list()) == list(range(1, scores.height + 1))
+    assert scores.filter(pl.col("score_rank") == 1)["total_score"][0] == scores["total_score"].max()
+    assert scores["country_code"].drop_nulls().str.len_chars().eq(3).all()
+    if pipeline_run.on_sample:
+        assert {"FRA", "ARE"} <= set(scores["country_code"].drop_nulls())
+        assert scores["success_probability"].drop_nulls().len() > 100
+        assert set(scores["vertical"].drop_nulls()) == VERTICALS
+
+
+def test_success_probability_only_for_the_population(pipeline_run):
+    scores = query(
+        pipeline_run.replica,
+        "SELECT in_population, success_probability, model_version FROM marts.company_scores",
+    )
+    outside = scores.filter(~pl.col("in_population"))
+    assert outside["success_probability"].null_count() == outside.height
+    if scores["model_version"].drop_nulls().len():  # a model was trained: every member is scored
+        assert scores.filter(pl.col("in_population"))["success_probability"].null_count() == 0
+
+
+def test_weekly_shortlist(pipeline_run):
+    shortlist = query(pipeline_run.replica, "SELECT * FROM marts.weekly_shortlist ORDER BY rank")
+    eligible = query(
+        pipeline_run.replica,
+        "SELECT count(*) AS n FROM marts.company_scores "
+        "WHERE vertical IS NOT NULL AND NOT exited AND NOT closed",
+    )["n"][0]
+    assert shortlist.height == min(25, eligible)
+    assert shortlist["week_start"].unique().to_list() == [pipeline_run.week]
+    assert shortlist["rank"].to_list() == list(range(1, shortlist.height + 1))
+    assert shortlist["total_score"].is_sorted(descending=True)
+    assert shortlist["rationale"].str.contains("Thesis fit").all()
+    assert shortlist["vertical"].null_count() == 0
+    csv = pl.read_csv(pipeline_run.home / "shortlists" / f"shortlist_{pipeline_run.week}.csv")
+    assert csv["company_id"].to_list() == shortlist["company_id"].to_list()
+    if pipeline_run.on_sample:
+        assert shortlist.height == 25
+
+
+def test_source_ids_map_crunchbase_permalinks(pipeline_run):
+    ids = query(
+        pipeline_run.replica, "SELECT * FROM core.company_source_ids WHERE source = 'crunchbase'"
+    )
+    assert ids["source_key"].str.starts_with("/organization/").all()
+    assert (ids["source_key"] == ids["source_key"].str.to_lowercase()).all()
+
+
+def test_every_row_accounted_for(pipeline_run):
+    acc = query(pipeline_run.replica, "SELECT * FROM meta.row_accounting")
+    assert acc["reconciled"].all() and acc.height == 6
+    assert (
+        acc["rows_read"]
+        == acc["rows_staged"] + acc["rows_quarantined"] + acc["duplicates_collapsed"]
+    ).all()
+
+
+def test_shortlist_partition_is_idempotent(pipeline_run):
+    """Re-running a week on the same inputs gives the same rows; another week leaves it alone."""
+    run, sql = (
+        pipeline_run,
+        "SELECT * FROM marts.weekly_shortlist WHERE week_start = ? ORDER BY rank",
+    )
+    before = query(run.replica, sql, [run.week])
+    assert run_week(run.sources, run.home, run.as_of).success
+    assert query(run.replica, sql, [run.week]).equals(before)
+    earlier = run.as_of - timedelta(days=7)
+    assert run_week(run.sources, run.home, earlier).success
+    assert query(run.replica, sql, [run.week]).equals(before)
+    weeks = query(run.replica, "SELECT DISTINCT week_start FROM marts.weekly_shortlist ORDER BY 1")
+    assert weeks["week_start"].to_list() == [run.week - timedelta(days=7), run.week]
+    latest = query(run.replica, "SELECT DISTINCT week_start FROM marts.company_scores")
+    assert latest["week_start"].to_list() == [run.week]  # company_scores holds the latest week
+
+
+READER = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+before = con.sql("SELECT count(*) FROM marts.weekly_shortlist").fetchall()[0][0]
+print("open", flush=True)
+sys.stdin.readline()
+print(before == con.sql("SELECT count(*) FROM marts.weekly_shortlist").fetchall()[0][0])
+"""
+
+
+def test_reader_holding_the_replica_does_not_block_a_run(pipeline_run):
+    """An analyst session in another process keeps the replica open read-only during a whole
+    run: the run succeeds, the session keeps reading its snapshot, a new session sees the new one."""
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(pipeline_run.replica)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert reader.stdout.readline().strip() == "open"
+        assert run_week(pipeline_run.sources, pipeline_run.home, pipeline_run.as_of).success
+        out, _ = reader.communicate("go\n", timeout=60)
+        assert out.strip() == "True"
+    finally:
+        reader.kill()
+    assert query(pipeline_run.replica, "SELECT count(*) AS n FROM marts.company_scores")["n"][0] > 0
+
+
+def test_replica_opens_read_only_in_harlequin(pipeline_run):
+    hsql = Path(sys.executable).parent / "hsql"
+    if not hsql.exists():
+        pytest.skip("harlequin not installed")
+    out = subprocess.run(
+        [
+            str(hsql),
+            "-r",
+            str(pipeline_run.replica),
+            "--csv",
+            "-c",
+            "SELECT count(*) AS n FROM marts.company_scores",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert int(out.stdout.strip().splitlines()[-1]) > 0
