@@ -1,8 +1,9 @@
 """Generic staging step: typed rows in, staged rows + quarantine + row accounting out.
 
-Each source's SQL (assets/staging/sql/<source>.sql) selects its typed columns plus five control
-columns: `_key` (duplicates share it), `_reject_column`, `_reject_value`, `_reject_reason` (NULL when
-the row is good) and `_dates_nulled` (optional dates that were impossible and became NULL). This
+Each source's SQL (assets/staging/sql/<source>.sql) selects its typed columns plus three control
+columns: `_key` (duplicates share it), `_reject` (NULL when the row is good, else a struct of the
+`column`, its raw `value` and the `reason`) and `_dates_nulled` (optional dates that were impossible
+and became NULL). This
 module does the rest the same way for every source, so nothing is dropped without a trace:
 
     rows_read = rows_staged + rows_quarantined + duplicates_collapsed
@@ -17,7 +18,7 @@ import polars as pl
 
 from transforms.reference import country_lookup
 
-CONTROL_COLUMNS = "_key, _reject_column, _reject_value, _reject_reason, _dates_nulled, _dup_rank"
+CONTROL_COLUMNS = "_key, _reject, _dates_nulled, _dup_rank"
 
 QUARANTINE_DDL = """
 CREATE TABLE IF NOT EXISTS meta.quarantine (
@@ -56,23 +57,23 @@ def stage(
     con.execute(ACCOUNTING_DDL)
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _typed AS SELECT *, row_number() OVER "
-        f"(PARTITION BY _reject_reason IS NULL, _key ORDER BY _source_row) AS _dup_rank FROM ({typed_sql})",
+        f"(PARTITION BY _reject IS NULL, _key ORDER BY _source_row) AS _dup_rank FROM ({typed_sql})",
         {"max_day": max_day} if "$max_day" in typed_sql else None,
     )
     con.execute("DELETE FROM meta.quarantine WHERE source = ?", [source])
     con.execute(
-        "INSERT INTO meta.quarantine SELECT ?, _source_file, _source_row, _reject_column, "
-        "_reject_value, _reject_reason, now() FROM _typed WHERE _reject_reason IS NOT NULL",
+        "INSERT INTO meta.quarantine SELECT ?, _source_file, _source_row, _reject.column, "
+        "_reject.value, _reject.reason, now() FROM _typed WHERE _reject IS NOT NULL",
         [source],
     )
     con.execute(
         f"CREATE OR REPLACE TABLE {target} AS SELECT * EXCLUDE ({CONTROL_COLUMNS}) FROM _typed "
-        "WHERE _reject_reason IS NULL AND _dup_rank = 1 ORDER BY _source_row"
+        "WHERE _reject IS NULL AND _dup_rank = 1 ORDER BY _source_row"
     )
     counts = con.sql(
-        "SELECT count(*), count(*) FILTER (_reject_reason IS NULL AND _dup_rank = 1), "
-        "count(*) FILTER (_reject_reason IS NOT NULL), "
-        "count(*) FILTER (_reject_reason IS NULL AND _dup_rank > 1), coalesce(sum(_dates_nulled), 0) "
+        "SELECT count(*), count(*) FILTER (_reject IS NULL AND _dup_rank = 1), "
+        "count(*) FILTER (_reject IS NOT NULL), "
+        "count(*) FILTER (_reject IS NULL AND _dup_rank > 1), coalesce(sum(_dates_nulled), 0) "
         "FROM _typed"
     ).fetchall()[0]
     typed, staged, quarantined, collapsed, nulled = (int(x) for x in counts)

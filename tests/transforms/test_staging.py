@@ -10,8 +10,7 @@ from transforms.staging import stage
 
 TYPED = """
 SELECT clean_key(k) AS _key,
-       CASE WHEN clean_key(k) IS NULL THEN 'k' END AS _reject_column, k AS _reject_value,
-       CASE WHEN clean_key(k) IS NULL THEN 'missing key' END AS _reject_reason,
+       CASE WHEN clean_key(k) IS NULL THEN {'column': 'k', 'value': k, 'reason': 'missing key'} END AS _reject,
        (nullif(d, '') IS NOT NULL AND plausible_date(parse_date_any(d, false), $max_day) IS NULL)::INT AS _dates_nulled,
        clean_key(k) AS key, plausible_date(parse_date_any(d, false), $max_day) AS d,
        _source_file, _source_row

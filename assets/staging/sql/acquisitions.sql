@@ -20,20 +20,13 @@ WITH typed AS (
 SELECT
     md5(concat_ws('|', p.company_key, p.acquirer_key, p.acquired_at))  AS _key,
     CASE
-        WHEN p.company_key IS NULL THEN 'company_permalink'
-        WHEN p.acquired_on IS NULL THEN 'acquired_at'
-        WHEN nullif(trim(p.price_amount), '') IS NOT NULL AND plausible_amount(p.price_parsed) IS NULL THEN 'price_amount'
-    END AS _reject_column,
-    CASE
-        WHEN p.company_key IS NULL THEN p.company_permalink
-        WHEN p.acquired_on IS NULL THEN p.acquired_at
-        ELSE p.price_amount
-    END AS _reject_value,
-    CASE
-        WHEN p.company_key IS NULL THEN 'missing key: company_permalink is blank'
-        WHEN p.acquired_on IS NULL THEN 'unparseable or implausible date (required)'
-        WHEN nullif(trim(p.price_amount), '') IS NOT NULL AND plausible_amount(p.price_parsed) IS NULL THEN 'amount not a number in [0, 1e12)'
-    END AS _reject_reason,
+        WHEN p.company_key IS NULL
+            THEN {'column': 'company_permalink', 'value': p.company_permalink, 'reason': 'missing key: company_permalink is blank'}
+        WHEN p.acquired_on IS NULL
+            THEN {'column': 'acquired_at', 'value': p.acquired_at, 'reason': 'unparseable or implausible date (required)'}
+        WHEN nullif(trim(p.price_amount), '') IS NOT NULL AND plausible_amount(p.price_parsed) IS NULL
+            THEN {'column': 'price_amount', 'value': p.price_amount, 'reason': 'amount not a number in [0, 1e12)'}
+    END AS _reject,
     0 AS _dates_nulled,
     md5(concat_ws('|', p.company_key, p.acquirer_key, p.acquired_at))  AS acquisition_key,
     p.company_key,

@@ -1,9 +1,8 @@
 -- Crunchbase organisations, typed. Key: lower-cased permalink.
 SELECT
     clean_key(r.permalink)                                   AS _key,
-    CASE WHEN clean_key(r.permalink) IS NULL THEN 'permalink' END AS _reject_column,
-    r.permalink                                              AS _reject_value,
-    CASE WHEN clean_key(r.permalink) IS NULL THEN 'missing key: permalink is blank' END AS _reject_reason,
+    CASE WHEN clean_key(r.permalink) IS NULL
+         THEN {'column': 'permalink', 'value': r.permalink, 'reason': 'missing key: permalink is blank'} END AS _reject,
     (nullif(trim(r.founded_at), '') IS NOT NULL
         AND plausible_date(parse_date_any(r.founded_at, false), $max_day) IS NULL)::INT AS _dates_nulled,
     clean_key(r.permalink)                                   AS company_key,

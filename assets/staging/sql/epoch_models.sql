@@ -1,9 +1,8 @@
 -- Epoch AI models, typed: one row per model, organisations as a list of normalised names.
 SELECT
     md5(concat_ws('|', r."Model", r."Organization", r."Publication date"))   AS _key,
-    CASE WHEN nullif(trim(r."Model"), '') IS NULL THEN 'Model' END          AS _reject_column,
-    r."Model"                                                               AS _reject_value,
-    CASE WHEN nullif(trim(r."Model"), '') IS NULL THEN 'missing key: Model is blank' END AS _reject_reason,
+    CASE WHEN nullif(trim(r."Model"), '') IS NULL
+         THEN {'column': 'Model', 'value': r."Model", 'reason': 'missing key: Model is blank'} END AS _reject,
     (nullif(trim(r."Publication date"), '') IS NOT NULL
         AND plausible_date(parse_date_any(r."Publication date", false), $max_day) IS NULL)::INT AS _dates_nulled,
     trim(r."Model")                                                         AS model_name,

@@ -1,9 +1,8 @@
 -- Epoch AI organisations, typed. Key: normalised name.
 SELECT
     norm_name(r."Organization")                                   AS _key,
-    CASE WHEN norm_name(r."Organization") IS NULL THEN 'Organization' END AS _reject_column,
-    r."Organization"                                              AS _reject_value,
-    CASE WHEN norm_name(r."Organization") IS NULL THEN 'missing key: Organization is blank' END AS _reject_reason,
+    CASE WHEN norm_name(r."Organization") IS NULL
+         THEN {'column': 'Organization', 'value': r."Organization", 'reason': 'missing key: Organization is blank'} END AS _reject,
     0 AS _dates_nulled,
     trim(r."Organization")                                        AS org_name,
     norm_name(r."Organization")                                   AS name_norm,

@@ -11,20 +11,13 @@ WITH typed AS (
 SELECT
     md5(concat_ws('|', t.company_name_norm, t.investor_name_norm, t.funded_when, t.amount_usd)) AS _key,
     CASE
-        WHEN t.company_name_norm IS NULL THEN 'company_name'
-        WHEN t.investor_name_norm IS NULL THEN 'investor_name'
-        WHEN nullif(trim(t.amount_usd), '') IS NOT NULL AND plausible_amount(t.amount_parsed) IS NULL THEN 'amount_usd'
-    END AS _reject_column,
-    CASE
-        WHEN t.company_name_norm IS NULL THEN t.company_name
-        WHEN t.investor_name_norm IS NULL THEN t.investor_name
-        ELSE t.amount_usd
-    END AS _reject_value,
-    CASE
-        WHEN t.company_name_norm IS NULL THEN 'missing key: company_name is blank'
-        WHEN t.investor_name_norm IS NULL THEN 'missing key: investor_name is blank'
-        WHEN nullif(trim(t.amount_usd), '') IS NOT NULL AND plausible_amount(t.amount_parsed) IS NULL THEN 'amount not a number in [0, 1e12)'
-    END AS _reject_reason,
+        WHEN t.company_name_norm IS NULL
+            THEN {'column': 'company_name', 'value': t.company_name, 'reason': 'missing key: company_name is blank'}
+        WHEN t.investor_name_norm IS NULL
+            THEN {'column': 'investor_name', 'value': t.investor_name, 'reason': 'missing key: investor_name is blank'}
+        WHEN nullif(trim(t.amount_usd), '') IS NOT NULL AND plausible_amount(t.amount_parsed) IS NULL
+            THEN {'column': 'amount_usd', 'value': t.amount_usd, 'reason': 'amount not a number in [0, 1e12)'}
+    END AS _reject,
     (nullif(trim(t.funded_when), '') IS NOT NULL AND t.funded_on IS NULL)::INT AS _dates_nulled,
     trim(t.company_name)                  AS company_name,
     t.company_name_norm,

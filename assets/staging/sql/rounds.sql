@@ -15,23 +15,15 @@ SELECT
     coalesce(clean_key(t.funding_round_permalink),
              md5(concat_ws('|', t.company_key, t.round_type, t.round_code, t.funded_at, t.raised_amount_usd))) AS _key,
     CASE
-        WHEN t.company_key IS NULL THEN 'company_permalink'
-        WHEN t.funded_on IS NULL THEN 'funded_at'
-        WHEN nullif(trim(t.raised_amount_usd), '') IS NOT NULL AND plausible_amount(t.amount_parsed) IS NULL THEN 'raised_amount_usd'
-        WHEN NOT EXISTS (SELECT 1 FROM staging.companies c WHERE c.company_key = t.company_key) THEN 'company_permalink'
-    END AS _reject_column,
-    CASE
-        WHEN t.company_key IS NULL THEN t.company_permalink
-        WHEN t.funded_on IS NULL THEN t.funded_at
-        WHEN nullif(trim(t.raised_amount_usd), '') IS NOT NULL AND plausible_amount(t.amount_parsed) IS NULL THEN t.raised_amount_usd
-        ELSE t.company_permalink
-    END AS _reject_value,
-    CASE
-        WHEN t.company_key IS NULL THEN 'missing key: company_permalink is blank'
-        WHEN t.funded_on IS NULL THEN 'unparseable or implausible date (required)'
-        WHEN nullif(trim(t.raised_amount_usd), '') IS NOT NULL AND plausible_amount(t.amount_parsed) IS NULL THEN 'amount not a number in [0, 1e12)'
-        WHEN NOT EXISTS (SELECT 1 FROM staging.companies c WHERE c.company_key = t.company_key) THEN 'orphan: company not in companies'
-    END AS _reject_reason,
+        WHEN t.company_key IS NULL
+            THEN {'column': 'company_permalink', 'value': t.company_permalink, 'reason': 'missing key: company_permalink is blank'}
+        WHEN t.funded_on IS NULL
+            THEN {'column': 'funded_at', 'value': t.funded_at, 'reason': 'unparseable or implausible date (required)'}
+        WHEN nullif(trim(t.raised_amount_usd), '') IS NOT NULL AND plausible_amount(t.amount_parsed) IS NULL
+            THEN {'column': 'raised_amount_usd', 'value': t.raised_amount_usd, 'reason': 'amount not a number in [0, 1e12)'}
+        WHEN NOT EXISTS (SELECT 1 FROM staging.companies c WHERE c.company_key = t.company_key)
+            THEN {'column': 'company_permalink', 'value': t.company_permalink, 'reason': 'orphan: company not in companies'}
+    END AS _reject,
     0 AS _dates_nulled,
     coalesce(clean_key(t.funding_round_permalink),
              md5(concat_ws('|', t.company_key, t.round_type, t.round_code, t.funded_at, t.raised_amount_usd))) AS round_key,
