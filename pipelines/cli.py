@@ -23,7 +23,35 @@ def _instance() -> dg.DagsterInstance:
     return dg.DagsterInstance.get()
 
 
+def _error_message(error) -> str:
+    """The message of a `dg.Failure` in the cause chain (ours name file, row and column), else the
+    innermost error's."""
+    chain = []
+    while error is not None:
+        chain.append(error)
+        error = error.cause
+    chosen = next((e for e in chain if e.cls_name == "Failure"), chain[-1] if chain else None)
+    return chosen.message.strip() if chosen else "failed"
+
+
+def run_problems(result: dg.ExecuteInProcessResult) -> list[str]:
+    """One line per failed step and per failed asset check of a run."""
+    problems = []
+    for event in result.all_events:
+        if event.is_step_failure:
+            problems.append(f"error in {event.step_key}: {_error_message(event.step_failure_data.error)}")
+        elif event.event_type_value == "ASSET_CHECK_EVALUATION" and not event.event_specific_data.passed:
+            evaluation = event.event_specific_data
+            detail = evaluation.metadata.get("expectation") or evaluation.metadata.get("failed_expectations")
+            text = getattr(detail, "value", detail) or ""
+            problems.append(
+                f"check failed: {evaluation.asset_key.to_user_string()}:{evaluation.check_name} {text}".strip()
+            )
+    return problems
+
+
 def main() -> int:
+
     from pipelines.definitions import defs
 
     settings = DealflowSettings()
@@ -42,18 +70,15 @@ def main() -> int:
     )
     seconds = time.perf_counter() - started
     if not result.success:
-        failures = [e for e in result.all_events if e.is_step_failure]
-        for event in failures:
-            error = event.step_failure_data.error
-            while error is not None and error.cause is not None:
-                error = error.cause
-            message = error.message.strip() if error else "failed"
-            print(f"error in {event.step_key}: {message}", file=sys.stderr)
+        for problem in run_problems(result):
+            print(problem, file=sys.stderr)
         print(
-            f"run {result.run_id} FAILED after {seconds:.1f}s; the analyst replica was not replaced.",
+            f"run {result.run_id} FAILED after {seconds:.1f}s; nothing was published: the analyst "
+            f"replica {settings.replica_db()} and the shortlist CSVs are as they were.",
             file=sys.stderr,
         )
         return 1
+
     print(f"run {result.run_id} succeeded in {seconds:.1f}s (week {key}, as of {as_of})")
     print(f"shortlist:         {settings.outputs_dir() / f'shortlist_{key}.csv'}")
     print(f"                   table marts.weekly_shortlist, week_start = '{key}'")

@@ -5,14 +5,17 @@ variables of the configuration contract, then the bundled defaults. The environm
 run starts, never at import time.
 """
 
+import fcntl
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import dagster as dg
 import duckdb
+from pydantic import PrivateAttr
 
 from transforms.sql import install_macros
 
@@ -70,14 +73,56 @@ class DealflowSettings(dg.ConfigurableResource):
         return path
 
 
+class WriterLockTimeout(dg.Failure):
+    """Another run holds the pipeline's writer lock for longer than this run may wait."""
+
+
 class Warehouse(dg.ConfigurableResource):
-    """The pipeline's DuckDB file. One connection per step, macros installed."""
+    """The pipeline's DuckDB file. One connection per step, macros installed.
+
+    A run holds `<home>/pipeline.lock` (an exclusive `flock`) from its first step to its end, so
+    two runs never write the same warehouse at once: a second run waits up to
+    `lock_timeout_seconds`, then fails without having written anything. The lock dies with its
+    process, so a killed run never leaves it behind.
+    """
 
     settings: DealflowSettings
     memory_limit: str = "6GB"
     threads: int = 0
+    lock_timeout_seconds: float = 1800.0
+    _lock_file: object = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        path = self.settings.home_path() / "pipeline.lock"
+        handle = open(path, "a+")  # noqa: SIM115  (held for the whole run, closed in teardown)
+        deadline = time.monotonic() + self.lock_timeout_seconds
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    handle.seek(0)
+                    holder = handle.read().strip() or "unknown"
+                    handle.close()
+                    raise WriterLockTimeout(
+                        f"another pipeline run ({holder}) is writing {self.settings.home_path()}; "
+                        f"waited {self.lock_timeout_seconds:.0f}s, stopping without writing anything"
+                    ) from None
+                time.sleep(0.5)
+        handle.truncate(0)
+        handle.write(f"pid {os.getpid()}, since {datetime.now(UTC).isoformat(timespec='seconds')}")
+        handle.flush()
+        self._lock_file = handle
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._lock_file is not None:
+            fcntl.flock(self._lock_file, fcntl.LOCK_UN)
+            self._lock_file.close()
+            self._lock_file = None
 
     @contextmanager
+
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         config: dict[str, str | int] = {"memory_limit": self.memory_limit}
         if self.threads:

@@ -35,17 +35,26 @@ def contract_env(**values: str | None):
 
 
 def run_week(
-    sources: Path, home: Path, as_of: date, raise_on_error: bool = True
+    sources: Path,
+    home: Path,
+    as_of: date,
+    raise_on_error: bool = True,
+    groups: list[str] | None = None,
 ) -> dg.ExecuteInProcessResult:
-    """Materialize every asset of `dealflow_job` for the week containing `as_of`."""
+    """Materialize every asset of `dealflow_job` (or only those of `groups`) for the week
+    containing `as_of`."""
     from pipelines.definitions import defs
     from pipelines.partitions import partition_key_for
 
+    selection = None
+    if groups:
+        selection = list(dg.AssetSelection.groups(*groups).resolve(defs.resolve_asset_graph()))
     with contract_env(sources=str(sources), home=str(home), as_of=as_of.isoformat()):
         return defs.resolve_job_def("dealflow_job").execute_in_process(
             partition_key=partition_key_for(as_of),
             instance=dg.DagsterInstance.ephemeral(),
             raise_on_error=raise_on_error,
+            asset_selection=selection,
         )
 
 

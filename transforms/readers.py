@@ -1,28 +1,54 @@
 """Read provider export files exactly as they are, into all-text polars frames with lineage.
 
 Every value stays a string (typing happens in staging, where failures are counted, not lost).
-Invalid UTF-8 is replaced, never fatal; gzip is detected from the file's magic bytes.
+What the reader copes with, and reports: gzip (by magic bytes), UTF-8 with or without BOM,
+invalid UTF-8 bytes in a UTF-8 file (replaced), Latin-1/cp1252 and UTF-16 files, `,` `;` tab and
+`|` delimiters (sniffed from the header), multi-line quoted cells, and records with the wrong
+number of fields (kept with the raw text in `_malformed`, so staging can quarantine them).
+What it refuses, with the file named: a missing, empty, binary or corrupt-gzip file.
 """
 
 from __future__ import annotations
 
+import codecs
+import csv
 import gzip
 import io
+import re
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
 
 LINEAGE_COLUMNS = ("_source_file", "_source_row", "_loaded_at")
+MALFORMED = "_malformed"
+DELIMITERS = (",", ";", "\t", "|")
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
 
 
 class SourceFileError(ValueError):
     """A provider file cannot be read as declared. The message names file, row and column."""
 
 
+@dataclass
+class ReadReport:
+    """How a file was read: shown in the raw asset's metadata."""
+
+    encoding: str = "utf-8"
+    delimiter: str = ","
+    invalid_bytes_replaced: bool = False
+    malformed_records: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
 def _read_bytes(path: Path) -> bytes:
     if not path.exists():
         raise SourceFileError(f"{path}: file not found")
+    if path.is_dir():
+        raise SourceFileError(f"{path}: is a folder, not a file")
     raw = path.read_bytes()
     if raw[:2] == b"\x1f\x8b":
         try:
@@ -32,30 +58,110 @@ def _read_bytes(path: Path) -> bytes:
     return raw
 
 
+def _is_valid_utf8(raw: bytes, chunk: int = 1 << 24) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for start in range(0, len(raw), chunk):
+            decoder.decode(raw[start : start + chunk], final=start + chunk >= len(raw))
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def to_utf8(raw: bytes, path: Path) -> tuple[bytes, ReadReport]:
+    """The file's bytes as UTF-8 (BOM removed) and what was detected."""
+    report = ReadReport()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        report.encoding = "utf-16"
+        return raw.decode("utf-16").encode("utf-8"), report
+    head = raw[:4096]
+    if b"\x00" in head:
+        if head[1::2].count(0) > len(head) // 4 or head[0::2].count(0) > len(head) // 4:
+            report.encoding = (
+                "utf-16-le" if head[1::2].count(0) > head[0::2].count(0) else "utf-16-be"
+            )
+            return raw.decode(report.encoding, errors="replace").encode("utf-8"), report
+        raise SourceFileError(f"{path}: binary content (NUL bytes) — not a CSV text file")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+        report.notes.append("UTF-8 byte-order mark removed")
+    if _is_valid_utf8(raw):
+        return raw, report
+    if _UTF8_MULTIBYTE.search(raw):  # mostly UTF-8 with some broken bytes: keep UTF-8, replace
+        report.invalid_bytes_replaced = True
+        report.notes.append("invalid UTF-8 bytes replaced with U+FFFD")
+        return raw, report
+    report.encoding = "cp1252"
+    text = raw.decode("cp1252", errors="replace")
+    return text.encode("utf-8"), report
+
+
+def sniff_delimiter(raw: bytes) -> str:
+    """The delimiter that splits the header line into the most fields (`,` on ties)."""
+    header = raw.split(b"\n", 1)[0].decode("utf-8", errors="replace")
+    counts = {d: header.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
+
+
+def _read_strict(raw: bytes, delimiter: str) -> pl.DataFrame:
+    return pl.read_csv(
+        io.BytesIO(raw),
+        separator=delimiter,
+        infer_schema=False,
+        encoding="utf8-lossy",
+        truncate_ragged_lines=False,
+        raise_if_empty=False,
+    ).with_columns(pl.lit(None, dtype=pl.String).alias(MALFORMED))
+
+
+def _read_tolerant(raw: bytes, delimiter: str, path: Path, report: ReadReport) -> pl.DataFrame:
+    """Record by record: a record whose field count differs from the header's is kept as one
+    row whose `_malformed` column holds its text and line number."""
+    reader = csv.reader(
+        io.StringIO(raw.decode("utf-8", errors="replace"), newline=""), delimiter=delimiter
+    )
+    header = next(reader, None)
+    if not header:
+        raise SourceFileError(f"{path}: no header row")
+    if len(set(header)) != len(header):
+        raise SourceFileError(f"{path}: row 1 (header): duplicate column names {header}")
+    rows: list[list[str | None]] = []
+    start = reader.line_num + 1
+    for record in reader:
+        if len(record) == len(header):
+            rows.append([*record, None])
+        else:
+            text = delimiter.join(record)[:500]
+            rows.append(
+                [None] * len(header)
+                + [f"line {start}: {len(record)} fields, header has {len(header)}: {text}"]
+            )
+            report.malformed_records += 1
+        start = reader.line_num + 1
+    return pl.DataFrame(rows, schema=[*header, MALFORMED], orient="row")
+
+
 def _normalise_header(name: str) -> str:
     return name.strip().lstrip("\ufeff").strip()
 
 
-def read_provider_csv(path: Path | str, loaded_at: datetime | None = None) -> pl.DataFrame:
-    """Read one CSV export as text columns plus `_source_file`, `_source_row`, `_loaded_at`.
-
-    `_source_row` is the 1-based record number after the header (a multi-line quoted cell is one
-    record). Raises `SourceFileError` naming the file when it cannot be read as CSV.
-    """
+def read_provider_csv(
+    path: Path | str, loaded_at: datetime | None = None
+) -> tuple[pl.DataFrame, ReadReport]:
+    """Read one CSV export as text columns plus `_malformed`, `_source_file`, `_source_row` (the
+    1-based record number after the header; a multi-line quoted cell is one record) and
+    `_loaded_at`. Raises `SourceFileError` naming the file when it cannot be read at all."""
     path = Path(path)
     raw = _read_bytes(path)
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
+    if not raw.strip():
+        raise SourceFileError(f"{path}: empty file (no header row)")
+    raw, report = to_utf8(raw, path)
+    report.delimiter = sniff_delimiter(raw)
     try:
-        frame = pl.read_csv(
-            io.BytesIO(raw),
-            infer_schema=False,
-            encoding="utf8-lossy",
-            truncate_ragged_lines=False,
-            raise_if_empty=False,
-        )
-    except pl.exceptions.PolarsError as exc:
-        raise SourceFileError(f"{path}: not a readable CSV file ({exc})") from exc
+        frame = _read_strict(raw, report.delimiter)
+    except pl.exceptions.PolarsError:
+        frame = _read_tolerant(raw, report.delimiter, path, report)
     frame = frame.rename({c: _normalise_header(c) for c in frame.columns})
     frame = frame.select([c for c in frame.columns if c])  # drop the unnamed trailing column
     stamp = loaded_at or datetime.now(UTC)
@@ -63,4 +169,4 @@ def read_provider_csv(path: Path | str, loaded_at: datetime | None = None) -> pl
         pl.lit(str(path)).alias("_source_file"),
         pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("_source_row"),
         pl.lit(stamp).alias("_loaded_at"),
-    )
+    ), report

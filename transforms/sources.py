@@ -117,6 +117,21 @@ class SourcesConfigError(ValueError):
     """The sources YAML is missing, malformed or names something unknown."""
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe YAML loader that refuses a key declared twice in one mapping (PyYAML keeps the last)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: set = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"key {key!r} declared twice", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def _flatten(tree: dict, prefix: str = "") -> dict[str, object]:
     flat: dict[str, object] = {}
     for key, value in tree.items():
@@ -135,7 +150,7 @@ def load_sources(path: Path | str) -> Sources:
     if not path.is_file():
         raise SourcesConfigError(f"{path}: sources file not found")
     try:
-        tree = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        tree = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader) or {}
     except yaml.YAMLError as exc:
         raise SourcesConfigError(f"{path}: not valid YAML ({exc})") from exc
     if not isinstance(tree, dict):
@@ -156,7 +171,19 @@ def load_sources(path: Path | str) -> Sources:
             raise SourcesConfigError(f"{path}: {kind} must be a file path, got {value!r}")
         file = Path(value).expanduser()
         declared[kind] = file if file.is_absolute() else (path.parent / file).resolve()
+    _refuse_same_file_twice(path, declared)
     return Sources(declared, snapshots)
+
+
+def _refuse_same_file_twice(path: Path, declared: dict[str, Path]) -> None:
+    by_file: dict[Path, list[str]] = {}
+    for kind, file in declared.items():
+        by_file.setdefault(file.resolve(), []).append(kind)
+    for file, kinds in by_file.items():
+        if len(kinds) > 1:
+            raise SourcesConfigError(
+                f"{path}: the same file {file} is declared as {kinds}; each kind needs its own export"
+            )
 
 
 def _as_date(path: Path, key: str, value: object) -> date:

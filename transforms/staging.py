@@ -2,8 +2,9 @@
 
 Each source's SQL (assets/staging/sql/<source>.sql) selects its typed columns plus three control
 columns: `_key` (duplicates share it), `_reject` (NULL when the row is good, else a struct of the
-`column`, its raw `value` and the `reason`) and `_dates_nulled` (optional dates that were impossible
-and became NULL). This
+`column`, its raw `value` and the `reason`: the row goes to `meta.quarantine`) and `_issues` (a
+list of `column`/`value`/`issue` structs for values of a staged row that were set to NULL —
+impossible optional dates, unknown country or currency codes: they go to `meta.value_issues`). This
 module does the rest the same way for every source, so nothing is dropped without a trace:
 
     rows_read = rows_staged + rows_quarantined + duplicates_collapsed
@@ -18,17 +19,23 @@ import polars as pl
 
 from transforms.reference import country_lookup
 
-CONTROL_COLUMNS = "_key, _reject, _dates_nulled, _dup_rank"
+CONTROL_COLUMNS = "_key, _reject, _issues, _dup_rank"
 
 QUARANTINE_DDL = """
 CREATE TABLE IF NOT EXISTS meta.quarantine (
     source VARCHAR, source_file VARCHAR, source_row BIGINT, column_name VARCHAR,
     raw_value VARCHAR, reason VARCHAR, quarantined_at TIMESTAMPTZ)
 """
+ISSUES_DDL = """
+CREATE TABLE IF NOT EXISTS meta.value_issues (
+    source VARCHAR, source_file VARCHAR, source_row BIGINT, column_name VARCHAR,
+    raw_value VARCHAR, issue VARCHAR, found_at TIMESTAMPTZ)
+"""
 ACCOUNTING_DDL = """
 CREATE TABLE IF NOT EXISTS meta.row_accounting (
     source VARCHAR, rows_read BIGINT, rows_staged BIGINT, rows_quarantined BIGINT,
-    duplicates_collapsed BIGINT, dates_nulled BIGINT, reconciled BOOLEAN, staged_at TIMESTAMPTZ)
+    duplicates_collapsed BIGINT, dates_nulled BIGINT, value_issues BIGINT, reconciled BOOLEAN,
+    staged_at TIMESTAMPTZ)
 """
 
 
@@ -53,17 +60,32 @@ def stage(
     """Run `typed_sql` over `raw_table`, write good first-of-key rows to `target`, rejected rows
     to `meta.quarantine`, and one reconciliation row to `meta.row_accounting`. `rows_read` is
     counted on `raw_table` itself, so a join that loses or repeats rows fails reconciliation."""
-    con.execute(QUARANTINE_DDL)
-    con.execute(ACCOUNTING_DDL)
+    for ddl in (QUARANTINE_DDL, ISSUES_DDL, ACCOUNTING_DDL):
+        con.execute(ddl)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE _typed AS {typed_sql}",
+        {"max_day": max_day} if "$max_day" in typed_sql else None,
+    )
+    # records the reader could not split into the header's fields are rejected whatever the SQL says
+    con.execute(
+        "UPDATE _typed SET _reject = {'column': NULL, 'value': r._malformed, 'reason': 'malformed record'} "
+        f"FROM {raw_table} AS r WHERE r._source_row = _typed._source_row AND r._malformed IS NOT NULL"
+    )
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _typed AS SELECT *, row_number() OVER "
-        f"(PARTITION BY _reject IS NULL, _key ORDER BY _source_row) AS _dup_rank FROM ({typed_sql})",
-        {"max_day": max_day} if "$max_day" in typed_sql else None,
+        "(PARTITION BY _reject IS NULL, _key ORDER BY _source_row) AS _dup_rank FROM _typed"
     )
     con.execute("DELETE FROM meta.quarantine WHERE source = ?", [source])
     con.execute(
         "INSERT INTO meta.quarantine SELECT ?, _source_file, _source_row, _reject.column, "
         "_reject.value, _reject.reason, now() FROM _typed WHERE _reject IS NOT NULL",
+        [source],
+    )
+    con.execute("DELETE FROM meta.value_issues WHERE source = ?", [source])
+    con.execute(
+        "INSERT INTO meta.value_issues SELECT ?, _source_file, _source_row, i.column, i.value, i.issue, now() "
+        "FROM (SELECT _source_file, _source_row, unnest(_issues) AS i FROM _typed "
+        "WHERE _reject IS NULL AND _dup_rank = 1)",
         [source],
     )
     con.execute(
@@ -73,22 +95,26 @@ def stage(
     counts = con.sql(
         "SELECT count(*), count(*) FILTER (_reject IS NULL AND _dup_rank = 1), "
         "count(*) FILTER (_reject IS NOT NULL), "
-        "count(*) FILTER (_reject IS NULL AND _dup_rank > 1), coalesce(sum(_dates_nulled), 0) "
-        "FROM _typed"
+        "count(*) FILTER (_reject IS NULL AND _dup_rank > 1) FROM _typed"
     ).fetchall()[0]
-    typed, staged, quarantined, collapsed, nulled = (int(x) for x in counts)
+    typed, staged, quarantined, collapsed = (int(x) for x in counts)
+    nulled, issues = con.sql(
+        "SELECT count(*) FILTER (issue LIKE 'impossible date%'), count(*) FROM meta.value_issues WHERE source = ?",
+        params=[source],
+    ).fetchall()[0]
     read = int(con.sql(f"SELECT count(*) FROM {raw_table}").fetchall()[0][0])
     result = {
         "rows_read": read,
         "rows_staged": staged,
         "rows_quarantined": quarantined,
         "duplicates_collapsed": collapsed,
-        "dates_nulled": nulled,
+        "dates_nulled": int(nulled),
+        "value_issues": int(issues),
         "reconciled": read == typed == staged + quarantined + collapsed,
     }
     con.execute("DELETE FROM meta.row_accounting WHERE source = ?", [source])
     con.execute(
-        "INSERT INTO meta.row_accounting VALUES (?, ?, ?, ?, ?, ?, ?, now())",
+        "INSERT INTO meta.row_accounting VALUES (?, ?, ?, ?, ?, ?, ?, ?, now())",
         [source, *result.values()],
     )
     con.execute("DROP TABLE _typed")

@@ -47,13 +47,21 @@ def _raw_asset(name: str, kind_key: str) -> dg.AssetsDefinition:
     def _asset(settings: DealflowSettings, warehouse: Warehouse) -> dg.MaterializeResult:
         path = declared_sources(settings).get(kind_key)
         try:
-            frame = raw_frame(kind, path)
+            frame, report = raw_frame(kind, path)
         except SourceFileError as exc:
             raise dg.Failure(str(exc)) from exc
         with warehouse.connect() as con:
             write_frame(con, f"raw.{name}", frame)
             meta = table_metadata(
-                con, f"raw.{name}", source_file=str(path) if path else "(not declared)"
+                con,
+                f"raw.{name}",
+                source_file=str(path) if path else "(not declared)",
+                encoding=report.encoding,
+                delimiter=repr(report.delimiter),
+                malformed_records=report.malformed_records,
+                read_notes=dg.MetadataValue.md(
+                    "\n".join(f"- {n}" for n in report.notes) or "_(none)_"
+                ),
             )
         return dg.MaterializeResult(metadata=meta)
 

@@ -38,19 +38,49 @@ def publish_replica(con: duckdb.DuckDBPyConnection, replica: Path) -> list[str]:
     return [f"{s}.{t}" for s, t in tables]
 
 
+def export_shortlists(con: duckdb.DuckDBPyConnection, folder: Path) -> list[Path]:
+    """`shortlist_<week>.csv` for every week of `marts.weekly_shortlist`, each written beside
+    its target and renamed into place (a reader never sees half a file)."""
+    weeks = [
+        r[0]
+        for r in con.sql(
+            "SELECT DISTINCT week_start FROM marts.weekly_shortlist ORDER BY 1"
+        ).fetchall()
+    ]
+    written = []
+    for week in weeks:
+        rows = con.sql(
+            "SELECT * REPLACE (array_to_string(fra_investors, '; ') AS fra_investors, "
+            "array_to_string(are_investors, '; ') AS are_investors) "
+            "FROM marts.weekly_shortlist WHERE week_start = ? ORDER BY rank",
+            params=[week],
+        ).pl()
+        target = folder / f"shortlist_{week.isoformat()}.csv"
+        tmp = target.with_name(target.name + ".tmp")
+        rows.write_csv(tmp)
+        os.replace(tmp, target)
+        written.append(target)
+    return written
+
+
 @dg.asset(group_name="publish", kinds={"duckdb"}, deps=[weekly_shortlist])
 def analyst_replica(settings: DealflowSettings, warehouse: Warehouse) -> dg.MaterializeResult:
     """`dealflow.duckdb` in the pipeline home: a read-only copy of the ref, staging, core, marts
-    and meta tables, with table and column comments, swapped in atomically at the end of a
-    successful run. Open it read-only (`duckdb -readonly`, `harlequin -r`) while the pipeline runs."""
+    and meta tables, with table and column comments, and `shortlists/shortlist_<week>.csv`.
+    Runs last: only when every upstream step and blocking check of the run passed, so a failed
+    run leaves what analysts have exactly as it was. The replica is swapped in atomically; open it
+    read-only (`harlequin -r`, `duckdb -readonly`) even while the pipeline runs."""
     replica = settings.replica_db()
     with warehouse.connect() as con:
         tables = publish_replica(con, replica)
+        csvs = export_shortlists(con, settings.outputs_dir())
+
     return dg.MaterializeResult(
         metadata={
             "replica": dg.MetadataValue.path(str(replica)),
             "tables": dg.MetadataValue.int(len(tables)),
             "table_list": dg.MetadataValue.md("\n".join(f"- `{t}`" for t in tables)),
             "size_mb": dg.MetadataValue.float(round(replica.stat().st_size / 1e6, 2)),
+            "shortlist_csvs": dg.MetadataValue.int(len(csvs)),
         }
     )

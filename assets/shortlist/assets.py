@@ -49,7 +49,9 @@ def weekly_shortlist(
     """This week's top N opportunities for a joint France–UAE review (N from the run config,
     default 25), ranked by total score among companies in one of the three verticals that have
     not exited. Each row says in plain language why it is there. Re-running a week replaces that
-    week's rows only. Also written as `shortlists/shortlist_<week>.csv` in the pipeline home."""
+    week's rows only. Published (replica and `shortlists/shortlist_<week>.csv` in the pipeline
+    home) by `analyst_replica` once every blocking check has passed."""
+
     week = date.fromisoformat(context.partition_key)
     thesis = load_thesis()
     with warehouse.connect() as con:
@@ -68,11 +70,8 @@ def weekly_shortlist(
             "INSERT INTO marts.weekly_shortlist SELECT * FROM marts._shortlist_week ORDER BY rank"
         )
         con.execute("DROP TABLE marts._shortlist_week")
-        csv_path = settings.outputs_dir() / f"shortlist_{week.isoformat()}.csv"
-        rows.with_columns(
-            pl.col("fra_investors").list.join("; "), pl.col("are_investors").list.join("; ")
-        ).write_csv(csv_path)
-        meta = table_metadata(con, "marts.weekly_shortlist", shortlist_csv=str(csv_path))
+        meta = table_metadata(con, "marts.weekly_shortlist")
+
         meta["shortlist"] = dg.MetadataValue.md(_shortlist_markdown(rows))
         meta["dagster/row_count"] = dg.MetadataValue.int(rows.height)
     return dg.MaterializeResult(metadata=meta)

@@ -29,7 +29,7 @@ def test_sample_reads_as_every_declared_kind():
         "epoch_organizations",
     }
     for kind, path in sources.files.items():
-        assert raw_frame(SOURCE_KINDS[kind], path).height > 0, kind
+        assert raw_frame(SOURCE_KINDS[kind], path)[0].height > 0, kind
 
 
 def test_sample_has_france_uae_and_ai_cases():

@@ -27,6 +27,8 @@ def test_relative_paths_resolve_against_the_yaml_folder(tmp_path):
         ("- a\n- b\n", "expected a mapping"),
         ("investor_edges: 3\n", "must be a file path"),
         ("crunchbase:\n  snapshot_date: yesterday\n", "must be an ISO date"),
+        ("investor_edges: a.csv\ninvestor_edges: b.csv\n", "'investor_edges' declared twice"),
+        ("crunchbase:\n  companies: a.csv\n  rounds: ./a.csv\n", "the same file .* is declared as"),
     ],
 )
 def test_bad_sources_yaml_is_a_clear_error(tmp_path, text, message):

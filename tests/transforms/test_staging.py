@@ -11,7 +11,9 @@ from transforms.staging import stage
 TYPED = """
 SELECT clean_key(k) AS _key,
        CASE WHEN clean_key(k) IS NULL THEN {'column': 'k', 'value': k, 'reason': 'missing key'} END AS _reject,
-       (nullif(d, '') IS NOT NULL AND plausible_date(parse_date_any(d, false), $max_day) IS NULL)::INT AS _dates_nulled,
+       list_filter([CASE WHEN nullif(d, '') IS NOT NULL AND plausible_date(parse_date_any(d, false), $max_day) IS NULL
+                         THEN {'column': 'd', 'value': d, 'issue': 'impossible date set to NULL'} END],
+                   lambda x: x IS NOT NULL) AS _issues,
        clean_key(k) AS key, plausible_date(parse_date_any(d, false), $max_day) AS d,
        _source_file, _source_row
 FROM raw.t
@@ -27,6 +29,7 @@ def test_rows_read_equal_staged_plus_quarantined_plus_collapsed():
         {
             "k": ["/A", "/a", None, "/b", " "],
             "d": ["2015-01-01", "2016-01-01", "2015-01-01", "2914-01-01", ""],
+            "_malformed": [None, None, None, None, None],
             "_source_file": ["f.csv"] * 5,
             "_source_row": [1, 2, 3, 4, 5],
         }
@@ -40,6 +43,7 @@ def test_rows_read_equal_staged_plus_quarantined_plus_collapsed():
         "rows_quarantined": 2,
         "duplicates_collapsed": 1,
         "dates_nulled": 1,
+        "value_issues": 1,
         "reconciled": True,
     }
     staged = con.sql("SELECT key, d FROM staging.t ORDER BY key").fetchall()

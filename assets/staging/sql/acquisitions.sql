@@ -27,7 +27,10 @@ SELECT
         WHEN nullif(trim(p.price_amount), '') IS NOT NULL AND plausible_amount(p.price_parsed) IS NULL
             THEN {'column': 'price_amount', 'value': p.price_amount, 'reason': 'amount not a number in [0, 1e12)'}
     END AS _reject,
-    0 AS _dates_nulled,
+    list_filter([
+        CASE WHEN plausible_amount(p.price_parsed) IS NOT NULL AND p.ccy_per_eur IS NULL THEN {'column': 'price_currency_code', 'value': p.price_currency_code, 'issue': 'unknown currency, price not converted'} END,
+        CASE WHEN nullif(trim(p.acquirer_country_code), '') IS NOT NULL AND ac.country_code IS NULL THEN {'column': 'acquirer_country_code', 'value': p.acquirer_country_code, 'issue': 'unknown country code set to NULL'} END
+    ], lambda x: x IS NOT NULL) AS _issues,
     md5(concat_ws('|', p.company_key, p.acquirer_key, p.acquired_at))  AS acquisition_key,
     p.company_key,
     nullif(trim(p.company_name), '')                                  AS company_name,

@@ -18,7 +18,9 @@ SELECT
         WHEN nullif(trim(t.amount_usd), '') IS NOT NULL AND plausible_amount(t.amount_parsed) IS NULL
             THEN {'column': 'amount_usd', 'value': t.amount_usd, 'reason': 'amount not a number in [0, 1e12)'}
     END AS _reject,
-    (nullif(trim(t.funded_when), '') IS NOT NULL AND t.funded_on IS NULL)::INT AS _dates_nulled,
+    list_filter([
+        CASE WHEN nullif(trim(t.funded_when), '') IS NOT NULL AND t.funded_on IS NULL THEN {'column': 'funded_when', 'value': t.funded_when, 'issue': 'impossible date set to NULL'} END
+    ], lambda x: x IS NOT NULL) AS _issues,
     trim(t.company_name)                  AS company_name,
     t.company_name_norm,
     trim(t.investor_name)                 AS investor_name,

@@ -24,7 +24,9 @@ SELECT
         WHEN NOT EXISTS (SELECT 1 FROM staging.companies c WHERE c.company_key = t.company_key)
             THEN {'column': 'company_permalink', 'value': t.company_permalink, 'reason': 'orphan: company not in companies'}
     END AS _reject,
-    0 AS _dates_nulled,
+    list_filter([
+        CASE WHEN coalesce(by_code.stage, by_type.stage) IS NULL THEN {'column': 'funding_round_type', 'value': t.funding_round_type, 'issue': 'unknown round type, staged as undisclosed'} END
+    ], lambda x: x IS NOT NULL) AS _issues,
     coalesce(clean_key(t.funding_round_permalink),
              md5(concat_ws('|', t.company_key, t.round_type, t.round_code, t.funded_at, t.raised_amount_usd))) AS round_key,
     t.company_key,
