@@ -19,19 +19,22 @@ def _aliases() -> tuple[dict[str, str], set[str]]:
     return table, {v.casefold() for v in cfg["not_a_country"]}
 
 
-def _lookup(text: str) -> str | None:
+def _lookup_exact(text: str) -> str | None:
     aliases, _ = _aliases()
     if text.casefold() in aliases:
         return aliases[text.casefold()]
     try:
         return pycountry.countries.lookup(text).alpha_3
     except LookupError:
-        pass
-    # UN style "Korea (Republic of)" is pycountry's "Korea, Republic of".
-    match = re.fullmatch(r"(.+?)\s*\((.+)\)", text)
-    if match:
-        return _lookup(f"{match.group(1)}, {match.group(2)}")
-    return None
+        return None
+
+
+def _lookup(text: str) -> str | None:
+    """Alias, ISO code or name; else the UN style "Korea (Republic of)" as pycountry's
+    "Korea, Republic of" (one rewrite, never recursive)."""
+    code = _lookup_exact(text)
+    match = None if code else re.fullmatch(r"(.+?)\s*\((.+)\)", text)
+    return _lookup_exact(f"{match.group(1)}, {match.group(2)}") if match else code
 
 
 @cache

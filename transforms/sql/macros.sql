@@ -1,23 +1,51 @@
 -- Scalar macros shared by every staging query. Pure functions of their arguments.
 
--- A date from text in one of the formats providers use; NULL when it cannot be parsed.
+-- A date from text in one of the formats providers use; NULL when it cannot be parsed, never an
+-- error. Years are four digits from 1000 (year 0000 is 1 BC, a date Python cannot hold). Accepted,
+-- case-insensitive, surrounding whitespace ignored:
+--   2015-01-05[ 10:00:00 | T10:00:00Z ...]   2015/01/05   20150105   2015-01   2015
+--   05-01-2015, 5/1/2015, 05.01.2015: day first when `dayfirst`, month first otherwise, unless
+--     only the other order gives a real date (13-05-2015 is 13 May whatever `dayfirst` says)
+--   5 Jan 2015, 05 January 2015, Jan 5, 2015, January 5 2015 (English month names)
 CREATE OR REPLACE MACRO parse_date_any(s, dayfirst) AS (
     CASE
-        WHEN s IS NULL OR trim(s) = '' THEN NULL
-        WHEN regexp_matches(trim(s), '^\d{4}-\d{1,2}-\d{1,2}') THEN
-            try_strptime(left(trim(s), 10), '%Y-%m-%d')::DATE
-        WHEN regexp_matches(trim(s), '^\d{4}/\d{1,2}/\d{1,2}$') THEN
-            try_strptime(trim(s), '%Y/%m/%d')::DATE
-        WHEN regexp_matches(trim(s), '^\d{1,2}[-/.]\d{1,2}[-/.]\d{4}$') THEN
-            CASE WHEN dayfirst
-                THEN try_strptime(regexp_replace(trim(s), '[/.]', '-', 'g'), '%d-%m-%Y')::DATE
-                ELSE try_strptime(regexp_replace(trim(s), '[/.]', '-', 'g'), '%m-%d-%Y')::DATE
-            END
-        WHEN regexp_matches(trim(s), '^\d{4}-\d{1,2}$') THEN
-            try_strptime(trim(s) || '-01', '%Y-%m-%d')::DATE
-        WHEN regexp_matches(trim(s), '^\d{4}$') THEN
-            try_strptime(trim(s) || '-01-01', '%Y-%m-%d')::DATE
-        ELSE NULL
+        -- Longer than any accepted format once trimmed: NULL, and no regexp runs on huge strings.
+        WHEN s IS NULL OR length(trim(s)) > 64 THEN NULL
+        -- `t` is `s` with every run of whitespace (NBSP included) made one space, trimmed and
+        -- lower-cased; binding it through a one-element list_transform computes it once.
+        ELSE list_transform([lower(trim(regexp_replace(s, '[\s\pZ]+', ' ', 'g')))], lambda t:
+            CASE
+                -- ISO date, optionally followed by a time: the time is ignored.
+                WHEN regexp_matches(t, '^[1-9]\d{3}-\d{1,2}-\d{1,2}([ t].*)?$') THEN
+                    try_strptime(regexp_extract(t, '^[0-9]+-[0-9]+-[0-9]+'), '%Y-%m-%d')
+                -- Year first with slashes: 2015/01/05.
+                WHEN regexp_matches(t, '^[1-9]\d{3}/\d{1,2}/\d{1,2}$') THEN
+                    try_strptime(t, '%Y/%m/%d')
+                -- Compact: 20150105.
+                WHEN regexp_matches(t, '^[1-9]\d{7}$') THEN
+                    try_strptime(t, '%Y%m%d')
+                -- Numeric day and month before the year, separated by - / or . in any mix:
+                -- the order `dayfirst` names, else the other when only that one is a real date.
+                WHEN regexp_matches(t, '^\d{1,2}[-/.]\d{1,2}[-/.][1-9]\d{3}$') THEN
+                    try_strptime(regexp_replace(t, '[/.]', '-', 'g'), CASE WHEN dayfirst
+                        THEN ['%d-%m-%Y', '%m-%d-%Y']
+                        ELSE ['%m-%d-%Y', '%d-%m-%Y']
+                    END)
+                -- Day, month name, year: 5 Jan 2015, 05 January 2015.
+                WHEN regexp_matches(t, '^\d{1,2} [a-z]+ [1-9]\d{3}$') THEN
+                    try_strptime(t, ['%d %b %Y', '%d %B %Y'])
+                -- Month name, day, year, optional comma: Jan 5, 2015, January 5 2015.
+                WHEN regexp_matches(t, '^[a-z]+ \d{1,2},? [1-9]\d{3}$') THEN
+                    try_strptime(replace(t, ',', ''), ['%b %d %Y', '%B %d %Y'])
+                -- Year and month: the first of the month.
+                WHEN regexp_matches(t, '^[1-9]\d{3}-\d{1,2}$') THEN
+                    try_strptime(t, '%Y-%m')
+                -- Year alone: the first of January.
+                WHEN regexp_matches(t, '^[1-9]\d{3}$') THEN
+                    try_strptime(t, '%Y')
+                -- Anything else, blank included.
+                ELSE NULL
+            END::DATE)[1]
     END
 );
 
@@ -26,11 +54,12 @@ CREATE OR REPLACE MACRO plausible_date(d, max_day) AS (
     CASE WHEN d >= DATE '1900-01-01' AND d <= max_day THEN d ELSE NULL END
 );
 
--- A non-negative amount from text ("1,200,000", " 5e6 ", "$300"); NULL when not numeric.
+-- An amount from text ("1,200,000", " 5e6 ", "$300", "1 200 000 €" with French narrow no-break
+-- spaces); NULL when not numeric. Thousands separators, currency signs and any space are dropped.
 CREATE OR REPLACE MACRO parse_amount(s) AS (
     CASE
         WHEN s IS NULL OR trim(s) = '' THEN NULL
-        ELSE try_cast(regexp_replace(trim(s), '[,$€£\s_]', '', 'g') AS DOUBLE)
+        ELSE try_cast(regexp_replace(s, '[,$€£_\s\pZ]', '', 'g') AS DOUBLE)
     END
 );
 
@@ -42,23 +71,27 @@ CREATE OR REPLACE MACRO plausible_amount(x) AS (
 -- Join key for a provider key: trimmed, lower-cased, NULL when blank.
 CREATE OR REPLACE MACRO clean_key(s) AS (nullif(lower(trim(s)), ''));
 
--- Name normalised for matching: accents, case, punctuation and legal suffixes removed.
+-- Name normalised for matching: accents, case, punctuation and trailing legal suffixes removed
+-- ("Mistral AI SAS" -> "mistral ai"); a name that is only a suffix word keeps it (" Co." -> "co").
+-- The result is words of [a-z0-9] joined by single spaces; idempotent.
 CREATE OR REPLACE MACRO norm_name(s) AS (
-    nullif(trim(regexp_replace(
-        regexp_replace(
-            regexp_replace(
-                replace(lower(strip_accents(coalesce(s, ''))), '&', ' and '),
-                '[^a-z0-9]+', ' ', 'g'),
-            '( (inc|incorporated|ltd|limited|llc|llp|plc|corp|corporation|co|company|gmbh|ag|sa|sas|sarl|bv|nv|oy|ab|spa|srl|pte|pty|fz|fze|fzco|fzllc))+ *$',
-            '', 'g'),
-        '\s+', ' ', 'g')), '')
+    nullif(regexp_replace(
+        trim(regexp_replace(
+            replace(lower(strip_accents(coalesce(s, ''))), '&', ' and '),
+            '[^a-z0-9]+', ' ', 'g')),
+        '( (inc|incorporated|ltd|limited|llc|llp|plc|corp|corporation|co|company|gmbh|ag|sa|sas|sarl|bv|nv|oy|ab|spa|srl|pte|pty|fz|fze|fzco|fzllc))+$',
+        ''), '')
 );
 
--- Registrable host of a URL: scheme, "www.", port, path and query removed.
+-- Host of a URL: surrounding whitespace, scheme (or a bare "//"), any "www." prefixes, port,
+-- path, query and fragment removed. The host ends at the first character that cannot be in one
+-- (whitespace included, so a newline in a path cannot leak through). Idempotent.
 CREATE OR REPLACE MACRO norm_domain(s) AS (
     nullif(regexp_replace(
-        regexp_replace(
-            regexp_replace(lower(trim(coalesce(s, ''))), '^[a-z][a-z0-9+.-]*://', ''),
-            '[/?#:].*$', ''),
-        '^www[0-9]*\.', ''), '')
+        regexp_extract(
+            regexp_replace(
+                lower(regexp_replace(coalesce(s, ''), '^[\s\pZ]+|[\s\pZ]+$', '', 'g')),
+                '^([a-z][a-z0-9+.-]*:)?//', ''),
+            '^[^/?#:\s\pZ]*'),
+        '^(www[0-9]*\.)+', ''), '')
 );
