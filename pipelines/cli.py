@@ -39,10 +39,17 @@ def run_problems(result: dg.ExecuteInProcessResult) -> list[str]:
     problems = []
     for event in result.all_events:
         if event.is_step_failure:
-            problems.append(f"error in {event.step_key}: {_error_message(event.step_failure_data.error)}")
-        elif event.event_type_value == "ASSET_CHECK_EVALUATION" and not event.event_specific_data.passed:
+            problems.append(
+                f"error in {event.step_key}: {_error_message(event.step_failure_data.error)}"
+            )
+        elif (
+            event.event_type_value == "ASSET_CHECK_EVALUATION"
+            and not event.event_specific_data.passed
+        ):
             evaluation = event.event_specific_data
-            detail = evaluation.metadata.get("expectation") or evaluation.metadata.get("failed_expectations")
+            detail = evaluation.metadata.get("expectation") or evaluation.metadata.get(
+                "failed_expectations"
+            )
             text = getattr(detail, "value", detail) or ""
             problems.append(
                 f"check failed: {evaluation.asset_key.to_user_string()}:{evaluation.check_name} {text}".strip()

@@ -16,8 +16,17 @@ from pipelines.jobs import dealflow_job
 from pipelines.resources import DealflowSettings, Warehouse
 from pipelines.schedules import dealflow_job_schedule
 from pipelines.sensors import source_files_sensor
+from quality.checks import suite_checks
 
 settings = DealflowSettings()
+
+# GX suites of the raw, reference and staged tables (quality/suites/); the domains' checks.py
+# files register those of the core tables and the marts.
+ingest_and_staging_checks = [
+    check
+    for asset in [*raw_assets, fx_rates, round_stage_map, *staged_assets]
+    for check in suite_checks(asset)
+]
 
 defs = dg.Definitions(
     assets=[
@@ -32,7 +41,13 @@ defs = dg.Definitions(
         weekly_shortlist,
         analyst_replica,
     ],
-    asset_checks=[*staging_checks, *core_checks, *scoring_checks, *shortlist_checks],
+    asset_checks=[
+        *ingest_and_staging_checks,
+        *staging_checks,
+        *core_checks,
+        *scoring_checks,
+        *shortlist_checks,
+    ],
     jobs=[dealflow_job],
     schedules=[dealflow_job_schedule],
     sensors=[source_files_sensor],

@@ -122,7 +122,6 @@ class Warehouse(dg.ConfigurableResource):
             self._lock_file = None
 
     @contextmanager
-
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         config: dict[str, str | int] = {"memory_limit": self.memory_limit}
         if self.threads:

@@ -1,40 +1,23 @@
-"""Shortlist checks: the configured size, ranks 1..n, only eligible companies."""
+"""Shortlist checks: the GX suite `quality/suites/marts.weekly_shortlist.yaml` on the partition's
+week, as `shortlist_well_formed`: the configured size (min(N, eligible)), ranks 1..n in score
+order, a rationale on every row, only companies in the three verticals, values in range."""
 
-from datetime import date
+from typing import Any
 
-import dagster as dg
-
-from assets.checks import sql_check
 from assets.shortlist.assets import weekly_shortlist
-from pipelines.resources import DealflowSettings, Warehouse
+from quality.checks import CheckInputs, suite_checks
 
 
-@dg.asset_check(
-    asset=weekly_shortlist,
-    blocking=True,
-    description="size as configured, ranks 1..n, eligible rows only",
-)
-def shortlist_well_formed(
-    context: dg.AssetCheckExecutionContext, settings: DealflowSettings, warehouse: Warehouse
-) -> dg.AssetCheckResult:
-    week = date.fromisoformat(context.partition_key)
-    with warehouse.connect() as con:
-        return sql_check(
-            con,
-            """
-            WITH s AS (SELECT * FROM marts.weekly_shortlist WHERE week_start = $week),
-            eligible AS (SELECT count(*) AS n FROM marts.company_scores_history
-                         WHERE week_start = $week AND vertical IS NOT NULL AND NOT exited AND NOT closed)
-            SELECT 'size' AS problem, (SELECT count(*) FROM s) AS value FROM eligible
-            WHERE (SELECT count(*) FROM s) <> least($size, n)
-            UNION ALL
-            SELECT 'ranks not 1..n', count(*) FROM s HAVING count(DISTINCT rank) <> count(*) OR max(rank) <> count(*)
-            UNION ALL
-            SELECT 'blank rationale', count(*) FROM s WHERE coalesce(rationale, '') = '' HAVING count(*) > 0
-            """,
-            "shortlist has min(N, eligible) rows ranked 1..n, each with a rationale",
-            {"week": week, "size": settings.shortlist_size},
-        )
+def shortlist_parameters(inputs: CheckInputs) -> dict[str, Any]:
+    """`shortlist_rows`: min(configured size, companies eligible that week: in a vertical, not
+    exited, not closed), from that week's scores."""
+    eligible = inputs.con.sql(
+        "SELECT count(*) FROM marts.company_scores_history WHERE week_start = ? "
+        "AND vertical IS NOT NULL AND NOT coalesce(exited, false) AND NOT coalesce(closed, false)",
+        params=[inputs.week],
+    ).fetchall()[0][0]
+    size = inputs.settings.shortlist_size
+    return {"shortlist_size": size, "shortlist_rows": min(size, eligible)}
 
 
-shortlist_checks = [shortlist_well_formed]
+shortlist_checks = suite_checks(weekly_shortlist, parameters=shortlist_parameters)

@@ -161,7 +161,12 @@ def test_broken_file_stops_the_run_and_changes_nothing(published, tmp_path, case
 def test_header_only_file_stops_the_run(published, tmp_path):
     header = sample_text("companies").splitlines()[0] + "\n"
     sources = sources_with(tmp_path, "companies", header.encode())
-    assert_fails_and_nothing_changed(published, tmp_path, sources)
+    assert_fails_and_nothing_changed(
+        published,
+        tmp_path,
+        sources,
+        "check failed: raw/crunchbase_companies:crunchbase_companies_expectations",
+    )
 
 
 def test_missing_file_named_in_sources(published, tmp_path):

@@ -6,6 +6,8 @@ from datetime import date, datetime
 
 import dagster as dg
 
+from assets.ingest.assets import RAW_TABLES
+from assets.staging.assets import STAGED as STAGED_TABLES
 from pipelines.definitions import defs
 from pipelines.partitions import partition_key_for, resolve_as_of, week_start, weekly_partitions
 from tests.helpers import PROJECT_DIR
@@ -44,17 +46,62 @@ def test_assets_jobs_schedules_sensors_exist():
     assert defs.resolve_sensor_def("source_files_sensor").job_name == "dealflow_job"
 
 
+BLOCKING_CHECKS = {
+    # row accounting (SQL) and one GX suite per raw, reference and staged table
+    *(f"staging/{t}:rows_reconcile" for t in STAGED_TABLES),
+    *(f"raw/{t}:{t}_expectations" for t in RAW_TABLES),
+    "ref/fx_rates:fx_rates_expectations",
+    "ref/round_stage_map:round_stage_map_expectations",
+    *(f"staging/{t}:{t}_expectations" for t in STAGED_TABLES),
+    # core: keys, referential integrity (rounds -> companies, edges -> investors), codes, ranges
+    "core/companies:companies_expectations",
+    "core/companies:company_source_ids_expectations",
+    "core/companies:funding_rounds_expectations",
+    "core/companies:company_exits_expectations",
+    "core/companies:company_acquisitions_made_expectations",
+    "core/companies:company_models_expectations",
+    "core/company_taxonomy:company_taxonomy_expectations",
+    "core/investors:investors_expectations",
+    "core/investors:investments_expectations",
+    "core/investors:known_investors_expectations",
+    # marts, per weekly partition
+    "marts/company_scores:company_scores_expectations",
+    "marts/weekly_shortlist:shortlist_well_formed",
+}
+WARNING_CHECKS = {
+    "staging/companies:companies_warnings",
+    "staging/rounds:rounds_warnings",
+    "staging/acquisitions:acquisitions_warnings",
+    "staging/investor_edges:investor_edges_warnings",
+    "staging/epoch_models:epoch_models_warnings",
+    "core/investors:investments_warnings",
+    "marts/weekly_shortlist:shortlist_warnings",
+}
+
+
 def test_checks_exist_and_block():
+    """Blocking checks stop downstream assets on failure; warnings are only shown."""
     graph = defs.resolve_asset_graph()
     checks = {k.to_user_string(): k for k in graph.asset_check_keys}
-    for name in [
-        "staging/rounds:rows_reconcile",
-        "core/companies:company_id_unique",
-        "marts/company_scores:scores_in_range",
-        "marts/weekly_shortlist:shortlist_well_formed",
-    ]:
-        assert name in checks, sorted(checks)
-    assert all(graph.get_check_spec(key).blocking for key in checks.values())
+    assert set(checks) == BLOCKING_CHECKS | WARNING_CHECKS, sorted(
+        set(checks) ^ (BLOCKING_CHECKS | WARNING_CHECKS)
+    )
+    for name in BLOCKING_CHECKS:
+        assert graph.get_check_spec(checks[name]).blocking, name
+    for name in WARNING_CHECKS:
+        assert not graph.get_check_spec(checks[name]).blocking, name
+
+
+def test_every_suite_runs_as_a_check():
+    """Each suite in quality/suites/ has its checks registered on the asset that writes its table."""
+    from quality.spec import WARNING, load_suites
+
+    graph = defs.resolve_asset_graph()
+    checks = {k.to_user_string() for k in graph.asset_check_keys}
+    for suite in load_suites():
+        assert f"{suite.asset}:{suite.check}" in checks, suite.path
+        if suite.by_severity(WARNING):
+            assert f"{suite.asset}:{suite.warning_check}" in checks, suite.path
 
 
 def test_schedule_requests_the_week_starting_that_monday():
