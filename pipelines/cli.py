@@ -47,9 +47,7 @@ def run_problems(result: dg.ExecuteInProcessResult) -> list[str]:
             and not event.event_specific_data.passed
         ):
             evaluation = event.event_specific_data
-            detail = evaluation.metadata.get("expectation") or evaluation.metadata.get(
-                "failed_expectations"
-            )
+            detail = evaluation.metadata.get("failed") or evaluation.metadata.get("expectation")
             text = getattr(detail, "value", detail) or ""
             problems.append(
                 f"check failed: {evaluation.asset_key.to_user_string()}:{evaluation.check_name} {text}".strip()
