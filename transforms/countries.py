@@ -60,6 +60,13 @@ def to_iso3(value: str | None) -> str | None:
     return None
 
 
+def names_no_country(value: str) -> bool:
+    """True for "Multinational"-like values (every comma-separated part is one)."""
+    _, nowhere = _aliases()
+    parts = [" ".join(p.split()).casefold() for p in str(value).split(",")]
+    return all(p in nowhere for p in parts if p) and any(parts)
+
+
 def is_valid_iso3(code: str | None) -> bool:
     """True when `code` is an ISO 3166-1 alpha-3 code."""
     return bool(code) and pycountry.countries.get(alpha_3=str(code).upper()) is not None

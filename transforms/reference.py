@@ -11,7 +11,7 @@ from pathlib import Path
 import polars as pl
 import yaml
 
-from transforms.countries import to_iso3
+from transforms.countries import names_no_country, to_iso3
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
 AED_PER_USD = 3.6725  # UAE dirham peg, fixed since 1997
@@ -84,11 +84,18 @@ def fx_rates_long(ecb_csv: bytes) -> pl.DataFrame:
 
 
 def country_lookup(values: list[str | None]) -> pl.DataFrame:
-    """(country_text, country_code) for each distinct text value, code NULL when unknown."""
+    """(country_text, country_code, unknown) for each distinct text value: code NULL when the
+    text is no single country; `unknown` when it is not blank, not "Multinational"-like and still
+    resolves to no code."""
     distinct = sorted({v for v in values if v is not None})
+    codes = [to_iso3(v) for v in distinct]
+    unknown = [
+        c is None and bool(v.strip()) and not names_no_country(v)
+        for v, c in zip(distinct, codes, strict=True)
+    ]
     return pl.DataFrame(
-        {"country_text": distinct, "country_code": [to_iso3(v) for v in distinct]},
-        schema={"country_text": pl.String, "country_code": pl.String},
+        {"country_text": distinct, "country_code": codes, "unknown": unknown},
+        schema={"country_text": pl.String, "country_code": pl.String, "unknown": pl.Boolean},
     )
 
 

@@ -28,8 +28,12 @@ SELECT
             THEN {'column': 'price_amount', 'value': p.price_amount, 'reason': 'amount not a number in [0, 1e12)'}
     END AS _reject,
     list_filter([
-        CASE WHEN plausible_amount(p.price_parsed) IS NOT NULL AND p.ccy_per_eur IS NULL THEN {'column': 'price_currency_code', 'value': p.price_currency_code, 'issue': 'unknown currency, price not converted'} END,
-        CASE WHEN nullif(trim(p.acquirer_country_code), '') IS NOT NULL AND ac.country_code IS NULL THEN {'column': 'acquirer_country_code', 'value': p.acquirer_country_code, 'issue': 'unknown country code set to NULL'} END
+        CASE WHEN plausible_amount(p.price_parsed) IS NOT NULL AND p.currency NOT IN (SELECT currency FROM ref.fx_rates)
+             THEN {'column': 'price_currency_code', 'value': p.price_currency_code, 'issue': 'unknown currency, price not converted'} END,
+        CASE WHEN plausible_amount(p.price_parsed) IS NOT NULL AND p.currency IN (SELECT currency FROM ref.fx_rates)
+                  AND p.ccy_per_eur IS NULL AND p.currency NOT IN ('USD', 'EUR')
+             THEN {'column': 'acquired_at', 'value': p.acquired_at, 'issue': 'no ECB rate on or before that date, price not converted'} END,
+        CASE WHEN nullif(trim(p.acquirer_country_code), '') IS NOT NULL AND ac.unknown THEN {'column': 'acquirer_country_code', 'value': p.acquirer_country_code, 'issue': 'unknown country code set to NULL'} END
     ], lambda x: x IS NOT NULL) AS _issues,
     md5(concat_ws('|', p.company_key, p.acquirer_key, p.acquired_at))  AS acquisition_key,
     p.company_key,
@@ -40,8 +44,10 @@ SELECT
     p.acquired_on,
     plausible_amount(p.price_parsed)                                  AS price_amount,
     p.currency                                                        AS price_currency,
-    plausible_amount(p.price_parsed) / p.ccy_per_eur                  AS price_eur,
-    plausible_amount(p.price_parsed) / p.ccy_per_eur * u.units_per_eur AS price_usd,
+    CASE WHEN p.currency = 'EUR' THEN plausible_amount(p.price_parsed)
+         ELSE plausible_amount(p.price_parsed) / p.ccy_per_eur END     AS price_eur,
+    CASE WHEN p.currency = 'USD' THEN plausible_amount(p.price_parsed)
+         ELSE plausible_amount(p.price_parsed) / p.ccy_per_eur * u.units_per_eur END AS price_usd,
     p.fx_rate_date,
     p._source_file,
     p._source_row

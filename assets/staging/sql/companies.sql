@@ -5,7 +5,7 @@ SELECT
          THEN {'column': 'permalink', 'value': r.permalink, 'reason': 'missing key: permalink is blank'} END AS _reject,
     list_filter([
         CASE WHEN nullif(trim(r.founded_at), '') IS NOT NULL AND plausible_date(parse_date_any(r.founded_at, false), $max_day) IS NULL THEN {'column': 'founded_at', 'value': r.founded_at, 'issue': 'impossible date set to NULL'} END,
-        CASE WHEN nullif(trim(r.country_code), '') IS NOT NULL AND c.country_code IS NULL THEN {'column': 'country_code', 'value': r.country_code, 'issue': 'unknown country code set to NULL'} END
+        CASE WHEN nullif(trim(r.country_code), '') IS NOT NULL AND c.unknown THEN {'column': 'country_code', 'value': r.country_code, 'issue': 'unknown country code set to NULL'} END
     ], lambda x: x IS NOT NULL) AS _issues,
     clean_key(r.permalink)                                   AS company_key,
     trim(r.name)                                             AS name,

@@ -5,7 +5,7 @@ SELECT
          THEN {'column': 'Model', 'value': r."Model", 'reason': 'missing key: Model is blank'} END AS _reject,
     list_filter([
         CASE WHEN nullif(trim(r."Publication date"), '') IS NOT NULL AND plausible_date(parse_date_any(r."Publication date", false), $max_day) IS NULL THEN {'column': 'Publication date', 'value': r."Publication date", 'issue': 'impossible date set to NULL'} END,
-        CASE WHEN nullif(trim(r."Country (of organization)"), '') IS NOT NULL AND c.country_code IS NULL THEN {'column': 'Country (of organization)', 'value': r."Country (of organization)", 'issue': 'unknown country code set to NULL'} END
+        CASE WHEN nullif(trim(r."Country (of organization)"), '') IS NOT NULL AND c.unknown THEN {'column': 'Country (of organization)', 'value': r."Country (of organization)", 'issue': 'unknown country code set to NULL'} END
     ], lambda x: x IS NOT NULL) AS _issues,
     trim(r."Model")                                                         AS model_name,
     list_filter(list_transform(string_split(coalesce(r."Organization", ''), ','), lambda x: norm_name(x)),

@@ -4,7 +4,7 @@ SELECT
     CASE WHEN norm_name(r."Organization") IS NULL
          THEN {'column': 'Organization', 'value': r."Organization", 'reason': 'missing key: Organization is blank'} END AS _reject,
     list_filter([
-        CASE WHEN nullif(trim(r."Country"), '') IS NOT NULL AND c.country_code IS NULL THEN {'column': 'Country', 'value': r."Country", 'issue': 'unknown country code set to NULL'} END
+        CASE WHEN nullif(trim(r."Country"), '') IS NOT NULL AND c.unknown THEN {'column': 'Country', 'value': r."Country", 'issue': 'unknown country code set to NULL'} END
     ], lambda x: x IS NOT NULL) AS _issues,
     trim(r."Organization")                                        AS org_name,
     norm_name(r."Organization")                                   AS name_norm,
