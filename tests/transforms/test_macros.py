@@ -2,18 +2,7 @@
 
 from datetime import date
 
-import duckdb
 import pytest
-
-from transforms.sql import install_macros
-
-
-@pytest.fixture(scope="module")
-def con():
-    c = duckdb.connect()
-    install_macros(c)
-    yield c
-    c.close()
 
 
 def one(con, sql: str, *params):

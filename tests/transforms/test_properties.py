@@ -9,24 +9,14 @@ import re
 import unicodedata
 from datetime import date
 
-import duckdb
 import pycountry
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from transforms.countries import is_valid_iso3, to_iso3
-from transforms.sql import install_macros
 
 PROPERTY = settings(max_examples=200, deadline=None)
-
-
-@pytest.fixture(scope="module")
-def con():
-    c = duckdb.connect()
-    install_macros(c)
-    yield c
-    c.close()
 
 
 def row(con, exprs: str, *params) -> tuple:
