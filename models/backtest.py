@@ -1,0 +1,228 @@
+"""Strict temporal backtest of the success model, with simple baselines side by side.
+
+For each cutoff: train only on what was known then (`train_fn(con, cutoff)`), score the population
+at the cutoff (a round on or before it, no exit by then), and measure against the outcomes in
+(cutoff, cutoff + horizon]. Metrics are ranking metrics (precision@k, lift@k, AUC-PR, AUC-ROC),
+plus the Brier score and a calibration table for probabilities. Free of Dagster.
+
+Ties in a ranking are broken deterministically by row order (features come ordered by
+`company_id`), so precision@k never depends on sort instability.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+import duckdb
+import numpy as np
+import polars as pl
+from sklearn.metrics import average_precision_score, roc_auc_score
+
+from models.calendar import add_months
+from transforms.features import features_as_of, labels
+
+KS = (25, 50, 100)
+RANDOM_SEED = 0
+MODEL_METHOD = "model"
+
+
+def ranking_order(score: np.ndarray) -> np.ndarray:
+    """Row indices, best score first; ties (and NaN, ranked last) keep row order."""
+    s = np.asarray(score, dtype=float)
+    s = np.where(np.isnan(s), -np.inf, s)
+    return np.lexsort((np.arange(len(s)), -s))
+
+
+def precision_at_k(y: np.ndarray, score: np.ndarray, k: int) -> float | None:
+    """Share of positives among the top `k` by score (None when fewer than `k` rows)."""
+    y = np.asarray(y, dtype=int)
+    if k <= 0 or len(y) < k:
+        return None
+    return float(y[ranking_order(score)[:k]].mean())
+
+
+def ranking_metrics(
+    y: Sequence[int] | np.ndarray,
+    score: Sequence[float] | np.ndarray,
+    ks: Sequence[int] = KS,
+    probability: bool = False,
+) -> dict[str, Any]:
+    """precision@k and lift@k (precision@k / base rate) for each k, AUC-PR (average precision),
+    AUC-ROC, the Brier score (only when `score` is a probability, else None), base rate and n.
+    AUCs are None when `y` holds a single class."""
+    y = np.asarray(y, dtype=int)
+    s = np.asarray(score, dtype=float)
+    if y.shape != s.shape:
+        raise ValueError(f"y has {y.shape} values, score {s.shape}")
+    n = len(y)
+    base = float(y.mean()) if n else None
+    out: dict[str, Any] = {"n": n, "positives": int(y.sum()), "base_rate": base}
+    for k in ks:
+        p = precision_at_k(y, s, k)
+        out[f"precision@{k}"] = p
+        out[f"lift@{k}"] = p / base if p is not None and base else None
+    both = n > 0 and 0 < y.sum() < n
+    ranked = np.where(np.isnan(s), -np.inf, s)
+    # sklearn rejects infinities: put NaN just below the lowest finite score
+    finite = ranked[np.isfinite(ranked)]
+    floor = (finite.min() - 1.0) if len(finite) else 0.0
+    ranked = np.where(np.isfinite(ranked), ranked, floor)
+    out["auc_pr"] = float(average_precision_score(y, ranked)) if both else None
+    out["auc_roc"] = float(roc_auc_score(y, ranked)) if both else None
+    out["brier"] = (
+        float(np.mean((np.nan_to_num(s, nan=base or 0.0) - y) ** 2))
+        if (probability and n)
+        else None
+    )
+    return out
+
+
+def calibration_table(
+    y: Sequence[int] | np.ndarray, p: Sequence[float] | np.ndarray, bins: int = 10
+) -> pl.DataFrame:
+    """Equal-width probability bins over [0, 1]: bin, its edges, mean predicted probability,
+    observed positive rate and count (empty bins kept with count 0, means null)."""
+    y = np.asarray(y, dtype=float)
+    p = np.clip(np.asarray(p, dtype=float), 0.0, 1.0)
+    if y.shape != p.shape:
+        raise ValueError(f"y has {y.shape} values, p {p.shape}")
+    idx = np.minimum((p * bins).astype(int), bins - 1)
+    rows = []
+    for b in range(bins):
+        mask = idx == b
+        count = int(mask.sum())
+        rows.append(
+            {
+                "bin": b,
+                "lower": b / bins,
+                "upper": (b + 1) / bins,
+                "mean_predicted": float(p[mask].mean()) if count else None,
+                "observed_rate": float(y[mask].mean()) if count else None,
+                "count": count,
+            }
+        )
+    return pl.DataFrame(
+        rows,
+        schema={
+            "bin": pl.Int64,
+            "lower": pl.Float64,
+            "upper": pl.Float64,
+            "mean_predicted": pl.Float64,
+            "observed_rate": pl.Float64,
+            "count": pl.Int64,
+        },
+    )
+
+
+def _column(features: pl.DataFrame, name: str) -> np.ndarray:
+    return features[name].cast(pl.Float64).to_numpy()
+
+
+def _random(features: pl.DataFrame) -> np.ndarray:
+    return np.random.default_rng(RANDOM_SEED).random(len(features))
+
+
+def _total_raised(features: pl.DataFrame) -> np.ndarray:
+    return np.nan_to_num(_column(features, "total_raised_usd"), nan=0.0)
+
+
+def _most_recent_round(features: pl.DataFrame) -> np.ndarray:
+    # fewer days since the last round ranks higher; no round at all ranks last
+    return -np.nan_to_num(_column(features, "days_since_last_round"), nan=np.inf)
+
+
+def _n_investors(features: pl.DataFrame) -> np.ndarray:
+    return np.nan_to_num(_column(features, "n_investors"), nan=0.0)
+
+
+BASELINES: Mapping[str, Callable[[pl.DataFrame], np.ndarray]] = {
+    "random": _random,
+    "total_raised_usd": _total_raised,
+    "most_recent_round": _most_recent_round,
+    "n_investors": _n_investors,
+}
+
+
+TrainFn = Callable[[duckdb.DuckDBPyConnection, date], Any]
+
+
+def success_train_fn(cfg: Mapping[str, Any]) -> TrainFn:
+    """The production trainer as of a cutoff: `fit_success_model` on the features known at the
+    cutoff, whose own training cutoffs close their outcome windows by the data end seen then."""
+
+    def train(con: duckdb.DuckDBPyConnection, cutoff: date):
+        from assets.scoring.training import fit_success_model  # no Dagster import there
+
+        model, _ = fit_success_model(con, features_as_of(con, cutoff), dict(cfg))
+        return model
+
+    return train
+
+
+def _data_end(con: duckdb.DuckDBPyConnection) -> date | None:
+    return con.sql(
+        "SELECT greatest((SELECT max(funded_on) FROM core.funding_rounds), "
+        "(SELECT max(exited_on) FROM core.company_exits))"
+    ).fetchall()[0][0]
+
+
+def backtest_with_predictions(
+    con: duckdb.DuckDBPyConnection,
+    cutoffs: Sequence[date],
+    horizon_months: int,
+    train_fn: TrainFn | None,
+    baselines: Mapping[str, Callable[[pl.DataFrame], np.ndarray]] = BASELINES,
+    ks: Sequence[int] = KS,
+) -> tuple[pl.DataFrame, dict[date, pl.DataFrame]]:
+    """Like `backtest`, also returning each cutoff's scored population: company_id, label and
+    one score column per method."""
+    end = _data_end(con)
+    rows: list[dict[str, Any]] = []
+    scored: dict[date, pl.DataFrame] = {}
+    for cutoff in cutoffs:
+        horizon_end = add_months(cutoff, horizon_months)
+        if end is None or horizon_end > end:
+            raise ValueError(
+                f"outcome window ({cutoff}, {horizon_end}] is not observable: data end at {end}"
+            )
+        population = features_as_of(con, cutoff, status_usable=False).filter(
+            pl.col("in_population")
+        )
+        y = labels(con, population, cutoff, horizon_end)
+        scores: dict[str, tuple[np.ndarray | None, bool]] = {}
+        if train_fn is not None:
+            model = train_fn(con, cutoff)
+            prob = model.predict_proba(population) if model is not None else None
+            scores[MODEL_METHOD] = (prob, True)
+        for name, fn in baselines.items():
+            scores[name] = (np.asarray(fn(population), dtype=float), False)
+        frame = population.select("company_id").with_columns(pl.Series("label", y))
+        for method, (s, is_prob) in scores.items():
+            row: dict[str, Any] = {"cutoff": cutoff, "horizon_end": horizon_end, "method": method}
+            if s is None:
+                row |= {"n": len(y), "positives": int(y.sum()), "base_rate": float(y.mean())}
+            else:
+                if len(s) != len(y):
+                    raise ValueError(f"{method} gave {len(s)} scores for {len(y)} rows")
+                row |= ranking_metrics(y, s, ks, probability=is_prob)
+                frame = frame.with_columns(pl.Series(method, s, dtype=pl.Float64))
+            rows.append(row)
+        scored[cutoff] = frame
+    return pl.DataFrame(rows, infer_schema_length=None), scored
+
+
+def backtest(
+    con: duckdb.DuckDBPyConnection,
+    cutoffs: Sequence[date],
+    horizon_months: int,
+    train_fn: TrainFn | None,
+    baselines: Mapping[str, Callable[[pl.DataFrame], np.ndarray]] = BASELINES,
+    ks: Sequence[int] = KS,
+) -> pl.DataFrame:
+    """One row per (cutoff, method): the model trained by `train_fn(con, cutoff)` (only data known
+    at the cutoff; method "model", metrics null when it could not be fitted) and each baseline,
+    scored on the population at the cutoff against outcomes in (cutoff, cutoff + horizon].
+    Raises when an outcome window ends after the data does."""
+    return backtest_with_predictions(con, cutoffs, horizon_months, train_fn, baselines, ks)[0]

@@ -1,0 +1,116 @@
+"""The backtest's metric functions and baselines on hand-made arrays (fast, no warehouse)."""
+
+from datetime import date
+
+import numpy as np
+import polars as pl
+import pytest
+
+from models.backtest import (
+    BASELINES,
+    calibration_table,
+    precision_at_k,
+    ranking_metrics,
+    ranking_order,
+)
+
+
+def test_perfect_ranking_gives_precision_one_and_auc_one():
+    y = np.array([1] * 100 + [0] * 300)
+    score = np.linspace(1, 0, len(y))
+    m = ranking_metrics(y, score, ks=(25, 50, 100))
+    assert m["precision@25"] == m["precision@50"] == m["precision@100"] == 1.0
+    assert m["auc_roc"] == pytest.approx(1.0)
+    assert m["auc_pr"] == pytest.approx(1.0)
+    assert m["base_rate"] == pytest.approx(0.25)
+    assert m["lift@100"] == pytest.approx(4.0)
+    assert m["n"] == 400 and m["positives"] == 100
+    assert m["brier"] is None  # a raw ranking score is not a probability
+
+
+def test_reversed_ranking_gives_auc_zero():
+    y = np.array([1] * 100 + [0] * 300)
+    score = np.linspace(0, 1, len(y))
+    m = ranking_metrics(y, score)
+    assert m["auc_roc"] == pytest.approx(0.0)
+    assert m["precision@100"] == 0.0
+
+
+def test_random_scores_give_auc_near_half():
+    rng = np.random.default_rng(42)
+    y = (rng.random(20000) < 0.3).astype(int)
+    m = ranking_metrics(y, rng.random(20000))
+    assert m["auc_roc"] == pytest.approx(0.5, abs=0.02)
+    assert m["auc_pr"] == pytest.approx(0.3, abs=0.02)
+
+
+def test_brier_only_for_probabilities():
+    y = np.array([1, 0, 1, 0])
+    p = np.array([0.9, 0.1, 0.6, 0.4])
+    m = ranking_metrics(y, p, ks=(2,), probability=True)
+    assert m["brier"] == pytest.approx(np.mean((p - y) ** 2))
+    assert m["precision@2"] == 1.0
+
+
+def test_precision_at_k_needs_k_rows_and_single_class_has_no_auc():
+    assert precision_at_k(np.array([1, 0]), np.array([0.2, 0.1]), 5) is None
+    m = ranking_metrics(np.zeros(10, dtype=int), np.arange(10.0), ks=(5,))
+    assert m["auc_roc"] is None and m["auc_pr"] is None and m["lift@5"] is None
+
+
+def test_ties_break_by_row_order_and_nan_ranks_last():
+    score = np.array([0.5, np.nan, 0.5, 0.9, 0.5])
+    assert ranking_order(score).tolist() == [3, 0, 2, 4, 1]
+    y = np.array([0, 1, 1, 1, 0])
+    assert precision_at_k(y, score, 2) == 0.5  # rows 3 and 0
+    assert precision_at_k(y, score, 2) == precision_at_k(y, score.copy(), 2)
+
+
+def test_calibration_bins_sum_to_n():
+    rng = np.random.default_rng(1)
+    p = rng.random(1000)
+    y = (rng.random(1000) < p).astype(int)
+    table = calibration_table(y, p, bins=10)
+    assert table.height == 10
+    assert table["count"].sum() == 1000
+    full = table.filter(pl.col("count") > 0)
+    assert (full["mean_predicted"] >= full["lower"]).all()
+    assert (full["mean_predicted"] <= full["upper"]).all()
+    # well-calibrated by construction: observed rates follow predictions
+    assert np.corrcoef(full["mean_predicted"], full["observed_rate"])[0, 1] > 0.95
+
+
+def test_calibration_keeps_edges_and_empty_bins():
+    table = calibration_table(np.array([0, 1, 1]), np.array([0.0, 1.0, 1.0]), bins=4)
+    assert table["count"].to_list() == [1, 0, 0, 2]
+    assert table["observed_rate"].to_list() == [0.0, None, None, 1.0]
+
+
+def features_frame() -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "company_id": ["a", "b", "c", "d", "e"],
+            "total_raised_usd": [1e6, None, 5e6, 0.0, 2e6],
+            "days_since_last_round": [30, 400, None, 10, 100],
+            "n_investors": [2, 0, 5, None, 1],
+            "last_round_on": [date(2012, 1, 1)] * 5,
+        }
+    )
+
+
+@pytest.mark.parametrize("name", sorted(BASELINES))
+def test_baselines_one_score_per_row_and_deterministic(name):
+    frame = features_frame()
+    first = BASELINES[name](frame)
+    assert first.shape == (frame.height,)
+    assert not np.isnan(first).any()
+    np.testing.assert_array_equal(first, BASELINES[name](frame))
+
+
+def test_baselines_rank_what_they_say():
+    frame = features_frame()
+    order = lambda name: ranking_order(BASELINES[name](frame)).tolist()  # noqa: E731
+    assert order("total_raised_usd")[0] == 2
+    assert order("most_recent_round")[:2] == [3, 0]
+    assert order("most_recent_round")[-1] == 2  # no round: last
+    assert order("n_investors")[0] == 2
