@@ -47,3 +47,9 @@ sample: install
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .dagster data/warehouse .pytest_cache .ruff_cache
+
+# Scale benchmark: pipeline vs bare DuckDB vs pandas on N synthetic companies (data/bench/, git-ignored)
+COMPANIES ?= 100000
+.PHONY: bench
+bench: install
+	$(VENV)/bin/python -m benchmarks.pipeline_scale --companies $(COMPANIES)
