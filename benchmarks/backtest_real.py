@@ -9,7 +9,6 @@ against the outcomes in the following 24 months, beside the baselines. Prints fi
 
 from __future__ import annotations
 
-import os
 import sys
 import tempfile
 import time
@@ -30,32 +29,9 @@ GROUPS = ["ingest", "staging", "entities"]
 def build_core(home: Path) -> Path:
     """Materialize the ingest, staging and entity assets on the real sources into `home`; return
     the pipeline's DuckDB file."""
-    import dagster as dg
+    from pipelines.runner import run_week
 
-    from pipelines.definitions import defs
-    from pipelines.partitions import partition_key_for
-
-    selection = list(dg.AssetSelection.groups(*GROUPS).resolve(defs.resolve_asset_graph()))
-    env = {
-        "DEALFLOW_SOURCES": str(REAL_SOURCES),
-        "DEALFLOW_HOME": str(home),
-        "DEALFLOW_AS_OF": BUILD_AS_OF.isoformat(),
-    }
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
-        result = defs.resolve_job_def("dealflow_job").execute_in_process(
-            partition_key=partition_key_for(BUILD_AS_OF),
-            instance=dg.DagsterInstance.ephemeral(),
-            asset_selection=selection,
-        )
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-    if not result.success:
+    if not run_week(REAL_SOURCES, home, BUILD_AS_OF, raise_on_error=False, groups=GROUPS).success:
         raise RuntimeError("building the core tables failed")
     return home / "pipeline.duckdb"
 

@@ -58,14 +58,14 @@ SEED = 42
 GIB = 1024**3
 SAMPLE_SECONDS = 0.02
 
-RAW_FILES = {  # raw table -> (sources YAML kind, source kind of transforms.sources)
-    "crunchbase_companies": "crunchbase.companies",
-    "crunchbase_rounds": "crunchbase.rounds",
-    "crunchbase_acquisitions": "crunchbase.acquisitions",
-    "investor_edges": "investor_edges",
-    "epoch_models": "epoch_models",
-    "epoch_organizations": "epoch_organizations",
-}
+
+def _raw_tables() -> dict[str, str]:
+    """Raw table -> source kind, as the pipeline's ingest assets declare them."""
+    from assets.ingest.assets import RAW_TABLES
+
+    return RAW_TABLES
+
+
 COUNTRY_COLUMNS = {
     "crunchbase_companies": ["country_code"],
     "crunchbase_acquisitions": ["acquirer_country_code"],
@@ -185,7 +185,7 @@ def declared_files(sources: Path) -> dict[str, Path]:
     from transforms.sources import load_sources
 
     declared = load_sources(sources)
-    return {raw: declared.get(kind) for raw, kind in RAW_FILES.items() if declared.get(kind)}
+    return {raw: declared.get(kind) for raw, kind in _raw_tables().items() if declared.get(kind)}
 
 
 def fresh_dir(name: str) -> Path:
@@ -200,34 +200,16 @@ def fresh_dir(name: str) -> Path:
 # ---------------------------------------------------------------------------------------------
 
 
-@contextmanager
-def contract_env(**values: str) -> Iterator[None]:
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
 def run_pipeline(sources: Path, home: Path, sampler: RssSampler) -> tuple[list[Row], Row]:
     """Materialize every asset of `dealflow_job` for the week of AS_OF; one row per step."""
     import dagster as dg
 
     from pipelines.definitions import defs
-    from pipelines.partitions import partition_key_for
+    from pipelines.runner import run_week
 
     instance = dg.DagsterInstance.ephemeral()
-    env = {"DEALFLOW_SOURCES": str(sources), "DEALFLOW_HOME": str(home)}
     started = time.time()
-    with contract_env(**env, DEALFLOW_AS_OF=AS_OF.isoformat()):
-        result = defs.resolve_job_def("dealflow_job").execute_in_process(
-            partition_key=partition_key_for(AS_OF), instance=instance, raise_on_error=False
-        )
+    result = run_week(sources, home, AS_OF, raise_on_error=False, instance=instance)
     ended = time.time()
     if not result.success:
         from pipelines.cli import run_problems
