@@ -5,7 +5,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipelines.runner import contract_env, run_week  # noqa: F401  (re-exported for the tests)
+from pipelines.runner import run_week  # noqa: F401  (re-exported for the tests)
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SAMPLE_SOURCES = PROJECT_DIR / "data" / "sample" / "sources.yaml"
