@@ -2,13 +2,17 @@
 
 Builds the core tables (ingest, staging, entities) into a temporary DEALFLOW_HOME, then for each
 cutoff trains only on what was known then, scores the population at the cutoff and measures
-against the outcomes in the following 24 months, beside the baselines. Prints figures only.
+against the outcomes in the following 24 months, beside the baselines. The cutoffs are the ones
+the `success_backtest` asset picks at as_of 2015-12-09 (newest outcome window ends at the data's
+end). Each learner in --learners is backtested the same way (the configured one is what
+production uses). Prints figures only.
 
-    .venv/bin/python -m benchmarks.backtest_real
+    .venv/bin/python -m benchmarks.backtest_real [--learners hgb,random_forest,logistic]
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 import time
@@ -21,7 +25,6 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 SHARED = PROJECT_DIR.parent / "shared" / "datasets"
 REAL_SOURCES = PROJECT_DIR / "config" / "sources.shared-datasets.yaml"
 BUILD_AS_OF = date(2015, 12, 9)  # the export stops in December 2015
-CUTOFFS = (date(2011, 12, 1), date(2012, 12, 1), date(2013, 12, 1))
 HORIZON_MONTHS = 24
 GROUPS = ["ingest", "staging", "entities"]
 
@@ -74,47 +77,101 @@ def print_table(results: pl.DataFrame) -> None:
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--learners", default="hgb,random_forest,logistic")
+    args = parser.parse_args()
     if not (SHARED / "crunchbase_2015" / "companies.csv.gz").exists():
         print(f"skipped: the real datasets are absent ({SHARED})")
         return 0
     sys.path.insert(0, str(PROJECT_DIR))
     import duckdb
 
+    from assets.scoring.backtest import backtest_cutoffs
     from models.backtest import (
+        BASELINES,
         MODEL_METHOD,
         backtest_with_predictions,
         calibration_table,
         success_train_fn,
     )
     from models.thesis import load_thesis
+    from transforms.features import data_end, features_as_of
 
     started = time.perf_counter()
-    cfg = dict(load_thesis()["success_model"])
+    thesis = load_thesis()
+    cfg = dict(thesis["success_model"])
     cfg["horizon_months"] = HORIZON_MONTHS
+    learners = [x.strip() for x in args.learners.split(",") if x.strip()]
     with tempfile.TemporaryDirectory(prefix="dealflow-backtest-") as tmp:
         db = build_core(Path(tmp))
         built = time.perf_counter() - started
         con = duckdb.connect(str(db), read_only=True)
         try:
-            results, scored = backtest_with_predictions(
-                con, CUTOFFS, HORIZON_MONTHS, success_train_fn(cfg)
+            end = data_end(features_as_of(con, BUILD_AS_OF))
+            cutoffs = backtest_cutoffs(
+                end,
+                HORIZON_MONTHS,
+                int(thesis["backtest"]["n_cutoffs"]),
+                int(thesis["backtest"]["step_months"]),
             )
+            frames, scored, timings = [], {}, {}
+            for i, learner in enumerate(learners):
+                t = time.perf_counter()
+                res, sc = backtest_with_predictions(
+                    con,
+                    cutoffs,
+                    HORIZON_MONTHS,
+                    success_train_fn(cfg | {"estimator": learner}),
+                    baselines=BASELINES if i == 0 else {},
+                )
+                timings[learner] = time.perf_counter() - t
+                res = res.with_columns(
+                    pl.when(pl.col("method") == MODEL_METHOD)
+                    .then(pl.lit(f"model:{learner}"))
+                    .otherwise(pl.col("method"))
+                    .alias("method")
+                )
+                frames.append(res)
+                if learner == cfg.get("estimator", "hgb"):
+                    scored = sc
         finally:
             con.close()
+    results = pl.concat(frames, how="diagonal_relaxed").sort("cutoff", maintain_order=True)
     total = time.perf_counter() - started
 
     print(f"\nStrict temporal backtest, horizon {HORIZON_MONTHS} months, real Crunchbase data")
-    print(f"training config: {cfg}\n")
+    print(
+        f"cutoffs {', '.join(str(c) for c in cutoffs)} (data end {end}); training config: {cfg}\n"
+    )
     print_table(results)
-    last = CUTOFFS[-1]
-    frame = scored[last]
-    print(f"\nCalibration of the model at cutoff {last} (outcomes to the end of the horizon):")
-    if MODEL_METHOD in frame.columns:
+    print("\nMean over cutoffs:")
+    means = (
+        results.group_by("method", maintain_order=True)
+        .agg(pl.col("precision@100").mean(), pl.col("auc_roc").mean(), pl.col("auc_pr").mean())
+        .sort("auc_roc", descending=True, nulls_last=True)
+    )
+    with pl.Config(tbl_rows=-1, float_precision=3, tbl_hide_dataframe_shape=True):
+        print(means)
+    for c in cutoffs:
+        rows = results.filter(pl.col("cutoff") == c)
+        naive = rows.filter(~pl.col("method").str.starts_with("model"))
+        best = rows.filter(pl.col("method").str.starts_with("model")).sort("auc_roc").tail(1)
+        print(
+            f"{c}: best learner {best['method'][0]} AUC-ROC {best['auc_roc'][0]:.3f} vs best naive "
+            f"{naive['auc_roc'].max():.3f}; P@100 {best['precision@100'][0]:.2f} vs best naive "
+            f"{naive['precision@100'].max():.2f}"
+        )
+    if scored:
+        last = cutoffs[-1]
+        frame = scored[last]
+        print(f"\nCalibration of the configured model at cutoff {last}:")
         with pl.Config(tbl_rows=-1, float_precision=3, tbl_hide_dataframe_shape=True):
             print(calibration_table(frame["label"].to_numpy(), frame[MODEL_METHOD].to_numpy()))
-    else:
-        print("no model could be fitted at this cutoff")
-    print(f"\ncore tables built in {built:.1f} s; total {total:.1f} s")
+    print(
+        "\nlearner time (3 cutoffs, fit + score): "
+        + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items())
+    )
+    print(f"core tables built in {built:.1f} s; total {total:.1f} s")
     return 0
 
 

@@ -18,7 +18,6 @@ from typing import Any
 import duckdb
 import numpy as np
 import polars as pl
-from sklearn.metrics import average_precision_score, roc_auc_score
 
 from models.calendar import add_months
 from transforms.features import features_as_of, labels
@@ -52,6 +51,8 @@ def ranking_metrics(
     """precision@k and lift@k (precision@k / base rate) for each k, AUC-PR (average precision),
     AUC-ROC, the Brier score (only when `score` is a probability, else None), base rate and n.
     AUCs are None when `y` holds a single class."""
+    from sklearn.metrics import average_precision_score, roc_auc_score
+
     y = np.asarray(y, dtype=int)
     s = np.asarray(score, dtype=float)
     if y.shape != s.shape:
@@ -153,7 +154,7 @@ def success_train_fn(cfg: Mapping[str, Any]) -> TrainFn:
     cutoff, whose own training cutoffs close their outcome windows by the data end seen then."""
 
     def train(con: duckdb.DuckDBPyConnection, cutoff: date):
-        from assets.scoring.training import fit_success_model  # no Dagster import there
+        from models.training import fit_success_model
 
         model, _ = fit_success_model(con, features_as_of(con, cutoff), dict(cfg))
         return model

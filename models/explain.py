@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import polars as pl
+
+from models.compute import compute_phrase
 
 VERTICAL_LABELS = {
     "generative_models": "generative AI models",
@@ -85,6 +88,89 @@ def momentum_reasons(row: dict[str, Any]) -> list[str]:
     return parts
 
 
+def _pct(x: float | None) -> str:
+    return "unknown" if x is None else f"{x:.0%}"
+
+
+def factor_phrase(factor: str, row: dict[str, Any]) -> str:
+    """What a model factor group says about this company, in words, from its own values."""
+    if factor == "funding_recency":
+        if not row.get("n_rounds"):
+            return "no funding round yet"
+        return momentum_reasons(row)[0]
+    if factor == "funding_stage":
+        return f"latest stage {stage_label(row.get('last_stage'))}".replace(" a ", " ")
+    if factor == "funding_amounts":
+        return f"raised {money(row.get('total_raised_usd'))} in total"
+    if factor == "funding_history":
+        n = row.get("n_rounds") or 0
+        return f"{n} funding round{'s' if n != 1 else ''} to date"
+    if factor == "company_age":
+        age = row.get("age_years")
+        return "founding date unknown" if age is None else f"founded {age:.0f} years ago"
+    if factor == "investors":
+        n = row.get("n_investors") or 0
+        if not n:
+            return "no recorded investor"
+        text = f"backed by {n} investor{'s' if n != 1 else ''}"
+        if row.get("n_top_investors"):
+            text += f" ({row['n_top_investors']} top-decile)"
+        if row.get("investor_exit_rate") is not None:
+            text += f" with a {_pct(row['investor_exit_rate'])} portfolio exit rate"
+        return text
+    if factor == "nexus_investors":
+        names = list(row.get("fra_investors") or []) + list(row.get("are_investors") or [])
+        return (
+            f"French/Emirati investors ({_names(names)})"
+            if names
+            else "no French or Emirati investor"
+        )
+    if factor == "sector":
+        if row.get("vertical"):
+            return thesis_reasons({"vertical": row["vertical"], "sector": row.get("sector")})[0]
+        return f"category follow-on rate {_pct(row.get('category_rate_max'))}"
+    if factor == "location":
+        where = row.get("country_code") or "an unknown country"
+        if row.get("region_rate") is None:
+            return f"based in {where}"
+        return f"based in {where} (regional follow-on rate {_pct(row['region_rate'])})"
+    if factor == "acquisitions_and_models":
+        parts = []
+        if row.get("n_acquisitions_made"):
+            parts.append(f"{row['n_acquisitions_made']} acquisition(s) made")
+        if row.get("n_models"):
+            parts.append(f"{row['n_models']} AI model(s) published")
+        return "; ".join(parts) or "no acquisitions or published models"
+    return factor.replace("_", " ")
+
+
+FACTORS_DTYPE = pl.List(pl.Struct({"factor": pl.String, "effect": pl.Float64}))
+
+
+def top_factors(contributions: pl.DataFrame, k: int = 3) -> pl.Series:
+    """Per row, the `k` factor groups with the largest absolute contribution (log-odds), largest
+    first, as a list of {factor, effect} structs."""
+    if contributions.is_empty():
+        return pl.Series("success_factors", [], dtype=FACTORS_DTYPE)
+    names = contributions.columns
+    values = contributions.to_numpy()
+    order = np.argsort(-np.abs(values), axis=1, kind="stable")[:, :k]
+    rows = [
+        [{"factor": names[j], "effect": round(float(values[i, j]), 4)} for j in order[i]]
+        for i in range(values.shape[0])
+    ]
+    return pl.Series("success_factors", rows, dtype=FACTORS_DTYPE)
+
+
+def driver_reasons(row: dict[str, Any]) -> list[str]:
+    """'raised Series A 8 months ago (USD 7.0M) (+0.62)' for each top model factor."""
+    out = []
+    for f in row.get("success_factors") or []:
+        sign = "+" if f["effect"] >= 0 else "−"
+        out.append(f"{factor_phrase(f['factor'], row)} ({sign}{abs(f['effect']):.2f})")
+    return out
+
+
 def rationale(row: dict[str, Any]) -> str:
     """E.g. 'Score 0.71. Thesis fit 0.85: AI semiconductors; French HQ; Emirati investors (MGX).
     Momentum 0.78: raised Series A 8 months ago (USD 7.0M). Success probability 64%.'"""
@@ -96,8 +182,16 @@ def rationale(row: dict[str, Any]) -> str:
     text.append(f"Momentum {row['momentum']:.2f}: " + "; ".join(momentum_reasons(row)) + ".")
     if row.get("success_probability") is not None:
         text.append(
-            f"Success probability {row['success_probability']:.0%} (new round or exit within the horizon)."
+            f"Success probability {row['success_probability']:.0%} (new round or exit within the horizon)"
+            + (
+                ", driven by: " + "; ".join(driver_reasons(row)) + "."
+                if row.get("success_factors")
+                else "."
+            )
         )
+    compute = compute_phrase(row)
+    if compute:
+        text.append(f"Compute: {compute}.")
     return " ".join(text)
 
 

@@ -13,21 +13,28 @@ import polars as pl
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, OrdinalEncoder
+from threadpoolctl import threadpool_limits
 
-MODEL_VERSION = "success-hgb-1"
+MODEL_VERSION = "success-2"
 
 NUMERIC = (
     "age_years",
+    "age_at_first_round",
     "n_rounds",
+    "n_rounds_12m",
     "n_rounds_24m",
     "total_raised_usd",
     "raised_24m_usd",
     "days_since_first_round",
     "days_since_last_round",
     "mean_days_between_rounds",
+    "last_gap_days",
     "last_round_usd",
+    "first_round_usd",
+    "max_round_usd",
     "max_stage_order",
     "n_equity_rounds",
     "n_debt_grant_rounds",
@@ -35,15 +42,29 @@ NUMERIC = (
     "n_investors",
     "n_top_investors",
     "investor_exit_rate",
+    "investor_follow_on_max",
+    "investor_follow_on_mean",
+    "investor_portfolio_max",
+    "n_last_round_investors",
     "n_fra_investors",
     "n_are_investors",
     "n_acquisitions_made",
     "n_models",
     "max_training_compute_flop",
     "ai_signal",
+    "category_rate_max",
+    "category_rate_mean",
+    "region_rate",
 )
 CATEGORICAL = ("vertical", "sector", "last_stage", "country_group")
-LOG_SCALED = ("total_raised_usd", "raised_24m_usd", "last_round_usd", "max_training_compute_flop")
+LOG_SCALED = (
+    "total_raised_usd",
+    "raised_24m_usd",
+    "last_round_usd",
+    "first_round_usd",
+    "max_round_usd",
+    "max_training_compute_flop",
+)
 TOP_COUNTRIES = (
     "USA",
     "GBR",
@@ -86,6 +107,45 @@ def model_matrix(features: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+FACTOR_GROUPS: dict[str, tuple[str, ...]] = {
+    "funding_recency": (
+        "days_since_last_round",
+        "n_rounds_12m",
+        "n_rounds_24m",
+        "last_gap_days",
+        "mean_days_between_rounds",
+    ),
+    "funding_stage": ("last_stage", "max_stage_order", "n_equity_rounds", "n_debt_grant_rounds"),
+    "funding_amounts": (
+        "total_raised_usd",
+        "raised_24m_usd",
+        "last_round_usd",
+        "first_round_usd",
+        "max_round_usd",
+        "step_up",
+    ),
+    "funding_history": ("n_rounds", "days_since_first_round"),
+    "company_age": ("age_years", "age_at_first_round"),
+    "investors": (
+        "n_investors",
+        "n_top_investors",
+        "investor_exit_rate",
+        "investor_follow_on_max",
+        "investor_follow_on_mean",
+        "investor_portfolio_max",
+        "n_last_round_investors",
+    ),
+    "nexus_investors": ("n_fra_investors", "n_are_investors"),
+    "sector": ("vertical", "sector", "ai_signal", "category_rate_max", "category_rate_mean"),
+    "location": ("country_group", "region_rate"),
+    "acquisitions_and_models": ("n_acquisitions_made", "n_models", "max_training_compute_flop"),
+}
+"""Model inputs grouped into the factors an analyst reads; every input belongs to one group."""
+
+ESTIMATORS = ("hgb", "random_forest", "logistic")
+MIN_FEATURE_VALUES = 20
+
+
 def _to_pandas(frame: pl.DataFrame):
     pdf = frame.to_pandas()
     for c in CATEGORICAL:
@@ -93,66 +153,169 @@ def _to_pandas(frame: pl.DataFrame):
     return pdf
 
 
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
+
+
 class SuccessModel:
-    """Calibrated gradient boosting on funding, investor and taxonomy features."""
+    """Calibrated classifier on funding, investor, taxonomy and location features.
+
+    `estimator` picks the learner: "hgb" (histogram gradient boosting, native missing values and
+    categories), "random_forest" or "logistic" (median imputation, one-hot categories, scaled).
+    Probabilities are calibrated by cross-validation (`calibration`: "sigmoid" or "isotonic").
+    """
 
     version = MODEL_VERSION
 
     def __init__(
         self,
+        estimator: str = "hgb",
         random_state: int = 0,
-        max_iter: int = 200,
+        max_iter: int = 300,
         learning_rate: float = 0.05,
-        calibration: str = "isotonic",
+        max_leaf_nodes: int = 31,
+        min_samples_leaf: int = 40,
+        l2_regularization: float = 1.0,
+        calibration: str = "sigmoid",
         cv: int = 3,
+        n_jobs: int = 1,
     ) -> None:
+        self.estimator = estimator
         self.random_state = random_state
         self.max_iter = max_iter
         self.learning_rate = learning_rate
+        self.max_leaf_nodes = max_leaf_nodes
+        self.min_samples_leaf = min_samples_leaf
+        self.l2_regularization = l2_regularization
         self.calibration = calibration
         self.cv = cv
+        self.n_jobs = n_jobs
 
     def _pipeline(self, numeric: list[str]) -> Pipeline:
+        if self.estimator not in ESTIMATORS:
+            raise ValueError(f"unknown estimator {self.estimator!r}; expected one of {ESTIMATORS}")
+        if self.estimator == "hgb":
+            encode = ColumnTransformer(
+                [
+                    ("num", FunctionTransformer(), numeric),
+                    (
+                        "cat",
+                        OrdinalEncoder(
+                            handle_unknown="use_encoded_value",
+                            unknown_value=-1,
+                            encoded_missing_value=-1,
+                        ),
+                        list(CATEGORICAL),
+                    ),
+                ],
+                verbose_feature_names_out=False,
+            )
+            clf = HistGradientBoostingClassifier(
+                max_iter=self.max_iter,
+                learning_rate=self.learning_rate,
+                max_leaf_nodes=self.max_leaf_nodes,
+                min_samples_leaf=self.min_samples_leaf,
+                l2_regularization=self.l2_regularization,
+                random_state=self.random_state,
+                categorical_features=[False] * len(numeric) + [True] * len(CATEGORICAL),
+            )
+            return Pipeline([("encode", encode), ("model", clf)])
+        from sklearn.impute import SimpleImputer
+        from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+        numeric_steps = [("impute", SimpleImputer(strategy="median", add_indicator=True))]
+        if self.estimator == "logistic":
+            numeric_steps.append(("scale", StandardScaler()))
         encode = ColumnTransformer(
             [
-                ("num", FunctionTransformer(), numeric),
+                ("num", Pipeline(numeric_steps), numeric),
                 (
                     "cat",
-                    OrdinalEncoder(
-                        handle_unknown="use_encoded_value",
-                        unknown_value=-1,
-                        encoded_missing_value=-1,
-                    ),
+                    OneHotEncoder(handle_unknown="ignore", min_frequency=20),
                     list(CATEGORICAL),
                 ),
             ],
             verbose_feature_names_out=False,
         )
-        n_num = len(numeric)
-        clf = HistGradientBoostingClassifier(
-            max_iter=self.max_iter,
-            learning_rate=self.learning_rate,
-            random_state=self.random_state,
-            categorical_features=[False] * n_num + [True] * len(CATEGORICAL),
-        )
+        if self.estimator == "logistic":
+            from sklearn.linear_model import LogisticRegression
+
+            clf = LogisticRegression(max_iter=2000, C=1.0)
+        else:
+            from sklearn.ensemble import RandomForestClassifier
+
+            clf = RandomForestClassifier(
+                n_estimators=300,
+                min_samples_leaf=self.min_samples_leaf,
+                max_features="sqrt",
+                random_state=self.random_state,
+                n_jobs=self.n_jobs,
+            )
         return Pipeline([("encode", encode), ("model", clf)])
 
+    def _threads(self):
+        # BLAS/OpenMP pools collapse when oversubscribed on a busy machine (a fit measured 10×
+        # slower with the default pool under load): use exactly `n_jobs` threads
+        return threadpool_limits(self.n_jobs)
+
     def fit(self, features: pl.DataFrame, labels: np.ndarray) -> SuccessModel:
+        with self._threads():
+            return self._fit(features, labels)
+
+    def _fit(self, features: pl.DataFrame, labels: np.ndarray) -> SuccessModel:
         X = _to_pandas(model_matrix(features))
         y = np.asarray(labels, dtype=int)
-        # a feature with no value at all in training carries nothing (and cannot be binned)
-        self.numeric_features_ = [c for c in NUMERIC if X[c].notna().any()]
+        # a feature with (almost) no value in training carries nothing, and a cross-validation
+        # fold holding none of its values cannot bin it
+        self.numeric_features_ = [c for c in NUMERIC if X[c].notna().sum() >= MIN_FEATURE_VALUES]
         cv = max(2, min(self.cv, int(np.bincount(y, minlength=2).min())))
+        folds = StratifiedKFold(cv, shuffle=True, random_state=self.random_state)
         self.model_ = CalibratedClassifierCV(
-            self._pipeline(self.numeric_features_), method=self.calibration, cv=cv
+            self._pipeline(self.numeric_features_), method=self.calibration, cv=folds
         )
         self.model_.fit(X, y)
         self.base_rate_ = float(y.mean())
         self.n_train_ = len(y)
+        # the reference company for explanations: the median training row (mode for categories)
+        self.reference_ = {
+            c: (X[c].mode(dropna=True).iloc[0] if c in CATEGORICAL else X[c].median())
+            for c in [*NUMERIC, *CATEGORICAL]
+        }
         return self
 
     def predict_proba(self, features: pl.DataFrame) -> np.ndarray:
         """Calibrated probability of the positive outcome, one per row."""
         if features.is_empty():
             return np.empty(0)
-        return self.model_.predict_proba(_to_pandas(model_matrix(features)))[:, 1]
+        with self._threads():
+            return self.model_.predict_proba(_to_pandas(model_matrix(features)))[:, 1]
+
+    def contributions(self, features: pl.DataFrame) -> pl.DataFrame:
+        """Each factor group's contribution to each row's score, in log-odds: the row's logit
+        minus the logit with that group's inputs set to the reference (median) company's. Positive
+        pushes the probability up. An occlusion attribution: it needs only `predict_proba`, works
+        for every estimator, and a group's effect includes its own interactions."""
+        if features.is_empty():
+            return pl.DataFrame(schema={g: pl.Float64 for g in FACTOR_GROUPS})
+        X = _to_pandas(model_matrix(features))
+        out = {}
+        with self._threads():
+            full = _logit(self.model_.predict_proba(X)[:, 1])
+            for group, columns in FACTOR_GROUPS.items():
+                masked = X.copy()
+                for c in columns:
+                    masked[c] = self.reference_.get(c)
+                out[group] = full - _logit(self.model_.predict_proba(masked)[:, 1])
+        return pl.DataFrame(out)
+
+    def describe(self) -> dict:
+        """What the saved artifact says about itself."""
+        return {
+            "version": self.version,
+            "estimator": self.estimator,
+            "calibration": self.calibration,
+            "features": [*self.numeric_features_, *CATEGORICAL],
+            "training_rows": self.n_train_,
+            "training_base_rate": self.base_rate_,
+        }

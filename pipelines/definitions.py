@@ -6,7 +6,8 @@ from assets.core.assets import companies, company_taxonomy, investors
 from assets.core.checks import core_checks
 from assets.ingest.assets import fx_rates, raw_assets
 from assets.publish.assets import analyst_replica
-from assets.scoring.assets import company_scores
+from assets.scoring.assets import company_scores, success_models
+from assets.scoring.backtest import success_backtest
 from assets.scoring.checks import scoring_checks
 from assets.shortlist.assets import weekly_shortlist
 from assets.shortlist.checks import shortlist_checks
@@ -37,6 +38,8 @@ defs = dg.Definitions(
         companies,
         investors,
         company_taxonomy,
+        success_models,
+        success_backtest,
         company_scores,
         weekly_shortlist,
         analyst_replica,

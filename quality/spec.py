@@ -53,6 +53,7 @@ SUITE_KEYS = {
     "expectations",
 }
 BOUND_KEYS = ("min_value", "max_value", "value")
+_STRING = re.compile(r"\"[^\"]*\"|'[^']*'")
 _IDENTIFIER = re.compile(r"`([^`]+)`|\b([A-Za-z_][A-Za-z0-9_]*)\b")
 
 
@@ -88,7 +89,8 @@ class Expectation:
         condition = self.kwargs.get("row_condition")
         if not isinstance(condition, str):
             return []
-        return [a or b for a, b in _IDENTIFIER.findall(condition)]
+        unquoted = _STRING.sub(" ", condition)  # 'model' in `method == "model"` is a value
+        return [a or b for a, b in _IDENTIFIER.findall(unquoted)]
 
     @property
     def is_reference(self) -> bool:

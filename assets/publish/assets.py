@@ -6,6 +6,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from assets.scoring.backtest import success_backtest
 from assets.shortlist.assets import weekly_shortlist
 from pipelines.resources import DealflowSettings, Warehouse
 from transforms.catalog import apply_comments
@@ -63,7 +64,7 @@ def export_shortlists(con: duckdb.DuckDBPyConnection, folder: Path) -> list[Path
     return written
 
 
-@dg.asset(group_name="publish", kinds={"duckdb"}, deps=[weekly_shortlist])
+@dg.asset(group_name="publish", kinds={"duckdb"}, deps=[weekly_shortlist, success_backtest])
 def analyst_replica(settings: DealflowSettings, warehouse: Warehouse) -> dg.MaterializeResult:
     """`dealflow.duckdb` in the pipeline home: a read-only copy of the ref, staging, core, marts
     and meta tables, with table and column comments, and `shortlists/shortlist_<week>.csv`.

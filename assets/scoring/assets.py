@@ -6,10 +6,12 @@ from datetime import date
 import dagster as dg
 import polars as pl
 
-from assets.scoring.training import FitReport, fit_success_model
 from assets.tables import markdown_table, table_metadata, write_frame
+from models.compute import compute_fit
+from models.explain import FACTORS_DTYPE, top_factors
 from models.scoring import score
 from models.thesis import load_thesis
+from models.training import FitReport, fit_success_model
 from pipelines.partitions import resolve_as_of, weekly_partitions
 from pipelines.resources import DealflowSettings, Warehouse
 from transforms.features import features_as_of
@@ -56,6 +58,9 @@ SCORE_COLUMNS = [
     "are_investors",
     "n_models",
     "max_training_compute_flop",
+    "campus_training_days",
+    "compute_fit",
+    "success_factors",
     "thesis_version",
     "model_version",
 ]
@@ -76,15 +81,111 @@ def _save_model(settings: DealflowSettings, week: str, model, report: FitReport)
     folder.mkdir(exist_ok=True)
     path = folder / f"success_{week}.joblib"
     joblib.dump(model, path)
-    info = {
-        "version": model.version,
-        "data_end": str(report.data_end),
-        "rows": report.rows,
-        "base_rate": report.base_rate,
-        "cutoffs": [str(c) for c in report.cutoffs],
-    }
-    path.with_suffix(".json").write_text(json.dumps(info, indent=2))
+    info = model.describe() | {"week_start": week} | report.as_dict()
+    path.with_suffix(".json").write_text(json.dumps(info, indent=2, default=str))
     return str(path)
+
+
+def load_model(path: str | None):
+    """The fitted success model saved by `success_models` (None when none could be fitted)."""
+    if not path:
+        return None
+    import joblib
+
+    return joblib.load(path)
+
+
+MODEL_COLUMNS = {
+    "week_start": pl.Date,
+    "as_of": pl.Date,
+    "model_version": pl.String,
+    "estimator": pl.String,
+    "calibration": pl.String,
+    "data_end": pl.Date,
+    "training_cutoffs": pl.List(pl.Date),
+    "training_rows": pl.Int64,
+    "training_base_rate": pl.Float64,
+    "features": pl.List(pl.String),
+    "holdout_cutoff": pl.Date,
+    "holdout_rows": pl.Int64,
+    "holdout_base_rate": pl.Float64,
+    "holdout_auc_roc": pl.Float64,
+    "holdout_auc_pr": pl.Float64,
+    "holdout_precision_at_100": pl.Float64,
+    "holdout_brier": pl.Float64,
+    "skipped_reason": pl.String,
+    "artifact_path": pl.String,
+}
+
+
+@dg.asset(
+    key_prefix="marts",
+    group_name="scoring",
+    kinds={"duckdb", "scikitlearn"},
+    partitions_def=weekly_partitions,
+    deps=[dg.AssetKey(["core", "company_taxonomy"]), dg.AssetKey(["core", "investors"])],
+)
+def success_models(
+    context: dg.AssetExecutionContext, settings: DealflowSettings, warehouse: Warehouse
+) -> dg.MaterializeResult:
+    """The success model fitted for the week (one row per week): a calibrated classifier of "a
+    new round or an exit within the horizon", trained on rolling-origin cutoffs whose outcomes were
+    known at as_of. The row names its version, learner, training cutoffs and rows, feature list,
+    a temporal hold-out (trained without the newest cutoff, measured on it) and the saved artifact
+    (`models/success_<week>.joblib` in the pipeline home, with a JSON card beside it) that
+    `company_scores` loads."""
+    week = context.partition_key
+    as_of = resolve_as_of(week, settings.as_of_date(), date.today())
+    cfg = load_thesis()["success_model"]
+    with warehouse.connect() as con:
+        features = features_as_of(con, as_of, status_usable=status_usable(settings, as_of))
+        model, report = fit_success_model(con, features, cfg, validate=True)
+        path = _save_model(settings, week, model, report)
+        v = report.validation or {}
+        desc = model.describe() if model is not None else {}
+        row = {
+            "week_start": date.fromisoformat(week),
+            "as_of": as_of,
+            "model_version": desc.get("version"),
+            "estimator": desc.get("estimator"),
+            "calibration": desc.get("calibration"),
+            "data_end": report.data_end,
+            "training_cutoffs": report.cutoffs,
+            "training_rows": report.rows,
+            "training_base_rate": report.base_rate,
+            "features": desc.get("features"),
+            "holdout_cutoff": date.fromisoformat(v["holdout_cutoff"]) if v else None,
+            "holdout_rows": v.get("n"),
+            "holdout_base_rate": v.get("base_rate"),
+            "holdout_auc_roc": v.get("auc_roc"),
+            "holdout_auc_pr": v.get("auc_pr"),
+            "holdout_precision_at_100": v.get("precision@100"),
+            "holdout_brier": v.get("brier"),
+            "skipped_reason": report.skipped_reason,
+            "artifact_path": path,
+        }
+        write_frame(con, "marts._model_week", pl.DataFrame([row], schema=MODEL_COLUMNS))
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS marts.success_models AS SELECT * FROM marts._model_week LIMIT 0"
+        )
+        con.execute("DELETE FROM marts.success_models WHERE week_start = ?", [row["week_start"]])
+        con.execute("INSERT INTO marts.success_models SELECT * FROM marts._model_week")
+        con.execute("DROP TABLE marts._model_week")
+        meta = table_metadata(
+            con,
+            "marts.success_models",
+            as_of=str(as_of),
+            model_version=row["model_version"],
+            training_cutoffs=", ".join(str(c) for c in report.cutoffs) or "none",
+            training_rows=report.rows,
+            training_base_rate=report.base_rate,
+            holdout_auc_roc=row["holdout_auc_roc"],
+            holdout_precision_at_100=row["holdout_precision_at_100"],
+            holdout_brier=row["holdout_brier"],
+            model_skipped_reason=report.skipped_reason,
+            model_artifact=path,
+        )
+    return dg.MaterializeResult(metadata=meta)
 
 
 @dg.asset(
@@ -92,7 +193,7 @@ def _save_model(settings: DealflowSettings, week: str, model, report: FitReport)
     group_name="scoring",
     kinds={"duckdb", "polars", "scikitlearn"},
     partitions_def=weekly_partitions,
-    deps=[dg.AssetKey(["core", "company_taxonomy"]), dg.AssetKey(["core", "investors"])],
+    deps=[success_models],
 )
 def company_scores(
     context: dg.AssetExecutionContext, settings: DealflowSettings, warehouse: Warehouse
@@ -100,7 +201,10 @@ def company_scores(
     """One row per company known at the week's as_of: `thesis_fit` (vertical, sector, stage and
     France/UAE nexus under `config/thesis.yaml`), `momentum` (funding history), and
     `success_probability` (calibrated model: new round or exit within 24 months; NULL outside the
-    population of funded, not-exited companies). `total_score` combines them; `score_rank` 1 is
+    population of funded, not-exited companies), with `success_factors`: the model's top three
+    factor groups for the company and their effect in log-odds (positive raises the probability).
+    `compute_fit` says whether a model builder's largest Epoch AI training run fits the planned
+    French AI campus. `total_score` combines thesis fit, momentum and success; `score_rank` 1 is
     best. Every feature reads only facts dated on or before `as_of`. History by week is kept in
     `marts.company_scores_history`; `marts.company_scores` holds the latest week."""
     week = context.partition_key
@@ -109,9 +213,26 @@ def company_scores(
     usable = status_usable(settings, as_of)
     with warehouse.connect() as con:
         features = features_as_of(con, as_of, status_usable=usable)
-        model, report = fit_success_model(con, features, thesis["success_model"])
+        fitted = con.sql(
+            "SELECT artifact_path, model_version FROM marts.success_models WHERE week_start = ?",
+            params=[date.fromisoformat(week)],
+        ).fetchall()
+        if not fitted:
+            raise RuntimeError(f"no success model for the week {week}: materialize success_models")
+        model = load_model(fitted[0][0])
         population = features.filter(pl.col("in_population"))
-        prob = model.predict_proba(population) if model is not None else None
+        prob, factors = None, None
+        if model is not None:
+            prob = model.predict_proba(population)
+            factors = population.select("company_id").with_columns(
+                top_factors(model.contributions(population))
+            )
+        features = compute_fit(features, thesis["campus"])
+        features = (
+            features.join(factors, on="company_id", how="left", maintain_order="left")
+            if factors is not None
+            else features.with_columns(pl.lit(None, dtype=FACTORS_DTYPE).alias("success_factors"))
+        )
         scores = (
             score(features, prob, thesis)
             .with_columns(
@@ -144,17 +265,16 @@ def company_scores(
             )
             .sort("companies", descending=True)
         )
+        fits = scores.group_by("compute_fit").len().drop_nulls().sort("compute_fit")
         meta = table_metadata(
             con,
             "marts.company_scores",
             as_of=str(as_of),
             status_used=usable,
             population=int(population.height),
-            training_cutoffs=", ".join(str(c) for c in report.cutoffs) or "none",
-            training_rows=report.rows,
-            training_base_rate=report.base_rate,
-            model_skipped_reason=report.skipped_reason,
-            model_artifact=_save_model(settings, week, model, report),
+            model_version=fitted[0][1],
+            model_artifact=fitted[0][0],
             by_vertical=dg.MetadataValue.md(markdown_table(by_vertical)),
+            compute_fit=dg.MetadataValue.md(markdown_table(fits)),
         )
     return dg.MaterializeResult(metadata=meta)

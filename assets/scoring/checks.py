@@ -3,7 +3,12 @@
 Scores in [0, 1], one row per company, ranks 1..n, nothing dated after as_of, valid vocabularies.
 """
 
-from assets.scoring.assets import company_scores
+from assets.scoring.assets import company_scores, success_models
+from assets.scoring.backtest import success_backtest
 from quality.checks import suite_checks
 
-scoring_checks = suite_checks(company_scores)
+scoring_checks = [
+    *suite_checks(success_models),
+    *suite_checks(success_backtest),
+    *suite_checks(company_scores),
+]

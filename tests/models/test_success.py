@@ -7,7 +7,7 @@ import polars as pl
 from sklearn.metrics import roc_auc_score
 
 from models.calendar import add_months, training_cutoffs
-from models.success import SuccessModel
+from models.success import CATEGORICAL, FACTOR_GROUPS, NUMERIC, SuccessModel
 
 
 def synthetic_features(n: int, seed: int) -> tuple[pl.DataFrame, np.ndarray]:
@@ -23,7 +23,7 @@ def synthetic_features(n: int, seed: int) -> tuple[pl.DataFrame, np.ndarray]:
             "n_rounds_24m": rng.integers(0, 3, n),
             "total_raised_usd": rng.lognormal(15, 2, n),
             "raised_24m_usd": rng.lognormal(14, 2, n),
-            "days_since_first_round": recency + 300,
+            "days_since_first_round": rng.integers(10, 4000, n),
             "days_since_last_round": recency,
             "mean_days_between_rounds": rng.uniform(100, 900, n),
             "last_round_usd": rng.lognormal(15, 2, n),
@@ -44,6 +44,18 @@ def synthetic_features(n: int, seed: int) -> tuple[pl.DataFrame, np.ndarray]:
             "sector": rng.choice(["health", "software"], n).tolist(),
             "last_stage": rng.choice(["seed", "series_a"], n).tolist(),
             "country_code": rng.choice(["USA", "FRA", "ZZZ"], n).tolist(),
+            "age_at_first_round": rng.uniform(0, 5, n),
+            "n_rounds_12m": rng.integers(0, 2, n),
+            "last_gap_days": rng.uniform(100, 900, n),
+            "first_round_usd": rng.lognormal(14, 2, n),
+            "max_round_usd": rng.lognormal(15, 2, n),
+            "investor_follow_on_max": rng.uniform(0, 1, n),
+            "investor_follow_on_mean": rng.uniform(0, 1, n),
+            "investor_portfolio_max": rng.integers(1, 300, n),
+            "n_last_round_investors": rng.integers(0, 4, n),
+            "category_rate_max": rng.uniform(0.2, 0.6, n),
+            "category_rate_mean": rng.uniform(0.2, 0.5, n),
+            "region_rate": rng.uniform(0.2, 0.5, n),
         },
         schema_overrides={
             "fra_investors": pl.List(pl.String),
@@ -82,3 +94,39 @@ def test_training_windows_close_on_or_before_data_end():
 def test_add_months_clamps_month_end():
     assert add_months(date(2016, 3, 31), -1) == date(2016, 2, 29)
     assert add_months(date(2015, 1, 31), 13) == date(2016, 2, 29)
+
+
+def test_every_model_input_belongs_to_exactly_one_factor_group():
+    grouped = [c for cols in FACTOR_GROUPS.values() for c in cols]
+    assert sorted(grouped) == sorted([*NUMERIC, *CATEGORICAL])
+
+
+def test_contributions_point_at_the_factors_that_drive_the_outcome():
+    X, y = synthetic_features(3000, 4)
+    model = SuccessModel().fit(X, y)
+    contrib = model.contributions(X[:400])
+    assert contrib.columns == list(FACTOR_GROUPS) and contrib.height == 400
+    strength = contrib.select(pl.all().abs().mean()).row(0, named=True)
+    # the synthetic outcome depends on recency and investor count only
+    top_two = sorted(strength, key=strength.get, reverse=True)[:2]
+    assert set(top_two) == {"funding_recency", "investors"}, strength
+    assert strength["nexus_investors"] < 0.05 * strength["funding_recency"]
+    # sign: a very recent round pushes the probability up, a stale one down
+    recency = X[:400]["days_since_last_round"].to_numpy()
+    effect = contrib["funding_recency"].to_numpy()
+    assert effect[recency < 200].mean() > 0 > effect[recency > 1500].mean()
+
+
+def test_alternative_learners_also_learn_the_signal():
+    X, y = synthetic_features(2000, 5)
+    Xt, yt = synthetic_features(800, 6)
+    for estimator in ("logistic", "random_forest"):
+        model = SuccessModel(estimator=estimator).fit(X, y)
+        assert roc_auc_score(yt, model.predict_proba(Xt)) > 0.7, estimator
+        assert model.describe()["estimator"] == estimator
+    try:
+        SuccessModel(estimator="svm").fit(X, y)
+    except ValueError as e:
+        assert "unknown estimator" in str(e)
+    else:
+        raise AssertionError("an unknown learner must be refused")

@@ -30,6 +30,8 @@ EXPECTED_ASSETS = {
     "core/companies",
     "core/investors",
     "core/company_taxonomy",
+    "marts/success_models",
+    "marts/success_backtest",
     "marts/company_scores",
     "marts/weekly_shortlist",
     "analyst_replica",
@@ -65,6 +67,8 @@ BLOCKING_CHECKS = {
     "core/investors:investments_expectations",
     "core/investors:known_investors_expectations",
     # marts, per weekly partition
+    "marts/success_models:success_models_expectations",
+    "marts/success_backtest:success_backtest_expectations",
     "marts/company_scores:company_scores_expectations",
     "marts/weekly_shortlist:shortlist_well_formed",
 }
@@ -76,6 +80,8 @@ WARNING_CHECKS = {
     "staging/epoch_models:epoch_models_warnings",
     "core/investors:investments_warnings",
     "marts/weekly_shortlist:shortlist_warnings",
+    "marts/success_models:success_models_warnings",
+    "marts/success_backtest:success_backtest_warnings",
 }
 
 

@@ -93,3 +93,15 @@ def test_scores_as_of_a_past_date_ignore_later_facts(tmp_path):
     assert query(full_home / "dealflow.duckdb", shortlist).equals(
         query(trim_home / "dealflow.duckdb", shortlist)
     )
+    # the backtest and the fitted model's hold-out read nothing after as_of either
+    backtest = (
+        "SELECT cutoff, method, n, positives, precision_at_100, auc_roc, brier "
+        "FROM marts.success_backtest ORDER BY cutoff, method"
+    )
+    a = query(full_home / "dealflow.duckdb", backtest)
+    assert a.height >= 5 and (a["cutoff"] < AS_OF).all()
+    assert a.equals(query(trim_home / "dealflow.duckdb", backtest))
+    model = "SELECT training_rows, holdout_auc_roc, holdout_brier FROM marts.success_models"
+    assert query(full_home / "dealflow.duckdb", model).equals(
+        query(trim_home / "dealflow.duckdb", model)
+    )

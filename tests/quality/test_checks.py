@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from assets.core.checks import core_checks
-from assets.scoring.checks import scoring_checks
+from assets.scoring.assets import company_scores
 from assets.shortlist.checks import shortlist_checks
 from assets.tables import write_frame
 from pipelines.resources import DealflowSettings, Warehouse
@@ -140,7 +140,7 @@ def test_scores_check_flags_a_score_above_one_in_the_latest_week(warehouse):
         warehouse,
         marts__company_scores_history=pl.concat([week(date(2026, 11, 16), 0.9), week(WEEK, 1.3)]),
     )
-    (result,) = run(scoring_checks[0], warehouse).values()
+    (result,) = run(suite_checks(company_scores)[0], warehouse).values()
     assert not result.passed and result.check_name == "company_scores_expectations"
     assert md(result, "table") == "marts.company_scores_history WHERE week_start = 2026-11-23"
     assert "`total_score` in [0, 1]: 1 row(s)" in md(result, "failed")

@@ -26,6 +26,10 @@ round_stats AS (
         company_id,
         count(*)                                                             AS n_rounds,
         count(*) FILTER (funded_on > $as_of - INTERVAL 24 MONTH)             AS n_rounds_24m,
+        count(*) FILTER (funded_on > $as_of - INTERVAL 12 MONTH)             AS n_rounds_12m,
+        arg_min(amount_usd, funded_on)                                       AS first_round_usd,
+        max(amount_usd)                                                      AS max_round_usd,
+        list(funded_on ORDER BY funded_on)                                   AS round_dates,
         coalesce(sum(amount_usd), 0)                                         AS total_raised_usd,
         coalesce(sum(amount_usd) FILTER (funded_on > $as_of - INTERVAL 24 MONTH), 0) AS raised_24m_usd,
         min(funded_on)                                                       AS first_round_on,
@@ -64,8 +68,54 @@ investor_track AS (
     FROM edges AS e LEFT JOIN exits AS x USING (company_id)
     WHERE e.company_id IS NOT NULL GROUP BY e.investor_id
 ),
+investor_follow_on AS (
+    -- per investor: share of its portfolio companies (first backed at least 12 months before
+    -- as_of) that raised again after that first investment, by as_of
+    SELECT f.investor_id,
+           avg((EXISTS (SELECT 1 FROM rounds AS r WHERE r.company_id = f.company_id
+                        AND r.funded_on > f.first_on))::INT)                      AS follow_on_rate,
+           count(*)                                                                AS n_seasoned
+    FROM (SELECT investor_id, company_id, min(funded_on) AS first_on FROM edges
+          WHERE company_id IS NOT NULL GROUP BY ALL) AS f
+    WHERE f.first_on <= $as_of - INTERVAL 12 MONTH
+    GROUP BY f.investor_id
+),
+past_population AS (
+    -- companies funded two years before as_of, and whether they raised or exited since: the
+    -- outcome rate of a category or region over the last completed 24-month window
+    SELECT r.company_id,
+           (max(r.funded_on) > $as_of - INTERVAL 24 MONTH
+            OR any_value(x.exited_on) > $as_of - INTERVAL 24 MONTH)::INT            AS succeeded
+    FROM rounds AS r LEFT JOIN exits AS x USING (company_id)
+    GROUP BY r.company_id
+    HAVING min(r.funded_on) <= $as_of - INTERVAL 24 MONTH
+       AND coalesce(any_value(x.exited_on) > $as_of - INTERVAL 24 MONTH, TRUE)
+),
+past_rate AS (SELECT avg(succeeded) AS rate FROM past_population),
+category_rate AS (
+    SELECT cat, (sum(p.succeeded) + 20 * any_value(pr.rate)) / (count(*) + 20) AS rate
+    FROM (SELECT company_id, unnest(categories) AS cat FROM known) AS k
+    JOIN past_population AS p USING (company_id) CROSS JOIN past_rate AS pr
+    GROUP BY cat
+),
+company_category_rate AS (
+    SELECT k.company_id, max(c.rate) AS category_rate_max, avg(c.rate) AS category_rate_mean
+    FROM (SELECT company_id, unnest(categories) AS cat FROM known) AS k
+    JOIN category_rate AS c USING (cat) GROUP BY k.company_id
+),
+region_rate AS (
+    SELECT k.country_code, k.region,
+           (sum(p.succeeded) + 20 * any_value(pr.rate)) / (count(*) + 20) AS region_rate
+    FROM known AS k JOIN past_population AS p USING (company_id) CROSS JOIN past_rate AS pr
+    GROUP BY ALL
+),
 top_cut AS (
     SELECT coalesce(quantile_cont(n_backed, 0.9), 0) AS cut FROM investor_track
+),
+last_round_investors AS (
+    SELECT e.company_id, count(DISTINCT e.investor_id) AS n_last_round_investors
+    FROM edges AS e JOIN round_stats AS r ON r.company_id = e.company_id AND e.funded_on = r.last_round_on
+    GROUP BY e.company_id
 ),
 company_investors AS (
     SELECT
@@ -73,11 +123,15 @@ company_investors AS (
         count(DISTINCT e.investor_id)                                                AS n_investors,
         count(DISTINCT e.investor_id) FILTER (t.n_backed >= c.cut AND t.n_backed > 1) AS n_top_investors,
         avg(t.n_exited / nullif(t.n_backed, 0))                                      AS investor_exit_rate,
+        max(fo.follow_on_rate) FILTER (fo.n_seasoned >= 3)                           AS investor_follow_on_max,
+        avg(fo.follow_on_rate) FILTER (fo.n_seasoned >= 3)                           AS investor_follow_on_mean,
+        max(t.n_backed)                                                              AS investor_portfolio_max,
         list_sort(list(DISTINCT i.name) FILTER (i.country_code = 'FRA'))             AS fra_investors,
         list_sort(list(DISTINCT i.name) FILTER (i.country_code = 'ARE'))             AS are_investors
     FROM edges AS e
     JOIN investor_track AS t USING (investor_id)
     JOIN core.investors AS i USING (investor_id)
+    LEFT JOIN investor_follow_on AS fo USING (investor_id)
     CROSS JOIN top_cut AS c
     WHERE e.company_id IS NOT NULL
     GROUP BY e.company_id
@@ -94,6 +148,18 @@ SELECT
     coalesce(r.n_rounds_24m, 0)                                                      AS n_rounds_24m,
     coalesce(r.total_raised_usd, 0)                                                  AS total_raised_usd,
     coalesce(r.raised_24m_usd, 0)                                                    AS raised_24m_usd,
+    coalesce(r.n_rounds_12m, 0)                                                      AS n_rounds_12m,
+    r.first_round_usd,
+    r.max_round_usd,
+    date_diff('day', CASE WHEN u.founded_on <= $as_of THEN u.founded_on END, r.first_round_on) / 365.25 AS age_at_first_round,
+    date_diff('day', r.round_dates[-2], r.round_dates[-1])                           AS last_gap_days,
+    li.n_last_round_investors,
+    ci.investor_follow_on_max,
+    ci.investor_follow_on_mean,
+    ci.investor_portfolio_max,
+    ccr.category_rate_max,
+    ccr.category_rate_mean,
+    rr.region_rate,
     r.first_round_on,
     r.last_round_on,
     x.exited_on,
@@ -135,3 +201,6 @@ LEFT JOIN acquisitions_made AS a USING (company_id)
 LEFT JOIN models AS m USING (company_id)
 LEFT JOIN company_investors AS ci USING (company_id)
 LEFT JOIN core.company_taxonomy AS t USING (company_id)
+LEFT JOIN last_round_investors AS li USING (company_id)
+LEFT JOIN company_category_rate AS ccr USING (company_id)
+LEFT JOIN region_rate AS rr ON rr.country_code IS NOT DISTINCT FROM u.country_code AND rr.region IS NOT DISTINCT FROM u.region

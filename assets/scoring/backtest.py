@@ -1,0 +1,123 @@
+"""The success model's strict temporal backtest, where analysts look: a table and plots."""
+
+import base64
+from datetime import date
+
+import dagster as dg
+import polars as pl
+
+from assets.scoring.assets import status_usable, success_models
+from assets.tables import markdown_table, table_metadata, write_frame
+from models.backtest import MODEL_METHOD, backtest_with_predictions, calibration_table
+from models.calendar import add_months
+from models.thesis import load_thesis
+from pipelines.partitions import resolve_as_of, weekly_partitions
+from pipelines.resources import DealflowSettings, Warehouse
+from transforms.features import data_end, features_as_of
+
+
+def backtest_cutoffs(end: date, horizon_months: int, n: int, step_months: int) -> list[date]:
+    """Oldest first: the newest cutoff's outcome window ends at `end`, the others step back."""
+    newest = add_months(end, -horizon_months)
+    return [add_months(newest, -k * step_months) for k in reversed(range(n))]
+
+
+def _columns(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.rename({c: c.replace("@", "_at_") for c in frame.columns if "@" in c})
+
+
+@dg.asset(
+    key_prefix="marts",
+    group_name="scoring",
+    kinds={"duckdb", "scikitlearn"},
+    partitions_def=weekly_partitions,
+    deps=[success_models],
+)
+def success_backtest(
+    context: dg.AssetExecutionContext, settings: DealflowSettings, warehouse: Warehouse
+) -> dg.MaterializeResult:
+    """How well the success model would have done: for each of several past cutoffs (the newest
+    one's 24-month outcome window ends where the data ends at as_of), the model is trained only
+    on what was known at the cutoff, scores the population then (a round, no exit) and is measured
+    against the outcomes that followed: precision@25/50/100, lift over the base rate, AUC-PR,
+    AUC-ROC, Brier score; side by side with naive rankings (random, total raised, most recent
+    round, investor count). One row per week, cutoff and method; the calibration table per cutoff
+    is in `marts.success_calibration`. The UI shows the table and a precision@k / calibration
+    plot."""
+    week = date.fromisoformat(context.partition_key)
+    as_of = resolve_as_of(context.partition_key, settings.as_of_date(), date.today())
+    thesis = load_thesis()
+    cfg, bt = dict(thesis["success_model"]), thesis["backtest"]
+    horizon, ks = int(cfg["horizon_months"]), [int(k) for k in bt["ks"]]
+    with warehouse.connect() as con:
+        end = data_end(features_as_of(con, as_of, status_usable=status_usable(settings, as_of)))
+        if end is None:
+            return dg.MaterializeResult(metadata={"skipped": "no dated rounds or exits at as_of"})
+        cutoffs = backtest_cutoffs(end, horizon, int(bt["n_cutoffs"]), int(bt["step_months"]))
+        from models.backtest import success_train_fn  # scikit-learn loads at run time only
+
+        results, scored = backtest_with_predictions(
+            con, cutoffs, horizon, success_train_fn(cfg), ks=ks
+        )
+        results = _columns(results).with_columns(
+            pl.lit(week).alias("week_start"), pl.lit(as_of).alias("as_of")
+        )
+        calibration = pl.concat(
+            [
+                calibration_table(f["label"].to_numpy(), f[MODEL_METHOD].to_numpy()).with_columns(
+                    pl.lit(c).alias("cutoff")
+                )
+                for c, f in scored.items()
+                if MODEL_METHOD in f.columns
+            ]
+            or [pl.DataFrame(schema={"cutoff": pl.Date})],
+            how="diagonal_relaxed",
+        ).with_columns(pl.lit(week).alias("week_start"))
+        for table, frame in (
+            ("marts.success_backtest", results),
+            ("marts.success_calibration", calibration),
+        ):
+            frame = frame.select("week_start", *[c for c in frame.columns if c != "week_start"])
+            write_frame(con, "marts._backtest_week", frame)
+            con.execute(
+                f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM marts._backtest_week LIMIT 0"
+            )
+            con.execute(f"DELETE FROM {table} WHERE week_start = ?", [week])
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM marts._backtest_week")
+            con.execute("DROP TABLE marts._backtest_week")
+        shown = results.select(
+            "cutoff",
+            "method",
+            "n",
+            pl.col("base_rate").round(3),
+            *[pl.col(f"precision_at_{k}").round(2) for k in ks],
+            pl.col(f"lift_at_{ks[-1]}").round(2),
+            pl.col("auc_pr").round(3),
+            pl.col("auc_roc").round(3),
+            pl.col("brier").round(3),
+        )
+        model_rows = results.filter(pl.col("method") == MODEL_METHOD)
+        best_naive = results.filter(pl.col("method") != MODEL_METHOD)
+        meta = table_metadata(
+            con,
+            "marts.success_backtest",
+            as_of=str(as_of),
+            cutoffs=", ".join(str(c) for c in cutoffs),
+            horizon_months=horizon,
+            backtest=dg.MetadataValue.md(markdown_table(shown)),
+        )
+        if not model_rows.is_empty() and model_rows["auc_roc"].null_count() < model_rows.height:
+            meta["model_auc_roc_mean"] = dg.MetadataValue.float(float(model_rows["auc_roc"].mean()))
+            meta[f"model_precision_at_{ks[-1]}_mean"] = dg.MetadataValue.float(
+                float(model_rows[f"precision_at_{ks[-1]}"].mean())
+            )
+            meta["best_naive_auc_roc_mean"] = dg.MetadataValue.float(
+                float(best_naive.group_by("method").agg(pl.col("auc_roc").mean())["auc_roc"].max())
+            )
+            from models.plots import backtest_png
+
+            png = base64.b64encode(backtest_png(results, calibration, ks)).decode()
+            meta["plot"] = dg.MetadataValue.md(
+                f"![precision@k and calibration](data:image/png;base64,{png})"
+            )
+    return dg.MaterializeResult(metadata=meta)

@@ -1,0 +1,57 @@
+"""Backtest plots as PNG bytes (matplotlib, Agg backend), for the Dagster UI's Markdown metadata.
+Free of Dagster; matplotlib is imported only when a plot is drawn."""
+
+from __future__ import annotations
+
+import io
+
+import polars as pl
+
+
+def _figure(width: float = 9.0, height: float = 3.6):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt, *plt.subplots(1, 2, figsize=(width, height), dpi=90)
+
+
+def backtest_png(results: pl.DataFrame, calibration: pl.DataFrame, ks: list[int]) -> bytes:
+    """Left: precision@k of each method, averaged over the cutoffs. Right: calibration of the
+    model (mean predicted vs observed rate per probability bin, all cutoffs pooled)."""
+    plt, fig, (left, right) = _figure()
+    for method, rows in results.group_by("method", maintain_order=True):
+        values = [rows[f"precision_at_{k}"].mean() for k in ks]
+        style = "o-" if method[0] == "model" else "s--"
+        left.plot(ks, values, style, label=method[0])
+    base = results["base_rate"].mean()
+    if base is not None:
+        left.axhline(base, color="grey", linewidth=0.8, linestyle=":", label="base rate")
+    left.set(xlabel="k (top companies)", ylabel="precision@k", ylim=(0, 1.02), xticks=ks)
+    left.set_title("Precision@k (mean over cutoffs)", fontsize=10)
+    left.legend(fontsize=7, loc="lower left")
+    pooled = (
+        calibration.filter(pl.col("count") > 0)
+        .group_by("bin")
+        .agg(
+            ((pl.col("mean_predicted") * pl.col("count")).sum() / pl.col("count").sum()).alias(
+                "predicted"
+            ),
+            ((pl.col("observed_rate") * pl.col("count")).sum() / pl.col("count").sum()).alias(
+                "observed"
+            ),
+            pl.col("count").sum(),
+        )
+        .sort("bin")
+    )
+    right.plot([0, 1], [0, 1], color="grey", linewidth=0.8, linestyle=":")
+    if not pooled.is_empty():
+        right.plot(pooled["predicted"], pooled["observed"], "o-", label="model")
+    right.set(xlabel="predicted probability", ylabel="observed rate", xlim=(0, 1), ylim=(0, 1))
+    right.set_title("Calibration (cutoffs pooled)", fontsize=10)
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    plt.close(fig)
+    return buffer.getvalue()

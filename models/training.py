@@ -1,0 +1,132 @@
+"""Fit the success model on earlier cutoffs, using only facts and outcomes known at as_of.
+
+Rolling origin: the training rows are the populations at cutoffs whose whole outcome window
+(cutoff, cutoff + horizon] closed on or before the data's end as seen from as_of, labelled with
+those outcomes. Free of Dagster; the SQL runs in DuckDB (transforms.features).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+import numpy as np
+import polars as pl
+
+from models.calendar import add_months, training_cutoffs
+from transforms.features import data_end, features_as_of, labels
+
+if TYPE_CHECKING:
+    from models.success import SuccessModel
+
+MODEL_PARAMS = (
+    "estimator",
+    "calibration",
+    "max_iter",
+    "learning_rate",
+    "max_leaf_nodes",
+    "min_samples_leaf",
+    "l2_regularization",
+    "cv",
+)
+
+
+@dataclass
+class FitReport:
+    """What a fit used and produced; saved beside the artifact and shown in the UI."""
+
+    data_end: date | None = None
+    cutoffs: list[date] = field(default_factory=list)
+    rows: int = 0
+    base_rate: float | None = None
+    skipped_reason: str | None = None
+    validation: dict[str, Any] | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["data_end"] = str(self.data_end) if self.data_end else None
+        out["cutoffs"] = [str(c) for c in self.cutoffs]
+        return out
+
+
+def new_model(cfg: dict) -> SuccessModel:
+    """A fresh SuccessModel with the learner and parameters named in the config."""
+    from models.success import SuccessModel  # scikit-learn loads only when a model is fitted
+
+    return SuccessModel(**{k: cfg[k] for k in MODEL_PARAMS if k in cfg})
+
+
+def training_rows(
+    con: duckdb.DuckDBPyConnection, end: date, cfg: dict
+) -> tuple[pl.DataFrame, np.ndarray, np.ndarray, list[date]]:
+    """Features, labels and each row's cutoff for the rolling-origin cutoffs before `end`."""
+    horizon = int(cfg["horizon_months"])
+    frames, ys, origins, used = [], [], [], []
+    for cutoff in training_cutoffs(
+        end, horizon, int(cfg["n_cutoffs"]), int(cfg["cutoff_step_months"])
+    ):
+        # status is a snapshot of the present: never read it for a past cutoff
+        pop = features_as_of(con, cutoff, status_usable=False).filter(pl.col("in_population"))
+        if pop.is_empty():
+            continue
+        used.append(cutoff)
+        frames.append(pop)
+        ys.append(labels(con, pop, cutoff, add_months(cutoff, horizon)))
+        origins.append(np.full(pop.height, cutoff.toordinal()))
+    if not frames:
+        return pl.DataFrame(), np.empty(0, dtype=int), np.empty(0, dtype=int), used
+    X = pl.concat(frames, how="vertical_relaxed")
+    return X, np.concatenate(ys), np.concatenate(origins), used
+
+
+def fit_success_model(
+    con: duckdb.DuckDBPyConnection, features: pl.DataFrame, cfg: dict, validate: bool = False
+) -> tuple[SuccessModel | None, FitReport]:
+    """Train on populations at rolling-origin cutoffs whose outcome window closed by the as_of
+    of `features` (the data's end as seen from there), so no label peeks past it.
+
+    With `validate`, first fit on all but the newest training cutoff and measure on that one
+    (a temporal hold-out: AUC-ROC, precision@k, Brier), then refit on every cutoff."""
+    end = data_end(features)
+    report = FitReport(data_end=end)
+    if end is None:
+        report.skipped_reason = "no dated rounds or exits on or before as_of"
+        return None, report
+    X, y, origin, report.cutoffs = training_rows(con, end, cfg)
+    if not len(y):
+        report.skipped_reason = "no funded companies at any training cutoff"
+        return None, report
+    X, y, origin = _cap_rows(X, y, origin, int(cfg["max_training_rows"]))
+    report.rows, report.base_rate = len(y), float(y.mean())
+    if len(y) < int(cfg["min_training_rows"]) or y.min() == y.max():
+        report.skipped_reason = (
+            f"{len(y)} training rows with {int(y.sum())} positives: too few to fit"
+        )
+        return None, report
+    if validate:
+        report.validation = _holdout(X, y, origin, cfg)
+    return new_model(cfg).fit(X, y), report
+
+
+def _holdout(X: pl.DataFrame, y: np.ndarray, origin: np.ndarray, cfg: dict) -> dict | None:
+    from models.backtest import ranking_metrics
+
+    newest = origin.max()
+    test, train = origin == newest, origin != newest
+    if not train.any() or len(set(y[train])) < 2 or len(set(y[test])) < 2:
+        return None
+    model = new_model(cfg).fit(X.filter(pl.Series(train)), y[train])
+    p = model.predict_proba(X.filter(pl.Series(test)))
+    metrics = ranking_metrics(y[test], p, probability=True)
+    return {"holdout_cutoff": str(date.fromordinal(int(newest)))} | metrics
+
+
+def _cap_rows(
+    X: pl.DataFrame, y: np.ndarray, origin: np.ndarray, cap: int
+) -> tuple[pl.DataFrame, np.ndarray, np.ndarray]:
+    if len(y) <= cap:
+        return X, y, origin
+    keep = np.sort(np.random.default_rng(0).choice(len(y), size=cap, replace=False))
+    return X[keep], y[keep], origin[keep]
