@@ -10,8 +10,11 @@ VENV := .venv
 export UV_COMPILE_BYTECODE := 1
 export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
 export DAGSTER_HOME ?= $(CURDIR)/.dagster
+# The Dagster instance file copied into DAGSTER_HOME: local SQLite by default,
+# deploy/dagster-postgres.yaml for a shared PostgreSQL instance (docs/deployment.md).
+DAGSTER_INSTANCE ?= dagster.yaml
 
-.PHONY: install run test ui lint format sample clean
+.PHONY: install run test ui lint format sample clean instance
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -21,11 +24,12 @@ $(VENV)/.installed: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen --python $(PYTHON)
 	touch $@
 
-install: $(VENV)/.installed $(DAGSTER_HOME)/dagster.yaml
+install: $(VENV)/.installed instance
 
-$(DAGSTER_HOME)/dagster.yaml: dagster.yaml
-	mkdir -p $(DAGSTER_HOME)
-	cp dagster.yaml $@
+# Always the declared file (switching DAGSTER_INSTANCE takes effect whatever the files' dates).
+instance:
+	@mkdir -p $(DAGSTER_HOME)
+	@cmp -s $(DAGSTER_INSTANCE) $(DAGSTER_HOME)/dagster.yaml || cp $(DAGSTER_INSTANCE) $(DAGSTER_HOME)/dagster.yaml
 
 run: install
 	$(VENV)/bin/python -m pipelines.cli

@@ -78,7 +78,11 @@ class WriterLockTimeout(dg.Failure):
 
 
 class Warehouse(dg.ConfigurableResource):
-    """The pipeline's DuckDB file. One connection per step, macros installed.
+    """The pipeline's DuckDB database. One connection per step, macros installed.
+
+    `database` is any DuckDB database string: empty falls back to `DEALFLOW_WAREHOUSE`, then to
+    `<home>/pipeline.duckdb`. A DuckDB-compatible service works by its connection string, e.g.
+    `md:dealflow` for MotherDuck (token from `MOTHERDUCK_TOKEN`; see docs/deployment.md).
 
     A run holds `<home>/pipeline.lock` (an exclusive `flock`) from its first step to its end, so
     two runs never write the same warehouse at once: a second run waits up to
@@ -87,6 +91,7 @@ class Warehouse(dg.ConfigurableResource):
     """
 
     settings: DealflowSettings
+    database: str = ""
     memory_limit: str = "6GB"
     threads: int = 0
     lock_timeout_seconds: float = 1800.0
@@ -121,12 +126,16 @@ class Warehouse(dg.ConfigurableResource):
             self._lock_file.close()
             self._lock_file = None
 
+    def database_target(self) -> str:
+        """What `connect` opens: `database`, else `DEALFLOW_WAREHOUSE`, else the local file."""
+        return _setting(self.database, "DEALFLOW_WAREHOUSE") or str(self.settings.pipeline_db())
+
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         config: dict[str, str | int] = {"memory_limit": self.memory_limit}
         if self.threads:
             config["threads"] = self.threads
-        con = duckdb.connect(str(self.settings.pipeline_db()), config=config)
+        con = duckdb.connect(self.database_target(), config=config)
         try:
             for schema in ("raw", "staging", "ref", "core", "marts", "meta"):
                 con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")

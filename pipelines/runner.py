@@ -12,7 +12,8 @@ import dagster as dg
 
 @contextmanager
 def contract_env(**values: str | None) -> Iterator[None]:
-    """Set the DEALFLOW_* variables (sources=, home=, as_of=) for the duration; None unsets."""
+    """Set the DEALFLOW_* variables (sources=, home=, as_of=, warehouse=) for the duration; None
+    unsets."""
     keys = {f"DEALFLOW_{k.upper()}": v for k, v in values.items()}
     saved = {k: os.environ.get(k) for k in keys}
     try:
@@ -46,7 +47,10 @@ def run_week(
     selection = None
     if groups:
         selection = list(dg.AssetSelection.groups(*groups).resolve(defs.resolve_asset_graph()))
-    with contract_env(sources=str(sources), home=str(home), as_of=as_of.isoformat()):
+    # The warehouse is always the file in `home`: a run from here never writes DEALFLOW_WAREHOUSE.
+    with contract_env(
+        sources=str(sources), home=str(home), as_of=as_of.isoformat(), warehouse=None
+    ):
         return defs.resolve_job_def("dealflow_job").execute_in_process(
             partition_key=partition_key_for(as_of),
             instance=instance or dg.DagsterInstance.ephemeral(),

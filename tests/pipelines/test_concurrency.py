@@ -28,6 +28,7 @@ def cli(home: Path, dagster_home: Path) -> subprocess.Popen:
         "DEALFLOW_SOURCES": str(SAMPLE_SOURCES),
         "DEALFLOW_HOME": str(home),
         "DEALFLOW_AS_OF": AS_OF,
+        "DEALFLOW_WAREHOUSE": "",  # the file in `home`, whatever the caller's environment says
         "DAGSTER_HOME": str(dagster_home),
     }
     return subprocess.Popen(
