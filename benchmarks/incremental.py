@@ -98,6 +98,7 @@ def main() -> None:
         f"{args.companies} companies: {kept} rounds in the rounds file, {held} dropped", flush=True
     )
     home = folder / "home"
+    (folder / "dagster").mkdir()
     with dg.instance_for_test(temp_dir=str(folder / "dagster")) as instance:
         started = time.perf_counter()
         full = run_week(bench_sources, home, AS_OF, raise_on_error=False, instance=instance)
