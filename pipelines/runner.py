@@ -45,14 +45,17 @@ def run_week(
     from pipelines.definitions import defs
     from pipelines.partitions import partition_key_for
 
+    job = defs.resolve_job_def("dealflow_job")
     selection = None
     if groups:
-        selection = list(dg.AssetSelection.groups(*groups).resolve(defs.resolve_asset_graph()))
+        in_job = job.asset_layer.executable_asset_keys  # the drop assets are another job's
+        graph = defs.resolve_asset_graph()
+        selection = [k for k in dg.AssetSelection.groups(*groups).resolve(graph) if k in in_job]
     # The warehouse is always the file in `home`: a run from here never writes DEALFLOW_WAREHOUSE.
     with contract_env(
         sources=str(sources), home=str(home), as_of=as_of.isoformat(), warehouse=None
     ):
-        return defs.resolve_job_def("dealflow_job").execute_in_process(
+        return job.execute_in_process(
             partition_key=partition_key_for(as_of),
             instance=instance or dg.DagsterInstance.ephemeral(),
             raise_on_error=raise_on_error,

@@ -1,7 +1,6 @@
 -- Funding rounds keyed by company_id: the main rounds file plus every delivered drop file. A round
 -- delivered more than once (same round_key) counts once: the latest delivery wins (drops over the
--- main file, a later drop file name over an earlier one). Canonical order, so the table is the same
--- however the rounds were delivered.
+-- main file, a later drop file name over an earlier one).
 CREATE TABLE IF NOT EXISTS staging.round_drops AS
 SELECT *, NULL::VARCHAR AS _drop FROM staging.rounds LIMIT 0;
 
@@ -17,7 +16,8 @@ WITH deliveries AS (
 SELECT s.company_id, r.* EXCLUDE (_source_file, _source_row, _drop), r._source_file, r._source_row
 FROM latest AS r
 JOIN core.company_source_ids AS s ON s.source = 'crunchbase' AND s.source_key = r.company_key
-ORDER BY s.company_id, r.funded_on, r.round_key;
+-- the main file in its order, then the drops by name: with no drop, the rows of staging.rounds
+ORDER BY r._drop NULLS FIRST, r._source_row;
 
 -- Exits observable at a date: acquisitions, and IPOs (first post-IPO round: the IPO was by then).
 CREATE OR REPLACE TABLE core.company_exits AS
