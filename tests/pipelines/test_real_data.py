@@ -3,6 +3,7 @@ silently dropped, and the country counts match the provider file."""
 
 from datetime import date
 
+import polars as pl
 import pytest
 
 from tests.helpers import PROJECT_DIR, SHARED, query, run_week
@@ -84,3 +85,27 @@ def test_scores_and_shortlist_on_real_data(real_home):
         "SELECT count(*) AS n FROM marts.company_scores WHERE vertical = 'generative_models'",
     )
     assert builders["n"][0] > 10  # Epoch AI model builders known by the end of 2015
+
+
+def test_backtest_on_real_data_beats_every_naive_ranking_at_every_cutoff(real_home):
+    bt = query(real_home, "SELECT * FROM marts.success_backtest")
+    assert sorted({c.isoformat()[:7] for c in bt["cutoff"]}) == ["2011-12", "2012-12", "2013-12"]
+    for cutoff, rows in bt.group_by("cutoff"):
+        model = rows.filter(pl.col("method") == "model").row(0, named=True)
+        naive = rows.filter(pl.col("method") != "model")
+        assert 0.2 < model["base_rate"] < 0.35, cutoff  # about 27% with a 24-month horizon
+        assert model["auc_roc"] > naive["auc_roc"].max() + 0.05, cutoff
+        assert model["precision_at_100"] > naive["precision_at_100"].max(), cutoff
+        assert model["auc_pr"] > naive["auc_pr"].max(), cutoff
+
+
+def test_real_shortlist_explains_itself_and_flags_compute_fit(real_home):
+    shortlist = query(real_home, "SELECT rationale FROM marts.weekly_shortlist")
+    assert shortlist["rationale"].str.contains("driven by: ").sum() >= 20
+    fits = query(
+        real_home,
+        "SELECT compute_fit, count(*) AS n FROM marts.company_scores "
+        "WHERE compute_fit IS NOT NULL GROUP BY 1",
+    )
+    # Epoch AI's 2015-era training runs all fit the campus many times over
+    assert dict(fits.iter_rows()).get("fits", 0) >= 10
