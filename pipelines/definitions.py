@@ -5,6 +5,8 @@ import dagster as dg
 from assets.core.assets import companies, company_taxonomy, investors
 from assets.core.checks import core_checks
 from assets.ingest.assets import fx_rates, raw_assets
+from assets.investors.assets import fund_shortlist, investor_scores
+from assets.investors.checks import investor_checks
 from assets.publish.assets import analyst_replica
 from assets.scoring.assets import company_scores
 from assets.scoring.checks import scoring_checks
@@ -39,6 +41,8 @@ defs = dg.Definitions(
         company_taxonomy,
         company_scores,
         weekly_shortlist,
+        investor_scores,
+        fund_shortlist,
         analyst_replica,
     ],
     asset_checks=[
@@ -47,6 +51,7 @@ defs = dg.Definitions(
         *core_checks,
         *scoring_checks,
         *shortlist_checks,
+        *investor_checks,
     ],
     jobs=[dealflow_job],
     schedules=[dealflow_job_schedule],

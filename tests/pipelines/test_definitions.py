@@ -32,6 +32,8 @@ EXPECTED_ASSETS = {
     "core/company_taxonomy",
     "marts/company_scores",
     "marts/weekly_shortlist",
+    "marts/investor_scores",
+    "marts/fund_shortlist",
     "analyst_replica",
 }
 
@@ -67,6 +69,8 @@ BLOCKING_CHECKS = {
     # marts, per weekly partition
     "marts/company_scores:company_scores_expectations",
     "marts/weekly_shortlist:shortlist_well_formed",
+    "marts/investor_scores:investor_scores_expectations",
+    "marts/fund_shortlist:fund_shortlist_well_formed",
 }
 WARNING_CHECKS = {
     "staging/companies:companies_warnings",
@@ -76,6 +80,7 @@ WARNING_CHECKS = {
     "staging/epoch_models:epoch_models_warnings",
     "core/investors:investments_warnings",
     "marts/weekly_shortlist:shortlist_warnings",
+    "marts/fund_shortlist:fund_shortlist_warnings",
 }
 
 
