@@ -51,16 +51,19 @@ def normalise_name(name: str) -> str:
 
 
 def pct_against(values: pl.Series, reference: pl.Series, higher_better: bool = True) -> pl.Series:
-    """Percentile of each value against a reference group: the share of the reference (itself
-    excluded) with a strictly worse value, 0..1; NULL stays NULL. With an empty or one-member
-    reference every value gets 0.5."""
+    """Percentile rank of each value in a reference group, 0..1: the share of the reference with
+    a worse value, ties counting half ((worse + ties / 2) / size). NULL stays NULL; an empty
+    reference gives 0.5."""
     sign = 1.0 if higher_better else -1.0
     ref = np.sort(reference.drop_nulls().cast(pl.Float64).to_numpy() * sign)
     x = values.cast(pl.Float64).to_numpy() * sign
-    if len(ref) < 2:
-        out = np.where(np.isnan(x), np.nan, 0.5)
+    if len(ref) == 0:
+        out = np.full(len(x), 0.5)
     else:
-        out = np.minimum(np.searchsorted(ref, x, side="left") / (len(ref) - 1), 1.0)
+        below = np.searchsorted(ref, x, side="left")
+        ties = np.searchsorted(ref, x, side="right") - below
+        out = (below + ties / 2) / len(ref)
+    out = np.where(np.isnan(x), np.nan, out)
     return pl.Series(values.name, out, dtype=pl.Float64).fill_nan(None)
 
 
@@ -98,7 +101,7 @@ def components(features: pl.DataFrame, config: dict | None = None) -> pl.DataFra
     """Adds the rates used for ranking (`*_for_ranking`), `footprint`, `in_reference` and one
     `<component>_score` column per component, each 0..1. Percentiles are taken against the
     reference group: investors with at least `percentile_reference_min_companies` portfolio
-    companies (all investors when fewer than two qualify)."""
+    companies (all investors when none qualifies)."""
     config = config or load_investor_scoring()
     m = float(config["smoothing_companies"])
     frame = features.with_columns(
@@ -115,7 +118,7 @@ def components(features: pl.DataFrame, config: dict | None = None) -> pl.DataFra
         ),
     )
     reference = frame.filter(pl.col("in_reference"))
-    if reference.height < 2:
+    if reference.is_empty():
         reference = frame
     return frame.with_columns(
         *[

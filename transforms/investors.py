@@ -30,8 +30,8 @@ def investor_features_as_of(
 ) -> pl.DataFrame:
     """One row per investor with a dated investment on or before `as_of`: portfolio size, shares
     by vertical, exit and follow-on rates, activity, round sizes and France/UAE footprint, all
-    from facts dated on or before `as_of` (see investor_features.sql for the columns). Needs the
-    core tables and the `norm_name` macro on `con`."""
+    from facts dated on or before `as_of` (see investor_features.sql for the columns). Reads the
+    core tables only; a read-only connection will do."""
     features = (config or load_investor_scoring())["features"]
     if epoch_model_builders is None:
         rule = load_taxonomy()["verticals"]["generative_models"]

@@ -7,12 +7,12 @@
 -- $ticket_min_usd, $ticket_max_usd.
 --
 -- "Portfolio companies" are the companies an investor's edges matched (core.investments.company_id);
--- unmatched edges count for activity, tickets and co-investments (company by normalised name),
--- never for rates.
+-- unmatched edges count for activity, tickets and co-investments (company by lower-cased name),
+-- never for rates. Reads only core tables (no macros), so a read-only connection will do.
 WITH
 edges AS (
     SELECT investor_id, company_id,
-           coalesce(company_id, 'name:' || norm_name(company_name)) AS company_key,
+           coalesce(company_id, 'name:' || lower(company_name))         AS company_key,
            investor_name, funded_on, round_amount_usd
     FROM core.investments
     WHERE funded_on <= $as_of
