@@ -1,7 +1,7 @@
 """Investors as co-investors and funds as LP commitments: transparent scores with their parts.
 
 Each score is a weighted mean of components in 0..1 (weights in `config/investor_scoring.yaml`):
-percentile ranks among the investors scored that week for AI-thesis share, exit and follow-on
+percentile ranks in the week's established investors for AI-thesis share, exit and follow-on
 rates (shrunk towards the pooled rate on small portfolios), recency, activity and scale; the share
 of rounds in the thesis' ticket range; France/UAE footprint points. Funds are the investors the
 `fund_rule` names. No Dagster here.
@@ -98,7 +98,7 @@ RANKED = (  # component, column, higher is better
 
 
 def components(features: pl.DataFrame, config: dict | None = None) -> pl.DataFrame:
-    """Adds the rates used for ranking (`*_for_ranking`), `footprint`, `in_reference` and one
+    """Adds the rates used for ranking (`*_for_ranking`), `in_reference` and one
     `<component>_score` column per component, each 0..1. Percentiles are taken against the
     reference group: investors with at least `percentile_reference_min_companies` portfolio
     companies (all investors when none qualifies)."""
@@ -112,7 +112,7 @@ def components(features: pl.DataFrame, config: dict | None = None) -> pl.DataFra
         _smoothed(features, "n_follow_on", "n_seasoned_companies", m).alias(
             "follow_on_rate_for_ranking"
         ),
-        footprint(config).alias("footprint"),
+        footprint(config).alias("footprint_score"),
         (pl.col("n_matched_companies") >= config["percentile_reference_min_companies"]).alias(
             "in_reference"
         ),
@@ -126,7 +126,6 @@ def components(features: pl.DataFrame, config: dict | None = None) -> pl.DataFra
             for name, col, higher in RANKED
         ],
         pl.col("ticket_fit").fill_null(0.5).alias("ticket_score"),
-        pl.col("footprint").alias("footprint_score"),
     )
 
 

@@ -58,7 +58,6 @@ INVESTOR_COLUMNS = [
     "rationale",
     *COMPONENT_COLUMNS,
     *FIGURES,
-    "footprint",
     "ai_thesis_share_for_ranking",
     "exit_rate_for_ranking",
     "follow_on_rate_for_ranking",
@@ -149,7 +148,7 @@ def investor_scores(
             pl.col("ai_thesis_share").round(2),
             pl.col("exit_rate").round(2),
             pl.col("follow_on_rate").round(2),
-            pl.col("footprint").round(2),
+            pl.col("footprint_score").round(2),
         )
         meta = table_metadata(
             con,
