@@ -5,6 +5,8 @@ import dagster as dg
 from assets.core.assets import companies, company_taxonomy, investors
 from assets.core.checks import core_checks
 from assets.ingest.assets import fx_rates, raw_assets
+from assets.investors.assets import fund_shortlist, investor_scores
+from assets.investors.checks import investor_checks
 from assets.publish.assets import analyst_replica
 from assets.scoring.assets import company_scores, success_models
 from assets.scoring.backtest import success_backtest
@@ -42,6 +44,8 @@ defs = dg.Definitions(
         success_backtest,
         company_scores,
         weekly_shortlist,
+        investor_scores,
+        fund_shortlist,
         analyst_replica,
     ],
     asset_checks=[
@@ -50,6 +54,7 @@ defs = dg.Definitions(
         *core_checks,
         *scoring_checks,
         *shortlist_checks,
+        *investor_checks,
     ],
     jobs=[dealflow_job],
     schedules=[dealflow_job_schedule],

@@ -6,6 +6,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from assets.investors.assets import fund_shortlist
 from assets.scoring.backtest import success_backtest
 from assets.shortlist.assets import weekly_shortlist
 from pipelines.resources import DealflowSettings, Warehouse
@@ -64,10 +65,40 @@ def export_shortlists(con: duckdb.DuckDBPyConnection, folder: Path) -> list[Path
     return written
 
 
-@dg.asset(group_name="publish", kinds={"duckdb"}, deps=[weekly_shortlist, success_backtest])
+def export_fund_shortlists(con: duckdb.DuckDBPyConnection, folder: Path) -> list[Path]:
+    """`fund_shortlist_<week>.csv` for every week of `marts.fund_shortlist` (lists joined with
+    "; "), each written beside its target and renamed into place."""
+    weeks = [
+        r[0]
+        for r in con.sql(
+            "SELECT DISTINCT week_start FROM marts.fund_shortlist ORDER BY 1"
+        ).fetchall()
+    ]
+    written = []
+    for week in weeks:
+        rows = con.sql(
+            "SELECT * REPLACE (array_to_string(fra_coinvestors, '; ') AS fra_coinvestors, "
+            "array_to_string(are_coinvestors, '; ') AS are_coinvestors) "
+            "FROM marts.fund_shortlist WHERE week_start = ? ORDER BY rank",
+            params=[week],
+        ).pl()
+        target = folder / f"fund_shortlist_{week.isoformat()}.csv"
+        tmp = target.with_name(target.name + ".tmp")
+        rows.write_csv(tmp)
+        os.replace(tmp, target)
+        written.append(target)
+    return written
+
+
+@dg.asset(
+    group_name="publish",
+    kinds={"duckdb"},
+    deps=[weekly_shortlist, success_backtest, fund_shortlist],
+)
 def analyst_replica(settings: DealflowSettings, warehouse: Warehouse) -> dg.MaterializeResult:
     """`dealflow.duckdb` in the pipeline home: a read-only copy of the ref, staging, core, marts
-    and meta tables, with table and column comments, and `shortlists/shortlist_<week>.csv`.
+    and meta tables, with table and column comments, `shortlists/shortlist_<week>.csv` and
+    `shortlists/fund_shortlist_<week>.csv`.
     Runs last: only when every upstream step and blocking check of the run passed, so a failed
     run leaves what analysts have exactly as it was. The replica is swapped in atomically; open it
     read-only (`harlequin -r`, `duckdb -readonly`) even while the pipeline runs."""
@@ -75,6 +106,7 @@ def analyst_replica(settings: DealflowSettings, warehouse: Warehouse) -> dg.Mate
     with warehouse.connect() as con:
         tables = publish_replica(con, replica)
         csvs = export_shortlists(con, settings.outputs_dir())
+        fund_csvs = export_fund_shortlists(con, settings.outputs_dir())
 
     return dg.MaterializeResult(
         metadata={
@@ -83,5 +115,6 @@ def analyst_replica(settings: DealflowSettings, warehouse: Warehouse) -> dg.Mate
             "table_list": dg.MetadataValue.md("\n".join(f"- `{t}`" for t in tables)),
             "size_mb": dg.MetadataValue.float(round(replica.stat().st_size / 1e6, 2)),
             "shortlist_csvs": dg.MetadataValue.int(len(csvs)),
+            "fund_shortlist_csvs": dg.MetadataValue.int(len(fund_csvs)),
         }
     )
