@@ -19,7 +19,20 @@ def score(
     (missing success counts as 0). score_rank 1 is best; ties broken by company_id.
     """
     thesis = thesis or load_thesis()
-    frame = thesis_fit(momentum(features), thesis)
+    frame = score_parts(momentum(features), success_probability, thesis)
+    frame = frame.sort(["total_score", "company_id"], descending=[True, False])
+    return frame.with_columns(
+        pl.int_range(1, pl.len() + 1).alias("score_rank"),
+        pl.lit(str(thesis["version"])).alias("thesis_version"),
+    )
+
+
+def score_parts(
+    features: pl.DataFrame, success_probability: np.ndarray | None, thesis: dict
+) -> pl.DataFrame:
+    """Thesis fit, success probability and total score of rows that already carry `momentum`
+    (row by row: any slice of the companies can be scored on its own)."""
+    frame = thesis_fit(features, thesis)
     prob = pl.Series("success_probability", [None] * frame.height, dtype=pl.Float64)
     if success_probability is not None:
         mask = frame["in_population"].to_numpy()
@@ -27,17 +40,12 @@ def score(
         values[mask] = success_probability
         prob = pl.Series("success_probability", values).fill_nan(None)
     w = thesis["total_weights"]
-    frame = frame.with_columns(prob).with_columns(
+    return frame.with_columns(prob).with_columns(
         (
             w["thesis_fit"] * pl.col("thesis_fit")
             + w["momentum"] * pl.col("momentum")
             + w["success"] * pl.col("success_probability").fill_null(0.0)
         ).alias("total_score")
-    )
-    frame = frame.sort(["total_score", "company_id"], descending=[True, False])
-    return frame.with_columns(
-        pl.int_range(1, pl.len() + 1).alias("score_rank"),
-        pl.lit(str(thesis["version"])).alias("thesis_version"),
     )
 
 

@@ -39,6 +39,7 @@ class DealflowSettings(dg.ConfigurableResource):
     home: str = ""
     as_of: str = ""
     shortlist_size: int = 25
+    model_threads: int = 1  # native threads for scikit-learn (models/threads.py); 0 = one per core
 
     def sources_path(self) -> Path:
         value = _setting(self.sources, "DEALFLOW_SOURCES")

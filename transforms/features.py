@@ -20,15 +20,66 @@ def features_as_of(
 ) -> pl.DataFrame:
     """One row per company known on `as_of`, with features that read only facts dated on or
     before it (see company_features.sql for the columns)."""
+    params = feature_params(as_of, status_usable, epoch_model_builders)
+    return con.sql(sql_text("company_features") + " ORDER BY company_id", params=params).pl()
+
+
+def feature_params(
+    as_of: date, status_usable: bool = False, epoch_model_builders: bool | None = None
+) -> dict:
+    """The named parameters of company_features.sql."""
     if epoch_model_builders is None:
         rule = load_taxonomy()["verticals"]["generative_models"]
         epoch_model_builders = bool(rule.get("epoch_model_builders", False))
-    params = {
+    return {
         "as_of": as_of,
         "status_usable": status_usable,
         "epoch_model_builders": epoch_model_builders,
     }
-    return con.sql(sql_text("company_features") + " ORDER BY company_id", params=params).pl()
+
+
+def population_as_of(
+    con: duckdb.DuckDBPyConnection, as_of: date, limit: int | None = None
+) -> pl.DataFrame:
+    """The rows of `features_as_of(con, as_of)` in the success model's population (status never
+    read), filtered in DuckDB. With `limit`, at most that many rows: the companies whose id
+    hashes lowest, a fixed pseudo-random sample (all rows when the population is smaller)."""
+    query = f"SELECT * FROM ({sql_text('company_features')}) WHERE in_population"
+    if limit is not None:
+        query += f" ORDER BY hash(company_id), company_id LIMIT {int(limit)}"
+    return con.sql(
+        f"SELECT * FROM ({query}) ORDER BY company_id", params=feature_params(as_of)
+    ).pl()
+
+
+def create_features_table(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    as_of: date,
+    status_usable: bool = False,
+    epoch_model_builders: bool | None = None,
+    extra_columns: dict[str, str] | None = None,
+) -> int:
+    """Write the rows of `features_as_of` into `table` (ordered by company_id, so `rowid` ranges
+    are chunks of it), without bringing them into Python; returns the row count.
+    `extra_columns` maps names to SQL expressions over the feature columns (window functions
+    allowed), added after them."""
+    params = feature_params(as_of, status_usable, epoch_model_builders)
+    extra = "".join(f', {expr} AS "{name}"' for name, expr in (extra_columns or {}).items())
+    con.execute(
+        f"CREATE OR REPLACE TABLE {table} AS SELECT *{extra} "
+        f"FROM ({sql_text('company_features')}) ORDER BY company_id",
+        params,
+    )
+    return int(con.sql(f"SELECT count(*) FROM {table}").fetchall()[0][0])
+
+
+def feature_extent(con: duckdb.DuckDBPyConnection, table: str) -> pl.DataFrame:
+    """One row with the latest `last_round_on` and `exited_on` of a features table: all that
+    `data_end` reads, so `data_end(feature_extent(...))` equals `data_end` of the whole frame."""
+    return con.sql(
+        f"SELECT max(last_round_on) AS last_round_on, max(exited_on) AS exited_on FROM {table}"
+    ).pl()
 
 
 def data_end(features: pl.DataFrame) -> date | None:

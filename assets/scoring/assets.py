@@ -7,12 +7,14 @@ import dagster as dg
 import polars as pl
 
 from assets.scoring.training import FitReport, fit_success_model
-from assets.tables import markdown_table, table_metadata, write_frame
-from models.scoring import score
+from assets.tables import markdown_table, table_metadata
+from models.chunked_scoring import score_table
+from models.momentum import momentum_sql
 from models.thesis import load_thesis
+from models.threads import limit_threads
 from pipelines.partitions import resolve_as_of, weekly_partitions
 from pipelines.resources import DealflowSettings, Warehouse
-from transforms.features import features_as_of
+from transforms.features import create_features_table, feature_extent
 from transforms.sources import load_sources
 
 SCORE_COLUMNS = [
@@ -107,22 +109,31 @@ def company_scores(
     as_of = resolve_as_of(week, settings.as_of_date(), date.today())
     thesis = load_thesis()
     usable = status_usable(settings, as_of)
-    with warehouse.connect() as con:
-        features = features_as_of(con, as_of, status_usable=usable)
-        model, report = fit_success_model(con, features, thesis["success_model"])
-        population = features.filter(pl.col("in_population"))
-        prob = model.predict_proba(population) if model is not None else None
-        scores = (
-            score(features, prob, thesis)
-            .with_columns(
+    with warehouse.connect() as con, limit_threads(settings.model_threads):
+        # features stay in DuckDB; companies are scored a chunk at a time (models/chunked_scoring.py)
+        create_features_table(
+            con, "marts._features", as_of, usable, extra_columns={"momentum": momentum_sql()}
+        )
+        extent = feature_extent(con, "marts._features")  # what training reads of the features
+        model, report = fit_success_model(con, extent, thesis["success_model"])
+        population = con.sql(
+            "SELECT count(*) FILTER (in_population) FROM marts._features"
+        ).fetchall()[0][0]
+        score_table(
+            con,
+            "marts._features",
+            "marts._scores_week",
+            model,
+            thesis,
+            SCORE_COLUMNS,
+            constants=[
                 pl.lit(date.fromisoformat(week)).alias("week_start"),
                 pl.lit(model.version if model is not None else None, dtype=pl.String).alias(
                     "model_version"
                 ),
-            )
-            .select(SCORE_COLUMNS)
+            ],
         )
-        write_frame(con, "marts._scores_week", scores)
+        con.execute("DROP TABLE marts._features")
         con.execute(
             "CREATE TABLE IF NOT EXISTS marts.company_scores_history AS SELECT * FROM marts._scores_week LIMIT 0"
         )
@@ -136,20 +147,18 @@ def company_scores(
             "CREATE OR REPLACE TABLE marts.company_scores AS SELECT * FROM marts.company_scores_history "
             "WHERE week_start = (SELECT max(week_start) FROM marts.company_scores_history) ORDER BY score_rank"
         )
-        by_vertical = (
-            scores.group_by("vertical")
-            .agg(
-                pl.len().alias("companies"),
-                pl.col("total_score").mean().round(3).alias("mean_score"),
-            )
-            .sort("companies", descending=True)
-        )
+        by_vertical = con.sql(
+            "SELECT vertical, count(*) AS companies, round(avg(total_score), 3) AS mean_score "
+            "FROM marts.company_scores_history WHERE week_start = ? GROUP BY vertical "
+            "ORDER BY companies DESC",
+            params=[date.fromisoformat(week)],
+        ).pl()
         meta = table_metadata(
             con,
             "marts.company_scores",
             as_of=str(as_of),
             status_used=usable,
-            population=int(population.height),
+            population=int(population),
             training_cutoffs=", ".join(str(c) for c in report.cutoffs) or "none",
             training_rows=report.rows,
             training_base_rate=report.base_rate,

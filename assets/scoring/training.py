@@ -11,7 +11,7 @@ import numpy as np
 import polars as pl
 
 from models.calendar import add_months, training_cutoffs
-from transforms.features import data_end, features_as_of, labels
+from transforms.features import data_end, labels, population_as_of
 
 if TYPE_CHECKING:
     from models.success import SuccessModel
@@ -44,7 +44,7 @@ def fit_success_model(
         end, horizon, int(cfg["n_cutoffs"]), int(cfg["cutoff_step_months"])
     ):
         # status is a snapshot of the present: never read it for a past cutoff
-        pop = features_as_of(con, cutoff, status_usable=False).filter(pl.col("in_population"))
+        pop = population_as_of(con, cutoff, limit=int(cfg["max_training_rows"]))
         if pop.is_empty():
             continue
         report.cutoffs.append(cutoff)
