@@ -40,6 +40,7 @@ class DealflowSettings(dg.ConfigurableResource):
     as_of: str = ""
     shortlist_size: int = 25
     model_threads: int = 1  # native threads for scikit-learn (models/threads.py); 0 = one per core
+    gx_max_rows: int = 250_000  # larger tables are checked in SQL (quality/sql_checks.py)
 
     def sources_path(self) -> Path:
         value = _setting(self.sources, "DEALFLOW_SOURCES")
