@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import duckdb
 import polars as pl
 
+from models.momentum import momentum_table_sql
 from models.scoring import score_parts
 
 if TYPE_CHECKING:
@@ -50,16 +51,19 @@ def score_table(
     """Write the scores of every row of `features` into `target` (replaced), in `columns` order.
 
     `features` is a DuckDB table of company features ordered by company_id (see
-    `transforms.features.create_features_table`) that already has a `momentum` column (see
-    `models.momentum.momentum_sql`). `constants` are extra columns added to every row (e.g. the
-    week). `score_rank` (1 = best, ties broken by company_id) is numbered in SQL at the end, and
+    `transforms.features.create_features_table`); momentum's population-wide ranks are computed
+    from it in SQL first (`models.momentum.momentum_table_sql`). `constants` are extra columns
+    added to every row (e.g. the week). `score_rank` (1 = best, ties broken by company_id) is numbered in SQL at the end, and
     `target` is written in rank order. Returns the number of rows scored."""
     rows = int(con.sql(f"SELECT count(*) FROM {features}").fetchall()[0][0])
-    scratch = f"{target}_chunks"
+    scratch, momentum = f"{target}_chunks", f"{target}_momentum"
+    con.execute(f"CREATE OR REPLACE TABLE {momentum} AS {momentum_table_sql(features)}")
     wanted = [c for c in columns if c != "score_rank"]
     for start in range(0, max(rows, 1), chunk_rows):
         chunk = con.sql(
-            f"SELECT * FROM {features} WHERE rowid >= ? AND rowid < ? ORDER BY company_id",
+            f"SELECT f.*, coalesce(m.momentum, 0.0) AS momentum FROM {features} AS f "
+            f"LEFT JOIN {momentum} AS m USING (company_id) "
+            "WHERE f.rowid >= ? AND f.rowid < ? ORDER BY company_id",
             params=[start, start + chunk_rows],
         ).pl()
         population = chunk.filter(pl.col("in_population"))
@@ -78,4 +82,5 @@ def score_table(
         f"CREATE OR REPLACE TABLE {target} AS SELECT {select} FROM {scratch} ORDER BY {RANK_ORDER}"
     )
     con.execute(f"DROP TABLE {scratch}")
+    con.execute(f"DROP TABLE {momentum}")
     return rows

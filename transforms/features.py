@@ -58,17 +58,12 @@ def create_features_table(
     as_of: date,
     status_usable: bool = False,
     epoch_model_builders: bool | None = None,
-    extra_columns: dict[str, str] | None = None,
 ) -> int:
     """Write the rows of `features_as_of` into `table` (ordered by company_id, so `rowid` ranges
-    are chunks of it), without bringing them into Python; returns the row count.
-    `extra_columns` maps names to SQL expressions over the feature columns (window functions
-    allowed), added after them."""
+    are chunks of it), without bringing them into Python; returns the row count."""
     params = feature_params(as_of, status_usable, epoch_model_builders)
-    extra = "".join(f', {expr} AS "{name}"' for name, expr in (extra_columns or {}).items())
     con.execute(
-        f"CREATE OR REPLACE TABLE {table} AS SELECT *{extra} "
-        f"FROM ({sql_text('company_features')}) ORDER BY company_id",
+        f"CREATE OR REPLACE TABLE {table} AS {sql_text('company_features')} ORDER BY company_id",
         params,
     )
     return int(con.sql(f"SELECT count(*) FROM {table}").fetchall()[0][0])

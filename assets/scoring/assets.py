@@ -9,7 +9,6 @@ import polars as pl
 from assets.scoring.training import FitReport, fit_success_model
 from assets.tables import markdown_table, table_metadata
 from models.chunked_scoring import score_table
-from models.momentum import momentum_sql
 from models.thesis import load_thesis
 from models.threads import limit_threads
 from pipelines.partitions import resolve_as_of, weekly_partitions
@@ -111,9 +110,7 @@ def company_scores(
     usable = status_usable(settings, as_of)
     with warehouse.connect() as con, limit_threads(settings.model_threads):
         # features stay in DuckDB; companies are scored a chunk at a time (models/chunked_scoring.py)
-        create_features_table(
-            con, "marts._features", as_of, usable, extra_columns={"momentum": momentum_sql()}
-        )
+        create_features_table(con, "marts._features", as_of, usable)
         extent = feature_extent(con, "marts._features")  # what training reads of the features
         model, report = fit_success_model(con, extent, thesis["success_model"])
         population = con.sql(

@@ -7,7 +7,7 @@ import polars as pl
 import pytest
 
 from models.chunked_scoring import score_table
-from models.momentum import SIGNALS, momentum, momentum_sql
+from models.momentum import SIGNALS, momentum, momentum_table_sql
 from models.scoring import score
 from models.thesis import load_thesis
 
@@ -77,23 +77,22 @@ def con() -> duckdb.DuckDBPyConnection:
 
 def load(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> None:
     con.register("_f", frame.to_arrow())
-    con.execute(
-        f"CREATE TABLE marts.f AS SELECT *, {momentum_sql()} AS momentum FROM _f ORDER BY company_id"
-    )
+    con.execute("CREATE TABLE marts.f AS SELECT * FROM _f ORDER BY company_id")
     con.unregister("_f")
 
 
 def test_momentum_sql_is_bit_identical_to_polars(con):
     frame = features()
     load(con, frame)
-    got = con.sql("SELECT company_id, momentum FROM marts.f").pl()
-    want = momentum(frame).select("company_id", "momentum")
-    joined = want.join(got, on="company_id", suffix="_sql")
-    assert joined.height == frame.height
-    assert (joined["momentum"] == joined["momentum_sql"]).all()
-    outside = joined.join(frame.select("company_id", "in_population"), on="company_id")
-    assert (outside.filter(~pl.col("in_population"))["momentum_sql"] == 0.0).all()
-    assert len(SIGNALS) == 4 and joined["momentum_sql"].n_unique() > 20
+    got = con.sql(momentum_table_sql("marts.f")).pl()
+    want = momentum(frame).select("company_id", "momentum", "in_population")
+    joined = want.join(got, on="company_id", how="left", suffix="_sql")
+    inside = joined.filter(pl.col("in_population"))
+    assert got.height == inside.height > 1000
+    assert (inside["momentum"] == inside["momentum_sql"]).all()  # the same bits
+    outside = joined.filter(~pl.col("in_population"))
+    assert outside["momentum_sql"].is_null().all() and (outside["momentum"] == 0.0).all()
+    assert len(SIGNALS) == 4 and inside["momentum_sql"].n_unique() > 20
 
 
 @pytest.mark.parametrize("model", [FakeModel(), None])
