@@ -49,6 +49,22 @@ def score_parts(
     )
 
 
+def shortlist_candidates_sql(table: str, size: int, thesis: dict | None = None) -> str:
+    """A SELECT of the at most `size` rows of `table` (one week's scores, `?` = the week) that
+    `shortlist` can pick: its eligibility rules and order in SQL, so only those rows leave
+    DuckDB; `shortlist` on them gives what it gives on the whole week."""
+    rules = (thesis or load_thesis())["shortlist"]
+    where = ["week_start = ?"]
+    if rules.get("require_vertical", True):
+        where.append("vertical IS NOT NULL")
+    if rules.get("exclude_exited", True):
+        where.append("NOT coalesce(exited, false) AND NOT coalesce(closed, false)")
+    return (
+        f"SELECT * FROM {table} WHERE {' AND '.join(where)} "
+        f"ORDER BY total_score DESC, company_id ASC LIMIT {int(size)}"
+    )
+
+
 def shortlist(scores: pl.DataFrame, size: int, thesis: dict | None = None) -> pl.DataFrame:
     """Top `size` eligible companies by total score (eligibility from the thesis' shortlist rules)."""
     rules = (thesis or load_thesis())["shortlist"]

@@ -1,6 +1,8 @@
 """Scoring a features table in DuckDB chunk by chunk gives exactly what `score` gives on the whole
 frame: same momentum bits, same probabilities, same total score and rank."""
 
+from datetime import date
+
 import duckdb
 import numpy as np
 import polars as pl
@@ -8,7 +10,7 @@ import pytest
 
 from models.chunked_scoring import score_table
 from models.momentum import SIGNALS, momentum, momentum_table_sql
-from models.scoring import score
+from models.scoring import score, shortlist, shortlist_candidates_sql
 from models.thesis import load_thesis
 
 COLUMNS = [
@@ -118,3 +120,21 @@ def test_empty_features_table_gives_an_empty_scores_table(con):
     rows = score_table(con, "marts.f", "marts.scores", None, load_thesis(), COLUMNS, constants)
     assert rows == 0
     assert con.sql("SELECT * FROM marts.scores").pl().columns == COLUMNS
+
+
+@pytest.mark.parametrize("size", [1, 25, 300, 10**6])
+def test_shortlist_candidates_from_sql_give_the_same_shortlist(con, size):
+    rng = np.random.default_rng(3)
+    frame = features().with_columns(
+        pl.Series("exited", rng.random(2003) < 0.2), pl.Series("closed", rng.random(2003) < 0.1)
+    )
+    nulls = pl.Series(rng.random(2003) < 0.1)
+    frame = frame.with_columns(
+        pl.when(nulls).then(None).otherwise(pl.col("closed")).alias("closed")
+    )
+    scores = score(frame, None).with_columns(pl.lit(date(2026, 11, 23)).alias("week_start"))
+    con.register("scores", scores.to_arrow())
+    candidates = con.sql(shortlist_candidates_sql("scores", size), params=[date(2026, 11, 23)]).pl()
+    assert candidates.height <= size
+    assert shortlist(candidates, size).equals(shortlist(scores, size))
+    assert shortlist(scores, size).height > min(size, 20) - 1
