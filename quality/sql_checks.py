@@ -118,7 +118,11 @@ def _map_test(e: Expectation, scope: Scope, params: dict[str, Any]) -> Test | No
         values = _bound(k.get("value_set"), params)
         if values is None:
             return None
-        return Test(domain, f"NOT list_contains(?, {col})", [list(values)])
+        values = [v for v in values if v is not None]
+        if not values:
+            return Test(domain, "TRUE", [])
+        # a semi-join against the unnested set: far cheaper than list_contains on every row
+        return Test(domain, f"{col} NOT IN (SELECT unnest(?))", [values])
     if t == IN_TABLE:
         table, column = e.reference
         ref = f"SELECT 1 FROM {qualified(table)} AS _r WHERE _r.{quote(column)} = _t.{col}"
