@@ -7,6 +7,10 @@ files written). GX is imported on first use only: `import great_expectations` co
 
 Offending rows come from GX's own `partial_unexpected_index_list` (positions of the first
 unexpected rows in the frame), shown with the suite's row-id columns beside the checked values.
+
+Past `gx_max_rows` rows, fetching the table would cost more than writing it: `validate_table`
+then counts each expectation in DuckDB (`quality.sql_checks`, same rules and same `Outcome`) and
+runs in GX, on a sample, only those without a SQL twin.
 """
 
 from __future__ import annotations

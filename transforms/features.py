@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
 import duckdb
 import numpy as np
@@ -10,6 +12,8 @@ import polars as pl
 
 from transforms.sql import sql_text
 from transforms.taxonomy import load_taxonomy
+
+T = TypeVar("T")
 
 
 def features_as_of(
@@ -47,9 +51,27 @@ def population_as_of(
     query = f"SELECT * FROM ({sql_text('company_features')}) WHERE in_population"
     if limit is not None:
         query += f" ORDER BY hash(company_id), company_id LIMIT {int(limit)}"
-    return con.sql(
-        f"SELECT * FROM ({query}) ORDER BY company_id", params=feature_params(as_of)
-    ).pl()
+    return one_thread_if_out_of_memory(
+        con,
+        lambda: con.sql(
+            f"SELECT * FROM ({query}) ORDER BY company_id", params=feature_params(as_of)
+        ).pl(),
+    )
+
+
+def one_thread_if_out_of_memory(con: duckdb.DuckDBPyConnection, run: Callable[[], T]) -> T:
+    """`run()`, and if DuckDB runs out of memory, `run()` again on one thread. The feature SQL's
+    ordered and DISTINCT list aggregates cannot spill to disk, and each thread holds its own
+    share of them: at 3M companies under a 4 GB limit, two threads may not fit where one does."""
+    try:
+        return run()
+    except duckdb.OutOfMemoryException:
+        threads = con.sql("SELECT current_setting('threads')").fetchall()[0][0]
+        con.execute("SET threads = 1")
+        try:
+            return run()
+        finally:
+            con.execute(f"SET threads = {int(threads)}")
 
 
 def create_features_table(
@@ -62,9 +84,13 @@ def create_features_table(
     """Write the rows of `features_as_of` into `table` (ordered by company_id, so `rowid` ranges
     are chunks of it), without bringing them into Python; returns the row count."""
     params = feature_params(as_of, status_usable, epoch_model_builders)
-    con.execute(
-        f"CREATE OR REPLACE TABLE {table} AS {sql_text('company_features')} ORDER BY company_id",
-        params,
+    one_thread_if_out_of_memory(
+        con,
+        lambda: con.execute(
+            f"CREATE OR REPLACE TABLE {table} AS {sql_text('company_features')} "
+            "ORDER BY company_id",
+            params,
+        ),
     )
     return int(con.sql(f"SELECT count(*) FROM {table}").fetchall()[0][0])
 

@@ -103,3 +103,24 @@ def test_real_suites_give_the_same_verdicts_in_sql(pipeline_run, tmp_path):
     for key in gx:
         assert sql[key][:2] == gx[key][:2], (key, gx[key], sql[key])
         assert sql[key][2] == gx[key][2]  # the same expectations failed, with the same counts
+
+
+def test_out_of_memory_is_retried_on_one_thread():
+    from transforms.features import one_thread_if_out_of_memory
+
+    con = duckdb.connect(config={"threads": 2})
+    seen = []
+
+    def run():
+        seen.append(con.sql("SELECT current_setting('threads')").fetchall()[0][0])
+        if len(seen) == 1:
+            raise duckdb.OutOfMemoryException("could not allocate block")
+        return "done"
+
+    assert one_thread_if_out_of_memory(con, run) == "done"
+    assert seen == [2, 1]
+    assert con.sql("SELECT current_setting('threads')").fetchall()[0][0] == 2
+    with pytest.raises(duckdb.OutOfMemoryException):
+        one_thread_if_out_of_memory(
+            con, lambda: (_ for _ in ()).throw(duckdb.OutOfMemoryException("x"))
+        )
