@@ -283,12 +283,16 @@ def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
 
 
 def frame_query(
-    suite: Suite, available: list[str], partition: date | str | None = None
+    suite: Suite,
+    available: list[str],
+    partition: date | str | None = None,
+    with_rowid: bool = False,
 ) -> tuple[str, list]:
     """SELECT of the suite's columns present in the table, plus one membership flag per
-    referential-integrity expectation (NULL when the value is NULL), for the partition if any."""
+    referential-integrity expectation (NULL when the value is NULL), for the partition if any
+    (and the table's `rowid` as `__rowid` when asked)."""
     cols = [c for c in suite.columns if c in available]
-    select = [f"t.{quote(c)}" for c in cols]
+    select = [f"t.{quote(c)}" for c in cols] + (["t.rowid AS __rowid"] if with_rowid else [])
     for e in suite.expectations:
         if e.is_reference and e.kwargs["column"] in available:
             table, column = e.reference
@@ -319,8 +323,7 @@ def fetch_frame(
     if sample is not None:
         sql, params = _sampled(suite, table_columns(con, suite.table), partition, sample)
     frame = con.sql(sql, params=params or None).df(date_as_object=True)
-    if "__none" in frame.columns:
-        frame = frame.drop(columns="__none")
+    frame = frame.drop(columns=[c for c in ("__none", "__rowid") if c in frame.columns])
     return frame
 
 
@@ -329,9 +332,8 @@ def _sampled(
 ) -> tuple[str, list]:
     """`frame_query` over a sample of the table's rows, kept in the suite's order."""
     inner = dataclasses.replace(suite, order_by=())
-    sql, params = frame_query(inner, available, partition)
-    sql = sql.replace(" FROM ", ", t.rowid AS __rowid FROM ", 1)
-    sql = f"SELECT * EXCLUDE (__rowid) FROM ({sql} ORDER BY hash(t.rowid) LIMIT {int(rows)})"
+    sql, params = frame_query(inner, available, partition, with_rowid=True)
+    sql = f"SELECT * FROM ({sql} ORDER BY hash(t.rowid) LIMIT {int(rows)})"
     order = [quote(c) for c in suite.order_by if c in available] or ["__rowid"]
     return f"{sql} ORDER BY {', '.join(order)}", params
 

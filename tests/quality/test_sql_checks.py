@@ -235,17 +235,21 @@ def test_referential_integrity_and_partition(con):
     assert orphans.unexpected_count == 2 and orphans.sample_values == ["c9", "c8"]
 
 
-def test_expectation_without_sql_twin_runs_in_gx_on_a_sample(con):
+@pytest.mark.parametrize("order_by", [["rank"], []])
+def test_expectation_without_sql_twin_runs_in_gx_on_a_sample(con, order_by):
     load(con, {"rank": list(range(1, 11)), "rationale": ["ok"] * 8 + [" ", ""]})
+    con.execute("CREATE TABLE q.ranks AS SELECT unnest(range(1, 11)) AS rank")
     s = suite(
         [
             {"type": "expect_column_values_to_match_regex", "column": "rationale", "regex": r"\S"},
             {"type": "expect_column_values_to_be_unique", "column": "rank"},
+            {"type": "expect_column_values_to_be_in_table", "column": "rank", "table": "q.ranks"},
         ],
-        order_by=["rank"],
+        order_by=order_by,
     )
     everything = validate_table(con, s, PARAMS, gx_max_rows=5)
-    regex, unique = everything.outcomes
+    regex, unique, ranks = everything.outcomes
+    assert ranks.success and ranks.element_count == 10
     assert "GX on a sample of 5 of 10 rows" in regex.description
     assert regex.element_count == 5 and unique.element_count == 10 and unique.success
     assert everything.method.endswith("GX on a sample of 5 rows for 1 expectation(s)")
