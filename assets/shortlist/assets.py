@@ -8,7 +8,7 @@ import polars as pl
 from assets.scoring.assets import company_scores
 from assets.tables import table_metadata, write_frame
 from models.explain import with_rationale
-from models.scoring import shortlist
+from models.scoring import shortlist, shortlist_candidates_sql
 from models.thesis import load_thesis
 from pipelines.partitions import weekly_partitions
 from pipelines.resources import DealflowSettings, Warehouse
@@ -55,8 +55,10 @@ def weekly_shortlist(
     week = date.fromisoformat(context.partition_key)
     thesis = load_thesis()
     with warehouse.connect() as con:
-        scores = con.sql(
-            "SELECT * FROM marts.company_scores_history WHERE week_start = ? ORDER BY score_rank",
+        scores = con.sql(  # only the candidates leave DuckDB, not the whole week
+            shortlist_candidates_sql(
+                "marts.company_scores_history", settings.shortlist_size, thesis
+            ),
             params=[week],
         ).pl()
         top = with_rationale(shortlist(scores, settings.shortlist_size, thesis))

@@ -53,7 +53,11 @@ def test_investor_scores_contract(pipeline_run):
 
 
 def test_fund_shortlist(pipeline_run):
-    shortlist = query(pipeline_run.replica, "SELECT * FROM marts.fund_shortlist ORDER BY rank")
+    shortlist = query(
+        pipeline_run.replica,
+        "SELECT * FROM marts.fund_shortlist WHERE week_start = ? ORDER BY rank",
+        [pipeline_run.week],
+    )  # other tests may add earlier weeks to the shared run
     scores = query(
         pipeline_run.replica,
         "SELECT investor_id, fund_score, fund_rank FROM marts.investor_scores WHERE is_fund "
