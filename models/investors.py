@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from models.explain import money
 from transforms.investors import load_investor_scoring
 
 COMPONENTS = (
@@ -220,15 +221,6 @@ def shortlist_funds(scores: pl.DataFrame, size: int, config: dict | None = None)
 
 
 # --- rationale -----------------------------------------------------------------------------------
-
-
-def money(usd: float | None) -> str:
-    if usd is None or usd <= 0:
-        return "undisclosed"
-    for unit, div in (("bn", 1e9), ("M", 1e6), ("k", 1e3)):
-        if usd >= div:
-            return f"USD {usd / div:.1f}{unit}"
-    return f"USD {usd:.0f}"
 
 
 def _pct(x: float | None) -> str:

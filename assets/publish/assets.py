@@ -40,54 +40,45 @@ def publish_replica(con: duckdb.DuckDBPyConnection, replica: Path) -> list[str]:
     return [f"{s}.{t}" for s, t in tables]
 
 
-def export_shortlists(con: duckdb.DuckDBPyConnection, folder: Path) -> list[Path]:
-    """`shortlist_<week>.csv` for every week of `marts.weekly_shortlist`, each written beside
-    its target and renamed into place (a reader never sees half a file)."""
+def export_weeks(
+    con: duckdb.DuckDBPyConnection, folder: Path, table: str, prefix: str, lists: tuple[str, ...]
+) -> list[Path]:
+    """`<prefix>_<week>.csv` for every week of `table` (list columns joined with "; "), each
+    written beside its target and renamed into place (a reader never sees half a file)."""
     weeks = [
-        r[0]
-        for r in con.sql(
-            "SELECT DISTINCT week_start FROM marts.weekly_shortlist ORDER BY 1"
-        ).fetchall()
+        r[0] for r in con.sql(f"SELECT DISTINCT week_start FROM {table} ORDER BY 1").fetchall()
     ]
+    joined = ", ".join(f"array_to_string({c}, '; ') AS {c}" for c in lists)
     written = []
     for week in weeks:
         rows = con.sql(
-            "SELECT * REPLACE (array_to_string(fra_investors, '; ') AS fra_investors, "
-            "array_to_string(are_investors, '; ') AS are_investors) "
-            "FROM marts.weekly_shortlist WHERE week_start = ? ORDER BY rank",
+            f"SELECT * REPLACE ({joined}) FROM {table} WHERE week_start = ? ORDER BY rank",
             params=[week],
         ).pl()
-        target = folder / f"shortlist_{week.isoformat()}.csv"
+        target = folder / f"{prefix}_{week.isoformat()}.csv"
         tmp = target.with_name(target.name + ".tmp")
         rows.write_csv(tmp)
         os.replace(tmp, target)
         written.append(target)
     return written
+
+
+def export_shortlists(con: duckdb.DuckDBPyConnection, folder: Path) -> list[Path]:
+    """`shortlist_<week>.csv` for every week of `marts.weekly_shortlist`."""
+    return export_weeks(
+        con, folder, "marts.weekly_shortlist", "shortlist", ("fra_investors", "are_investors")
+    )
 
 
 def export_fund_shortlists(con: duckdb.DuckDBPyConnection, folder: Path) -> list[Path]:
-    """`fund_shortlist_<week>.csv` for every week of `marts.fund_shortlist` (lists joined with
-    "; "), each written beside its target and renamed into place."""
-    weeks = [
-        r[0]
-        for r in con.sql(
-            "SELECT DISTINCT week_start FROM marts.fund_shortlist ORDER BY 1"
-        ).fetchall()
-    ]
-    written = []
-    for week in weeks:
-        rows = con.sql(
-            "SELECT * REPLACE (array_to_string(fra_coinvestors, '; ') AS fra_coinvestors, "
-            "array_to_string(are_coinvestors, '; ') AS are_coinvestors) "
-            "FROM marts.fund_shortlist WHERE week_start = ? ORDER BY rank",
-            params=[week],
-        ).pl()
-        target = folder / f"fund_shortlist_{week.isoformat()}.csv"
-        tmp = target.with_name(target.name + ".tmp")
-        rows.write_csv(tmp)
-        os.replace(tmp, target)
-        written.append(target)
-    return written
+    """`fund_shortlist_<week>.csv` for every week of `marts.fund_shortlist`."""
+    return export_weeks(
+        con,
+        folder,
+        "marts.fund_shortlist",
+        "fund_shortlist",
+        ("fra_coinvestors", "are_coinvestors"),
+    )
 
 
 @dg.asset(
