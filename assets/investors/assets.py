@@ -3,10 +3,9 @@
 from datetime import date
 
 import dagster as dg
-import duckdb
 import polars as pl
 
-from assets.tables import markdown_table, table_metadata, write_frame
+from assets.tables import markdown_table, replace_week, table_metadata
 from models.investors import COMPONENTS, score_investors, shortlist_funds
 from pipelines.partitions import resolve_as_of, weekly_partitions
 from pipelines.resources import DealflowSettings, Warehouse
@@ -91,18 +90,6 @@ FUND_COLUMNS = [
     "as_of",
     "scoring_version",
 ]
-
-
-def replace_week(
-    con: duckdb.DuckDBPyConnection, table: str, rows: pl.DataFrame, week: date
-) -> None:
-    """Write `rows` as `table`'s rows for `week_start = week` (other weeks untouched)."""
-    staging = table.replace(".", "._week_")
-    write_frame(con, staging, rows)
-    con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM {staging} LIMIT 0")
-    con.execute(f"DELETE FROM {table} WHERE week_start = ?", [week])
-    con.execute(f"INSERT INTO {table} SELECT * FROM {staging}")
-    con.execute(f"DROP TABLE {staging}")
 
 
 @dg.asset(

@@ -6,7 +6,7 @@ from datetime import date
 import dagster as dg
 import polars as pl
 
-from assets.tables import markdown_table, table_metadata, write_frame
+from assets.tables import markdown_table, replace_week, table_metadata
 from models.chunked_scoring import score_table
 from models.thesis import load_thesis
 from models.threads import limit_threads
@@ -164,13 +164,12 @@ def success_models(
             "skipped_reason": report.skipped_reason,
             "artifact_path": path,
         }
-        write_frame(con, "marts._model_week", pl.DataFrame([row], schema=MODEL_COLUMNS))
-        con.execute(
-            "CREATE TABLE IF NOT EXISTS marts.success_models AS SELECT * FROM marts._model_week LIMIT 0"
+        replace_week(
+            con,
+            "marts.success_models",
+            pl.DataFrame([row], schema=MODEL_COLUMNS),
+            row["week_start"],
         )
-        con.execute("DELETE FROM marts.success_models WHERE week_start = ?", [row["week_start"]])
-        con.execute("INSERT INTO marts.success_models SELECT * FROM marts._model_week")
-        con.execute("DROP TABLE marts._model_week")
         meta = table_metadata(
             con,
             "marts.success_models",

@@ -7,7 +7,7 @@ import dagster as dg
 import polars as pl
 
 from assets.scoring.assets import status_usable, success_models
-from assets.tables import markdown_table, table_metadata, write_frame
+from assets.tables import markdown_table, replace_week, table_metadata
 from models.backtest import MODEL_METHOD, backtest_with_predictions, calibration_table
 from models.calendar import add_months
 from models.thesis import load_thesis
@@ -80,13 +80,7 @@ def success_backtest(
             ("marts.success_calibration", calibration),
         ):
             frame = frame.select("week_start", *[c for c in frame.columns if c != "week_start"])
-            write_frame(con, "marts._backtest_week", frame)
-            con.execute(
-                f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM marts._backtest_week LIMIT 0"
-            )
-            con.execute(f"DELETE FROM {table} WHERE week_start = ?", [week])
-            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM marts._backtest_week")
-            con.execute("DROP TABLE marts._backtest_week")
+            replace_week(con, table, frame, week)
         shown = results.select(
             "cutoff",
             "method",
