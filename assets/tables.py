@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import dagster as dg
 import duckdb
 import polars as pl
@@ -16,6 +18,19 @@ def write_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame)
         con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM _frame")
     finally:
         con.unregister("_frame")
+
+
+def replace_week(
+    con: duckdb.DuckDBPyConnection, table: str, rows: pl.DataFrame, week: date
+) -> None:
+    """Write `rows` as `table`'s rows for `week_start = week` (other weeks untouched; the table
+    is created from the rows' schema the first time)."""
+    staging = table.replace(".", "._week_")
+    write_frame(con, staging, rows)
+    con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM {staging} LIMIT 0")
+    con.execute(f"DELETE FROM {table} WHERE week_start = ?", [week])
+    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {staging}")
+    con.execute(f"DROP TABLE {staging}")
 
 
 def row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:

@@ -14,8 +14,8 @@ written once to `data/bench/<N>/` and reused):
 2. **A bare-DuckDB reference** on the same files, in one connection, no Dagster: the same load
    (`read_csv` of the gz files, all_varchar, lineage columns), the staging SQL of
    `assets/staging/sql` (same macros and the same `transforms.staging.stage` statements), the core
-   SQL of `assets/core/sql`, the taxonomy rules of `config/taxonomy.yaml` rendered as one SQL
-   statement, and the feature SQL `transforms/sql/company_features.sql`. Reference tables (FX,
+   SQL of `assets/core/sql`, the taxonomy statement (`transforms.taxonomy.taxonomy_sql`), and the
+   feature SQL `transforms/sql/company_features.sql`. Reference tables (FX,
    stages, curated investors, country lookup) are built first, timed on their own line. A file
    DuckDB refuses as invalid UTF-8 is read as Latin-1 (same rows; the pipeline replaces bytes).
 3. **A plain pandas reference** of ingest and features: `pandas.read_csv` of the gz files,
@@ -27,7 +27,9 @@ written once to `data/bench/<N>/` and reused):
 Peak memory is sampled every 20 ms by a background thread (psutil when installed, else
 `/proc/self/status` VmRSS); the overall peak is the kernel's high-water mark (VmHWM) when available.
 The last line printed is `pipeline/duckdb=R pipeline/pandas=Q peak_rss_gib=M`: the pipeline's
-total wall time over each reference's, and the process's peak RSS in GiB. Timings are only
+total wall time over each reference's, and the process's peak RSS in GiB when the pipeline ended
+(it runs first, so this is the pipeline's own peak; the line before gives the peak including the
+references). Timings are only
 comparable on an otherwise idle machine: the success model's OpenMP threads slow down sharply when
 another process holds a core.
 """
@@ -269,65 +271,6 @@ def _sql_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _rule_sql(rule: dict) -> str:
-    """SQL twin of `transforms.taxonomy._matches` on the lower-cased category list `_cats`."""
-    from transforms.taxonomy import _escape
-
-    names = [c.lower() for c in rule.get("categories", [])]
-    words = [k.lower() for k in rule.get("keywords", [])]
-    tests = []
-    if names:
-        tests.append(f"x IN ({', '.join(_sql_literal(n) for n in names)})")
-    if words:
-        pattern = "|".join(_escape(w) for w in words)
-        tests.append(f"regexp_matches(x, {_sql_literal(pattern)})")
-    if not tests:
-        return "false"
-    return f"coalesce(len(list_filter(_cats, lambda x: {' OR '.join(tests)})) > 0, false)"
-
-
-def _vertical_sql(rule: dict) -> str:
-    parts = [_rule_sql(rule) if rule.get("categories") or rule.get("keywords") else "true"]
-    if rule.get("requires_ai_signal"):
-        parts.append("ai_signal")
-    if rule.get("requires_sector"):
-        parts.append("sector IS NOT NULL")
-    if rule.get("unless_sector"):
-        parts.append("sector IS NULL")
-    return " AND ".join(parts)
-
-
-def taxonomy_sql() -> str:
-    """`config/taxonomy.yaml` as one CREATE TABLE core.company_taxonomy statement."""
-    from transforms.taxonomy import load_taxonomy
-
-    rules = load_taxonomy()
-    sectors = " ".join(
-        f"WHEN {_rule_sql(r)} THEN {_sql_literal(n)}" for n, r in rules["sectors"].items()
-    )
-    verticals = " ".join(
-        f"WHEN {_vertical_sql(r)} THEN {_sql_literal(n)}" for n, r in rules["verticals"].items()
-    )
-    chips = _rule_sql(rules["verticals"]["ai_semiconductors"])
-    return f"""
-        CREATE OR REPLACE TABLE core.company_taxonomy AS
-        WITH c AS (
-            SELECT company_id, list_transform(coalesce(categories, []), lambda x: lower(trim(x))) AS _cats
-            FROM core.companies
-        ), s AS (
-            SELECT *, {_rule_sql(rules["ai_signal"])} AS ai_signal,
-                   CASE {sectors} END AS sector FROM c
-        ), v AS (
-            SELECT company_id, ai_signal, sector, CASE {verticals} END AS vertical_by_categories,
-                   {chips} AS chip_company FROM s
-        )
-        SELECT v.*, m.model_builder_since, m.max_training_compute_flop
-        FROM v LEFT JOIN (SELECT company_id, min(published_on) AS model_builder_since,
-                                 max(training_compute_flop) AS max_training_compute_flop
-                          FROM core.company_models GROUP BY company_id) AS m USING (company_id)
-    """
-
-
 def _load_sql(table: str, path: Path, encoding: str) -> str:
     return (
         f"CREATE OR REPLACE TABLE raw.{table} AS SELECT *, NULL::VARCHAR AS _malformed, "
@@ -404,6 +347,7 @@ def duckdb_reference(sources: Path, home: Path, sampler: RssSampler) -> list[Row
     from assets.staging.assets import STAGED
     from transforms.sql import install_macros, sql_text
     from transforms.staging import stage
+    from transforms.taxonomy import taxonomy_sql
 
     files, rows, sec = declared_files(sources), [], "bare duckdb"
     con = duckdb.connect(str(home / "reference.duckdb"))
@@ -427,7 +371,7 @@ def duckdb_reference(sources: Path, home: Path, sampler: RssSampler) -> list[Row
         with timed(rows, sampler, sec, f"core SQL {name}.sql", _count(con, f"core.{name}")):
             con.execute(sql_text(name, CORE_SQL))
     with timed(rows, sampler, sec, "taxonomy SQL", _count(con, "core.company_taxonomy")):
-        con.execute(taxonomy_sql())
+        con.execute(taxonomy_sql())  # the pipeline's own statement (transforms/taxonomy.py)
     with timed(rows, sampler, sec, "feature SQL", _count(con, "marts.features")):
         features = sql_text("company_features")
         con.execute(
@@ -656,6 +600,7 @@ def main(argv: list[str] | None = None) -> int:
     sampler = RssSampler().start()
     n = args.companies
     steps, pipeline = run_pipeline(sources, fresh_dir(f"{n}-pipeline"), sampler)
+    pipeline_peak = peak_rss_bytes() / GIB  # the pipeline runs first: its own high-water mark
     bare = duckdb_reference(sources, fresh_dir(f"{n}-duckdb"), sampler)
     plain = pandas_reference(sources, sampler)
     sampler.stop()
@@ -667,10 +612,11 @@ def main(argv: list[str] | None = None) -> int:
     duck_total, pandas_total = _total("bare duckdb", bare), _total("pandas", plain)
     print(f"\n{n:,} companies, as of {AS_OF}, files in {sources.parent}\n")
     print_table([*steps, pipeline, *bare, duck_total, *plain, pandas_total, *startup])
-    peak = peak_rss_bytes() / GIB
+    print(f"process peak RSS including the references: {peak_rss_bytes() / GIB:.2f} GiB")
     print(
         f"pipeline/duckdb={pipeline.seconds / duck_total.seconds:.2f} "
-        f"pipeline/pandas={pipeline.seconds / pandas_total.seconds:.2f} peak_rss_gib={peak:.2f}"
+        f"pipeline/pandas={pipeline.seconds / pandas_total.seconds:.2f} "
+        f"peak_rss_gib={pipeline_peak:.2f}"
     )
     return 0
 

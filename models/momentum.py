@@ -29,3 +29,35 @@ def momentum(features: pl.DataFrame) -> pl.DataFrame:
     return features.join(ranks, on="company_id", how="left").with_columns(
         pl.col("momentum").fill_null(0.0)
     )
+
+
+def _ranks_sql(column: str, higher_better: bool) -> str:
+    """Per distinct non-NULL value of `column` in `pop`: `k` rows hold it, `r` is the rank of its
+    first row (ascending when higher is better, else descending) and `n` the non-NULL count."""
+    order = "ASC" if higher_better else "DESC"
+    return (
+        f"(SELECT v, k, sum(k) OVER (ORDER BY v {order} ROWS UNBOUNDED PRECEDING) - k + 1 AS r, "
+        f'sum(k) OVER () AS n FROM (SELECT "{column}" AS v, count(*) AS k FROM pop '
+        f'WHERE "{column}" IS NOT NULL GROUP BY 1))'
+    )
+
+
+def momentum_table_sql(features: str) -> str:
+    """A SELECT of (company_id, momentum) for the population rows of the table `features`, equal
+    bit for bit to `momentum()`: a value's average rank is the rank of its first row plus half
+    its ties; it is multiplied by the reciprocal of the count, as polars divides by a scalar.
+    Ranks come from a GROUP BY per signal (distinct values), not from windows over every row."""
+    signals = ", ".join(f'"{c}"' for c, _ in SIGNALS)
+    joins, terms = [], []
+    for i, (column, higher_better) in enumerate(SIGNALS):
+        fill = "0.5" if column == "step_up" else "0.0"
+        joins.append(
+            f'LEFT JOIN {_ranks_sql(column, higher_better)} AS s{i} ON p."{column}" = s{i}.v'
+        )
+        terms.append(f"coalesce((s{i}.r + (s{i}.k - 1) / 2.0) * (1.0 / s{i}.n), {fill})")
+    return (
+        f"WITH pop AS (SELECT company_id, {signals} FROM {features} "
+        f"WHERE coalesce(in_population, false)) "
+        f"SELECT p.company_id, (0 + {' + '.join(terms)}) * (1.0 / {len(SIGNALS)}) AS momentum "
+        f"FROM pop AS p {' '.join(joins)}"
+    )

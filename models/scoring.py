@@ -19,7 +19,20 @@ def score(
     (missing success counts as 0). score_rank 1 is best; ties broken by company_id.
     """
     thesis = thesis or load_thesis()
-    frame = thesis_fit(momentum(features), thesis)
+    frame = score_parts(momentum(features), success_probability, thesis)
+    frame = frame.sort(["total_score", "company_id"], descending=[True, False])
+    return frame.with_columns(
+        pl.int_range(1, pl.len() + 1).alias("score_rank"),
+        pl.lit(str(thesis["version"])).alias("thesis_version"),
+    )
+
+
+def score_parts(
+    features: pl.DataFrame, success_probability: np.ndarray | None, thesis: dict
+) -> pl.DataFrame:
+    """Thesis fit, success probability and total score of rows that already carry `momentum`
+    (row by row: any slice of the companies can be scored on its own)."""
+    frame = thesis_fit(features, thesis)
     prob = pl.Series("success_probability", [None] * frame.height, dtype=pl.Float64)
     if success_probability is not None:
         mask = frame["in_population"].to_numpy()
@@ -27,17 +40,28 @@ def score(
         values[mask] = success_probability
         prob = pl.Series("success_probability", values).fill_nan(None)
     w = thesis["total_weights"]
-    frame = frame.with_columns(prob).with_columns(
+    return frame.with_columns(prob).with_columns(
         (
             w["thesis_fit"] * pl.col("thesis_fit")
             + w["momentum"] * pl.col("momentum")
             + w["success"] * pl.col("success_probability").fill_null(0.0)
         ).alias("total_score")
     )
-    frame = frame.sort(["total_score", "company_id"], descending=[True, False])
-    return frame.with_columns(
-        pl.int_range(1, pl.len() + 1).alias("score_rank"),
-        pl.lit(str(thesis["version"])).alias("thesis_version"),
+
+
+def shortlist_candidates_sql(table: str, size: int, thesis: dict | None = None) -> str:
+    """A SELECT of the at most `size` rows of `table` (one week's scores, `?` = the week) that
+    `shortlist` can pick: its eligibility rules and order in SQL, so only those rows leave
+    DuckDB; `shortlist` on them gives what it gives on the whole week."""
+    rules = (thesis or load_thesis())["shortlist"]
+    where = ["week_start = ?"]
+    if rules.get("require_vertical", True):
+        where.append("vertical IS NOT NULL")
+    if rules.get("exclude_exited", True):
+        where.append("NOT coalesce(exited, false) AND NOT coalesce(closed, false)")
+    return (
+        f"SELECT * FROM {table} WHERE {' AND '.join(where)} "
+        f"ORDER BY total_score DESC, company_id ASC LIMIT {int(size)}"
     )
 
 

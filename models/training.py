@@ -16,7 +16,7 @@ import numpy as np
 import polars as pl
 
 from models.calendar import add_months, training_cutoffs
-from transforms.features import data_end, features_as_of, labels
+from transforms.features import data_end, labels, population_as_of
 
 if TYPE_CHECKING:
     from models.success import SuccessModel
@@ -67,8 +67,9 @@ def training_rows(
     for cutoff in training_cutoffs(
         end, horizon, int(cfg["n_cutoffs"]), int(cfg["cutoff_step_months"])
     ):
-        # status is a snapshot of the present: never read it for a past cutoff
-        pop = features_as_of(con, cutoff, status_usable=False).filter(pl.col("in_population"))
+        # status is a snapshot of the present: never read it for a past cutoff; the population is
+        # filtered (and capped) in DuckDB
+        pop = population_as_of(con, cutoff, limit=int(cfg["max_training_rows"]))
         if pop.is_empty():
             continue
         used.append(cutoff)

@@ -87,6 +87,8 @@ def main() -> int:
     print(f"run {result.run_id} succeeded in {seconds:.1f}s (week {key}, as of {as_of})")
     print(f"shortlist:         {settings.outputs_dir() / f'shortlist_{key}.csv'}")
     print(f"                   table marts.weekly_shortlist, week_start = '{key}'")
+    print(f"fund shortlist:    {settings.outputs_dir() / f'fund_shortlist_{key}.csv'}")
+    print(f"                   table marts.fund_shortlist, week_start = '{key}'")
     print(
         f"analyst database:  {settings.replica_db()}  (open read-only: duckdb -readonly {settings.replica_db()})"
     )

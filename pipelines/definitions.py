@@ -8,6 +8,8 @@ from assets.core.rounds import funding_rounds
 from assets.drops.assets import raw_round_drops, staging_round_drops
 from assets.drops.checks import drops_checks
 from assets.ingest.assets import fx_rates, raw_assets
+from assets.investors.assets import fund_shortlist, investor_scores
+from assets.investors.checks import investor_checks
 from assets.publish.assets import analyst_replica
 from assets.scoring.assets import company_scores, success_models
 from assets.scoring.backtest import success_backtest
@@ -48,6 +50,8 @@ defs = dg.Definitions(
         success_backtest,
         company_scores,
         weekly_shortlist,
+        investor_scores,
+        fund_shortlist,
         analyst_replica,
     ],
     asset_checks=[
@@ -57,6 +61,7 @@ defs = dg.Definitions(
         *core_checks,
         *scoring_checks,
         *shortlist_checks,
+        *investor_checks,
     ],
     jobs=[dealflow_job, round_drops_job, rounds_refresh_job],
     schedules=[dealflow_job_schedule],

@@ -39,6 +39,8 @@ class DealflowSettings(dg.ConfigurableResource):
     home: str = ""
     as_of: str = ""
     shortlist_size: int = 25
+    model_threads: int = 1  # native threads for scikit-learn (models/threads.py); 0 = one per core
+    gx_max_rows: int = 250_000  # larger tables are checked in SQL (quality/sql_checks.py)
 
     def sources_path(self) -> Path:
         value = _setting(self.sources, "DEALFLOW_SOURCES")
@@ -92,7 +94,9 @@ class Warehouse(dg.ConfigurableResource):
 
     settings: DealflowSettings
     database: str = ""
-    memory_limit: str = "6GB"
+    # DuckDB spills to disk past this; with Python, polars chunks and scikit-learn beside it the
+    # run stays under 6 GiB of resident memory at 3M companies (benchmarks/README.md)
+    memory_limit: str = "4GB"
     threads: int = 0
     lock_timeout_seconds: float = 1800.0
     _lock_file: object = PrivateAttr(default=None)

@@ -150,13 +150,14 @@ def run_suites(
             params = standard_parameters(week=week) | _source_parameters(sources, suite)
             if parameters is not None:
                 params |= parameters(CheckInputs(con, settings, suite, week))
-            outcome = validate_table(con, suite, params, week)
+            outcome = validate_table(con, suite, params, week, gx_max_rows=settings.gx_max_rows)
         except duckdb.Error as exc:
             results += _unreadable(suite, exc)
             continue
         if log is not None:
             log.info(
-                f"{suite.name}: {len(outcome.outcomes)} expectations on {outcome.rows} rows, "
+                f"{suite.name}: {len(outcome.outcomes)} expectations on {outcome.rows} rows "
+                f"({outcome.method}), "
                 f"fetch {outcome.fetch_seconds:.3f}s, GX {outcome.validate_seconds:.3f}s, "
                 f"{len(outcome.failed(CRITICAL))} failed, {len(outcome.failed(WARNING))} warnings"
             )
@@ -257,6 +258,7 @@ def _metadata(outcome, outcomes: list, failed: list, week: date | None) -> dict[
         "suite": dg.MetadataValue.path(suite.relative_path),
         "table": dg.MetadataValue.text(table),
         "rows_validated": dg.MetadataValue.int(outcome.rows),
+        "method": dg.MetadataValue.text(outcome.method),
         "expectations": dg.MetadataValue.int(len(outcomes)),
         "failed_expectations": dg.MetadataValue.int(len(failed)),
         "failed": dg.MetadataValue.md(

@@ -27,6 +27,8 @@ PARAMETERS: dict[str, str] = {
     "crunchbase_snapshot_date": "declared Crunchbase export date (no bound when not declared)",
     "shortlist_size": "settings.shortlist_size (the configured N)",
     "shortlist_rows": "min(settings.shortlist_size, companies eligible that week)",
+    "fund_shortlist_size": "fund_shortlist.size in config/investor_scoring.yaml",
+    "fund_shortlist_rows": "min(fund_shortlist.size, funds that week)",
 }
 
 # ISO 4217 codes withdrawn from the current list (ISO 4217 "list three") that still appear in

@@ -7,11 +7,16 @@ files written). GX is imported on first use only: `import great_expectations` co
 
 Offending rows come from GX's own `partial_unexpected_index_list` (positions of the first
 unexpected rows in the frame), shown with the suite's row-id columns beside the checked values.
+
+Past `gx_max_rows` rows, fetching the table would cost more than writing it: `validate_table`
+then counts each expectation in DuckDB (`quality.sql_checks`, same rules and same `Outcome`) and
+runs in GX, on a sample, only those without a SQL twin.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import threading
 import time
 from dataclasses import dataclass, field
@@ -61,6 +66,7 @@ class SuiteOutcome:
     fetch_seconds: float = 0.0
     validate_seconds: float = 0.0
     parameters: dict[str, Any] = field(default_factory=dict)
+    method: str = "GX on every row"
 
     def of(self, severity: str) -> list[Outcome]:
         return [o for o in self.outcomes if o.severity == severity]
@@ -277,12 +283,16 @@ def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
 
 
 def frame_query(
-    suite: Suite, available: list[str], partition: date | str | None = None
+    suite: Suite,
+    available: list[str],
+    partition: date | str | None = None,
+    with_rowid: bool = False,
 ) -> tuple[str, list]:
     """SELECT of the suite's columns present in the table, plus one membership flag per
-    referential-integrity expectation (NULL when the value is NULL), for the partition if any."""
+    referential-integrity expectation (NULL when the value is NULL), for the partition if any
+    (and the table's `rowid` as `__rowid` when asked)."""
     cols = [c for c in suite.columns if c in available]
-    select = [f"t.{quote(c)}" for c in cols]
+    select = [f"t.{quote(c)}" for c in cols] + (["t.rowid AS __rowid"] if with_rowid else [])
     for e in suite.expectations:
         if e.is_reference and e.kwargs["column"] in available:
             table, column = e.reference
@@ -302,14 +312,47 @@ def frame_query(
 
 
 def fetch_frame(
-    con: duckdb.DuckDBPyConnection, suite: Suite, partition: date | str | None = None
+    con: duckdb.DuckDBPyConnection,
+    suite: Suite,
+    partition: date | str | None = None,
+    sample: int | None = None,
 ) -> pd.DataFrame:
-    """Every row of the suite's table (or partition), only the columns the suite needs."""
+    """Every row of the suite's table (or partition), only the columns the suite needs; with
+    `sample`, at most that many rows, a fixed pseudo-random choice (by hashed row id)."""
     sql, params = frame_query(suite, table_columns(con, suite.table), partition)
+    if sample is not None:
+        sql, params = _sampled(suite, table_columns(con, suite.table), partition, sample)
     frame = con.sql(sql, params=params or None).df(date_as_object=True)
-    if "__none" in frame.columns:
-        frame = frame.drop(columns="__none")
+    frame = frame.drop(columns=[c for c in ("__none", "__rowid") if c in frame.columns])
     return frame
+
+
+def _sampled(
+    suite: Suite, available: list[str], partition: date | str | None, rows: int
+) -> tuple[str, list]:
+    """`frame_query` over a sample of the table's rows, kept in the suite's order."""
+    inner = dataclasses.replace(suite, order_by=())
+    sql, params = frame_query(inner, available, partition, with_rowid=True)
+    sql = f"SELECT * FROM ({sql} ORDER BY hash(t.rowid) LIMIT {int(rows)})"
+    order = [quote(c) for c in suite.order_by if c in available] or ["__rowid"]
+    return f"{sql} ORDER BY {', '.join(order)}", params
+
+
+def partition_scope(
+    con: duckdb.DuckDBPyConnection, suite: Suite, partition: date | str | None = None
+):
+    """Where the rows to validate are (table, partition filter, column types), for SQL checks."""
+    from quality.sql_checks import Scope
+
+    types = dict(
+        con.sql(
+            f"SELECT column_name, column_type FROM (DESCRIBE {qualified(suite.table)})"
+        ).fetchall()
+    )
+    where, params = "TRUE", []
+    if suite.partition_column and partition is not None:
+        where, params = f"{quote(suite.partition_column)} = ?", [partition]
+    return Scope(qualified(suite.table), where, params, types)
 
 
 def validate_table(
@@ -317,11 +360,72 @@ def validate_table(
     suite: Suite,
     parameters: dict[str, Any] | None = None,
     partition: date | str | None = None,
+    gx_max_rows: int | None = None,
 ) -> SuiteOutcome:
-    """Fetch the suite's table from DuckDB and validate it."""
+    """Validate the suite's table (or partition). Up to `gx_max_rows` rows (no limit when None),
+    every row is fetched and validated in GX. Past it, each expectation is counted in DuckDB over
+    every row (`quality.sql_checks`), and only those without a SQL twin run in GX, on a sample of
+    `gx_max_rows` rows (their description says so)."""
     started = time.perf_counter()
+    if gx_max_rows is not None:
+        scope = partition_scope(con, suite, partition)
+        rows = int(
+            con.sql(
+                f"SELECT count(*) FROM {scope.table} WHERE {scope.where}",
+                params=scope.params or None,
+            ).fetchall()[0][0]
+        )
+        if rows > gx_max_rows:
+            return _validate_in_sql(con, suite, scope, rows, parameters, partition, gx_max_rows)
     frame = fetch_frame(con, suite, partition)
     fetched = time.perf_counter() - started
     outcome = validate_frame(suite, frame, parameters)
     outcome.fetch_seconds = fetched
     return outcome
+
+
+def _validate_in_sql(
+    con: duckdb.DuckDBPyConnection,
+    suite: Suite,
+    scope,
+    rows: int,
+    parameters: dict[str, Any] | None,
+    partition: date | str | None,
+    sample_rows: int,
+) -> SuiteOutcome:
+    from quality.sql_checks import sql_outcome
+
+    started = time.perf_counter()
+    params = {"rows": rows, **(parameters or {})}
+    by_index = {
+        e.index: sql_outcome(con, suite, e, scope, params, rows) for e in suite.expectations
+    }
+    in_sql = time.perf_counter() - started
+    rest = [e for e in suite.expectations if by_index[e.index] is None]
+    fetched = validated = 0.0
+    sampled = 0
+    if rest:
+        frame = fetch_frame(con, suite, partition, sample=sample_rows)
+        sampled = len(frame)
+        fetched = time.perf_counter() - started - in_sql
+        on_sample = validate_frame(suite, frame, params, rest)
+        validated = on_sample.validate_seconds
+        for o in on_sample.outcomes:
+            o.description += f" (GX on a sample of {sampled:,} of {rows:,} rows)"
+            by_index[o.expectation.index] = o
+    return SuiteOutcome(
+        suite,
+        rows,
+        [by_index[e.index] for e in suite.expectations],
+        fetch_seconds=fetched,
+        validate_seconds=in_sql + validated,
+        parameters=params,
+        method=(
+            f"SQL in DuckDB on all {rows:,} rows"
+            + (
+                f"; GX on a sample of {sampled:,} rows for {len(rest)} expectation(s)"
+                if rest
+                else ""
+            )
+        ),
+    )

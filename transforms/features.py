@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
 import duckdb
 import numpy as np
@@ -10,6 +12,8 @@ import polars as pl
 
 from transforms.sql import sql_text
 from transforms.taxonomy import load_taxonomy
+
+T = TypeVar("T")
 
 
 def features_as_of(
@@ -20,15 +24,96 @@ def features_as_of(
 ) -> pl.DataFrame:
     """One row per company known on `as_of`, with features that read only facts dated on or
     before it (see company_features.sql for the columns)."""
+    params = feature_params(as_of, status_usable, epoch_model_builders)
+    return con.sql(sql_text("company_features") + " ORDER BY company_id", params=params).pl()
+
+
+def feature_params(
+    as_of: date, status_usable: bool = False, epoch_model_builders: bool | None = None
+) -> dict:
+    """The named parameters of company_features.sql."""
     if epoch_model_builders is None:
         rule = load_taxonomy()["verticals"]["generative_models"]
         epoch_model_builders = bool(rule.get("epoch_model_builders", False))
-    params = {
+    return {
         "as_of": as_of,
         "status_usable": status_usable,
         "epoch_model_builders": epoch_model_builders,
     }
-    return con.sql(sql_text("company_features") + " ORDER BY company_id", params=params).pl()
+
+
+def population_as_of(
+    con: duckdb.DuckDBPyConnection, as_of: date, limit: int | None = None
+) -> pl.DataFrame:
+    """The rows of `features_as_of(con, as_of)` in the success model's population (status never
+    read), filtered in DuckDB. With `limit`, at most that many rows: the companies whose id
+    hashes lowest, a fixed pseudo-random sample (all rows when the population is smaller)."""
+    query = f"SELECT * FROM ({sql_text('company_features')}) WHERE in_population"
+    if limit is not None:
+        query += f" ORDER BY hash(company_id), company_id LIMIT {int(limit)}"
+    return one_thread_if_out_of_memory(
+        con,
+        lambda: con.sql(
+            f"SELECT * FROM ({query}) ORDER BY company_id", params=feature_params(as_of)
+        ).pl(),
+    )
+
+
+def one_thread_if_out_of_memory(con: duckdb.DuckDBPyConnection, run: Callable[[], T]) -> T:
+    """`run()`, and if DuckDB runs out of memory, `run()` again on one thread. The feature SQL's
+    ordered and DISTINCT list aggregates cannot spill to disk, and each thread holds its own
+    share of them: at 3M companies under a 4 GB limit, two threads may not fit where one does."""
+    try:
+        return run()
+    except duckdb.OutOfMemoryException:
+        threads = con.sql("SELECT current_setting('threads')").fetchall()[0][0]
+        con.execute("SET threads = 1")
+        try:
+            return run()
+        finally:
+            con.execute(f"SET threads = {int(threads)}")
+
+
+def create_features_table(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    as_of: date,
+    status_usable: bool = False,
+    epoch_model_builders: bool | None = None,
+) -> int:
+    """Write the rows of `features_as_of` into `table` (ordered by company_id, so `rowid` ranges
+    are chunks of it), without bringing them into Python; returns the row count."""
+    params = feature_params(as_of, status_usable, epoch_model_builders)
+    one_thread_if_out_of_memory(
+        con,
+        lambda: con.execute(
+            f"CREATE OR REPLACE TABLE {table} AS {sql_text('company_features')} "
+            "ORDER BY company_id",
+            params,
+        ),
+    )
+    return int(con.sql(f"SELECT count(*) FROM {table}").fetchall()[0][0])
+
+
+def feature_extent(con: duckdb.DuckDBPyConnection, table: str) -> pl.DataFrame:
+    """One row with the latest `last_round_on` and `exited_on` of a features table: all that
+    `data_end` reads, so `data_end(feature_extent(...))` equals `data_end` of the whole frame."""
+    return con.sql(
+        f"SELECT max(last_round_on) AS last_round_on, max(exited_on) AS exited_on FROM {table}"
+    ).pl()
+
+
+def extent_as_of(
+    con: duckdb.DuckDBPyConnection, as_of: date, status_usable: bool = False
+) -> pl.DataFrame:
+    """`feature_extent` of the features as of `as_of`, computed in DuckDB (one row leaves it)."""
+    query = (
+        "SELECT max(last_round_on) AS last_round_on, max(exited_on) AS exited_on "
+        f"FROM ({sql_text('company_features')})"
+    )
+    return one_thread_if_out_of_memory(
+        con, lambda: con.sql(query, params=feature_params(as_of, status_usable)).pl()
+    )
 
 
 def data_end(features: pl.DataFrame) -> date | None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
+import duckdb
 import polars as pl
 
 from transforms.readers import (
@@ -15,6 +17,36 @@ from transforms.readers import (
     read_provider_csv,
 )
 from transforms.sources import SourceKind
+
+STREAM_MIN_BYTES = 16 * 2**20
+
+
+def load_raw(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    kind: SourceKind,
+    path: Path | None,
+    loaded_at: datetime | None = None,
+    workdir: Path | None = None,
+    stream_min_bytes: int = STREAM_MIN_BYTES,
+) -> ReadReport:
+    """Create `table` with the rows of `raw_frame(kind, path)`. A file of `stream_min_bytes` or
+    more on disk is streamed into DuckDB (`transforms.streaming`, temporary files in `workdir`)
+    instead of being read whole into memory; the table is the same either way."""
+    if path is not None and path.is_file() and path.stat().st_size >= stream_min_bytes:
+        from transforms.streaming import NotStreamable, load_large_csv
+
+        try:
+            return load_large_csv(con, table, kind, path, loaded_at, workdir)
+        except NotStreamable:
+            pass
+    frame, report = raw_frame(kind, path, loaded_at)
+    con.register("_raw_frame", frame.to_arrow())
+    try:
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM _raw_frame")
+    finally:
+        con.unregister("_raw_frame")
+    return report
 
 
 def empty_raw_frame(kind: SourceKind) -> pl.DataFrame:
@@ -33,22 +65,31 @@ def raw_frame(
     if path is None:
         return empty_raw_frame(kind), ReadReport(notes=["source not declared"])
     frame, report = read_provider_csv(path, loaded_at=loaded_at)
-    renames = {
-        old: new for old, new in kind.aliases if old in frame.columns and new not in frame.columns
-    }
+    return conform(frame, kind, path, report), report
+
+
+Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
+
+
+def conform(frame: Frame, kind: SourceKind, path: Path, report: ReadReport) -> Frame:
+    """The read file's columns under the kind's names (eager or lazy frame alike): aliases
+    renamed, required columns checked, missing optional ones added as NULL, drift noted."""
+    columns = frame.collect_schema().names()
+    renames = {old: new for old, new in kind.aliases if old in columns and new not in columns}
     frame = frame.rename(renames)
-    data = [c for c in frame.columns if c not in (*LINEAGE_COLUMNS, MALFORMED)]
-    missing_required = [c for c in kind.required if c not in frame.columns]
+    columns = [renames.get(c, c) for c in columns]
+    data = [c for c in columns if c not in (*LINEAGE_COLUMNS, MALFORMED)]
+    missing_required = [c for c in kind.required if c not in columns]
     if missing_required:
         raise SourceFileError(
             f"{path}: row 1 (header): missing required column(s) {missing_required} for source kind "
             f"{kind.key!r}; found {data} (delimiter {report.delimiter!r}, encoding {report.encoding})"
         )
-    missing_optional = [c for c in kind.optional if c not in frame.columns]
+    missing_optional = [c for c in kind.optional if c not in columns]
     extra = [c for c in data if c not in kind.columns]
     if missing_optional:
         report.notes.append(f"optional column(s) absent, filled with NULL: {missing_optional}")
     if extra:
         report.notes.append(f"extra column(s) kept in raw, not used: {extra}")
     frame = frame.with_columns([pl.lit(None, dtype=pl.String).alias(c) for c in missing_optional])
-    return frame.select([*data, *missing_optional, MALFORMED, *LINEAGE_COLUMNS]), report
+    return frame.select([*data, *missing_optional, MALFORMED, *LINEAGE_COLUMNS])

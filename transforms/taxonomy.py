@@ -1,8 +1,9 @@
-"""Map companies to the partnership's verticals and sectors from their categories (polars).
+"""Map companies to the partnership's verticals and sectors from their categories.
 
 The rules live in `config/taxonomy.yaml`. The vertical that depends on dated facts (Epoch AI
 model builders) is resolved as of a date in the features; here `vertical_by_categories` only uses
-the undated category list.
+the undated category list. The pipeline classifies in DuckDB (`taxonomy_sql`, one statement over
+every company); `classify` is the same rules in polars, for frames (tests check they agree).
 """
 
 from __future__ import annotations
@@ -83,3 +84,72 @@ def coverage(taxonomy: pl.DataFrame) -> pl.DataFrame:
         .len("companies")
         .sort("companies", descending=True)
     )
+
+
+WHITESPACE = " \t\n\r\f\v"
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _rule_sql(rule: dict) -> str:
+    """SQL twin of `_matches` on the lower-cased, trimmed category list `_cats`."""
+    names = [c.lower() for c in rule.get("categories", [])]
+    words = [k.lower() for k in rule.get("keywords", [])]
+    tests = []
+    if names:
+        tests.append(f"x IN ({', '.join(_literal(n) for n in names)})")
+    if words:
+        tests.append(f"regexp_matches(x, {_literal('|'.join(_escape(w) for w in words))})")
+    if not tests:
+        return "false"
+    return f"coalesce(len(list_filter(_cats, lambda x: {' OR '.join(tests)})) > 0, false)"
+
+
+def _vertical_sql(rule: dict) -> str:
+    parts = [_rule_sql(rule) if rule.get("categories") or rule.get("keywords") else "true"]
+    if rule.get("requires_ai_signal"):
+        parts.append("ai_signal")
+    if rule.get("requires_sector"):
+        parts.append("sector IS NOT NULL")
+    if rule.get("unless_sector"):
+        parts.append("sector IS NULL")
+    return " AND ".join(parts)
+
+
+def taxonomy_sql(
+    rules: dict | None = None,
+    companies: str = "core.companies",
+    models: str = "core.company_models",
+    target: str = "core.company_taxonomy",
+) -> str:
+    """One CREATE TABLE statement: `classify` of every company of `companies` in SQL, plus
+    `model_builder_since` and `max_training_compute_flop` from `models`."""
+    rules = rules or load_taxonomy()
+    sectors = " ".join(
+        f"WHEN {_rule_sql(r)} THEN {_literal(n)}" for n, r in rules["sectors"].items()
+    )
+    verticals = " ".join(
+        f"WHEN {_vertical_sql(r)} THEN {_literal(n)}" for n, r in rules["verticals"].items()
+    )
+    chips = _rule_sql(rules["verticals"]["ai_semiconductors"])
+    trim = _literal(WHITESPACE)
+    return f"""
+        CREATE OR REPLACE TABLE {target} AS
+        WITH c AS (
+            SELECT company_id,
+                   list_transform(coalesce(categories, []), lambda x: lower(trim(x, {trim}))) AS _cats
+            FROM {companies}
+        ), s AS (
+            SELECT *, {_rule_sql(rules["ai_signal"])} AS ai_signal,
+                   CASE {sectors} END AS sector FROM c
+        ), v AS (
+            SELECT company_id, ai_signal, sector, CASE {verticals} END AS vertical_by_categories,
+                   {chips} AS chip_company FROM s
+        )
+        SELECT v.*, m.model_builder_since, m.max_training_compute_flop
+        FROM v LEFT JOIN (SELECT company_id, min(published_on) AS model_builder_since,
+                                 max(training_compute_flop) AS max_training_compute_flop
+                          FROM {models} GROUP BY company_id) AS m USING (company_id)
+    """

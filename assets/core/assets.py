@@ -8,7 +8,7 @@ from assets.tables import markdown_table, table_metadata, write_frame
 from pipelines.resources import Warehouse
 from transforms.reference import known_investors_frame
 from transforms.sql import sql_text
-from transforms.taxonomy import classify, coverage, load_taxonomy
+from transforms.taxonomy import load_taxonomy, taxonomy_sql
 
 SQL_DIR = Path(__file__).parent / "sql"
 
@@ -78,37 +78,29 @@ def investors(warehouse: Warehouse) -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata=meta)
 
 
-@dg.asset(key_prefix="core", group_name="entities", kinds={"duckdb", "polars"}, deps=[companies])
+@dg.asset(key_prefix="core", group_name="entities", kinds={"duckdb"}, deps=[companies])
 def company_taxonomy(warehouse: Warehouse) -> dg.MaterializeResult:
     """Each company's sector and category-based vertical under `config/taxonomy.yaml`, plus
     `model_builder_since` (first Epoch AI model). Metadata shows coverage by vertical and sector.
     The final `vertical` is resolved as of the scoring date in the scores."""
     with warehouse.connect() as con:
-        cats = con.sql("SELECT company_id, categories FROM core.companies").pl()
-        taxonomy = classify(cats)
-        write_frame(con, "core._taxonomy_rules", taxonomy)
-        con.execute(
-            """
-            CREATE OR REPLACE TABLE core.company_taxonomy AS
-            SELECT t.*, m.model_builder_since, m.max_training_compute_flop
-            FROM core._taxonomy_rules AS t
-            LEFT JOIN (SELECT company_id, min(published_on) AS model_builder_since,
-                              max(training_compute_flop) AS max_training_compute_flop
-                       FROM core.company_models GROUP BY company_id) AS m USING (company_id);
-            DROP TABLE core._taxonomy_rules;
-            """
-        )
-        total = max(len(taxonomy), 1)
-        share = lambda col: round(taxonomy[col].is_not_null().sum() / total, 4)  # noqa: E731
+        con.execute(taxonomy_sql())  # classified in DuckDB: no company leaves the database
+        shares = con.sql(
+            "SELECT round(coalesce(avg((sector IS NOT NULL)::INT), 0), 4), "
+            "round(coalesce(avg((vertical_by_categories IS NOT NULL)::INT), 0), 4), "
+            "round(coalesce(avg(ai_signal::INT), 0), 4) FROM core.company_taxonomy"
+        ).fetchall()[0]
+        coverage = con.sql(
+            "SELECT vertical_by_categories, sector, count(*) AS companies "
+            "FROM core.company_taxonomy GROUP BY ALL ORDER BY companies DESC"
+        ).pl()
         meta = table_metadata(
             con,
             "core.company_taxonomy",
             taxonomy_version=str(load_taxonomy()["version"]),
-            share_with_sector=dg.MetadataValue.float(share("sector")),
-            share_with_vertical=dg.MetadataValue.float(share("vertical_by_categories")),
-            share_with_ai_signal=dg.MetadataValue.float(
-                round(taxonomy["ai_signal"].sum() / total, 4)
-            ),
-            coverage=dg.MetadataValue.md(markdown_table(coverage(taxonomy))),
+            share_with_sector=dg.MetadataValue.float(float(shares[0])),
+            share_with_vertical=dg.MetadataValue.float(float(shares[1])),
+            share_with_ai_signal=dg.MetadataValue.float(float(shares[2])),
+            coverage=dg.MetadataValue.md(markdown_table(coverage)),
         )
     return dg.MaterializeResult(metadata=meta)

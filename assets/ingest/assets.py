@@ -8,7 +8,7 @@ import dagster as dg
 
 from assets.tables import table_metadata, write_frame
 from pipelines.resources import DealflowSettings, Warehouse
-from transforms.ingest import raw_frame
+from transforms.ingest import load_raw
 from transforms.readers import SourceFileError
 from transforms.reference import ecb_history_bytes, fx_rates_long
 from transforms.sources import SOURCE_KINDS, Sources, SourcesConfigError, load_sources
@@ -46,12 +46,11 @@ def _raw_asset(name: str, kind_key: str) -> dg.AssetsDefinition:
     )
     def _asset(settings: DealflowSettings, warehouse: Warehouse) -> dg.MaterializeResult:
         path = declared_sources(settings).get(kind_key)
-        try:
-            frame, report = raw_frame(kind, path)
-        except SourceFileError as exc:
-            raise dg.Failure(str(exc)) from exc
         with warehouse.connect() as con:
-            write_frame(con, f"raw.{name}", frame)
+            try:  # a large file is streamed into DuckDB, never held whole in memory
+                report = load_raw(con, f"raw.{name}", kind, path, workdir=settings.home_path())
+            except SourceFileError as exc:
+                raise dg.Failure(str(exc)) from exc
             meta = table_metadata(
                 con,
                 f"raw.{name}",

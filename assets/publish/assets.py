@@ -6,6 +6,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from assets.investors.assets import fund_shortlist
 from assets.scoring.backtest import success_backtest
 from assets.shortlist.assets import weekly_shortlist
 from pipelines.resources import DealflowSettings, Warehouse
@@ -39,24 +40,22 @@ def publish_replica(con: duckdb.DuckDBPyConnection, replica: Path) -> list[str]:
     return [f"{s}.{t}" for s, t in tables]
 
 
-def export_shortlists(con: duckdb.DuckDBPyConnection, folder: Path) -> list[Path]:
-    """`shortlist_<week>.csv` for every week of `marts.weekly_shortlist`, each written beside
-    its target and renamed into place (a reader never sees half a file)."""
+def export_weeks(
+    con: duckdb.DuckDBPyConnection, folder: Path, table: str, prefix: str, lists: tuple[str, ...]
+) -> list[Path]:
+    """`<prefix>_<week>.csv` for every week of `table` (list columns joined with "; "), each
+    written beside its target and renamed into place (a reader never sees half a file)."""
     weeks = [
-        r[0]
-        for r in con.sql(
-            "SELECT DISTINCT week_start FROM marts.weekly_shortlist ORDER BY 1"
-        ).fetchall()
+        r[0] for r in con.sql(f"SELECT DISTINCT week_start FROM {table} ORDER BY 1").fetchall()
     ]
+    joined = ", ".join(f"array_to_string({c}, '; ') AS {c}" for c in lists)
     written = []
     for week in weeks:
         rows = con.sql(
-            "SELECT * REPLACE (array_to_string(fra_investors, '; ') AS fra_investors, "
-            "array_to_string(are_investors, '; ') AS are_investors) "
-            "FROM marts.weekly_shortlist WHERE week_start = ? ORDER BY rank",
+            f"SELECT * REPLACE ({joined}) FROM {table} WHERE week_start = ? ORDER BY rank",
             params=[week],
         ).pl()
-        target = folder / f"shortlist_{week.isoformat()}.csv"
+        target = folder / f"{prefix}_{week.isoformat()}.csv"
         tmp = target.with_name(target.name + ".tmp")
         rows.write_csv(tmp)
         os.replace(tmp, target)
@@ -64,10 +63,33 @@ def export_shortlists(con: duckdb.DuckDBPyConnection, folder: Path) -> list[Path
     return written
 
 
-@dg.asset(group_name="publish", kinds={"duckdb"}, deps=[weekly_shortlist, success_backtest])
+def export_shortlists(con: duckdb.DuckDBPyConnection, folder: Path) -> list[Path]:
+    """`shortlist_<week>.csv` for every week of `marts.weekly_shortlist`."""
+    return export_weeks(
+        con, folder, "marts.weekly_shortlist", "shortlist", ("fra_investors", "are_investors")
+    )
+
+
+def export_fund_shortlists(con: duckdb.DuckDBPyConnection, folder: Path) -> list[Path]:
+    """`fund_shortlist_<week>.csv` for every week of `marts.fund_shortlist`."""
+    return export_weeks(
+        con,
+        folder,
+        "marts.fund_shortlist",
+        "fund_shortlist",
+        ("fra_coinvestors", "are_coinvestors"),
+    )
+
+
+@dg.asset(
+    group_name="publish",
+    kinds={"duckdb"},
+    deps=[weekly_shortlist, success_backtest, fund_shortlist],
+)
 def analyst_replica(settings: DealflowSettings, warehouse: Warehouse) -> dg.MaterializeResult:
     """`dealflow.duckdb` in the pipeline home: a read-only copy of the ref, staging, core, marts
-    and meta tables, with table and column comments, and `shortlists/shortlist_<week>.csv`.
+    and meta tables, with table and column comments, `shortlists/shortlist_<week>.csv` and
+    `shortlists/fund_shortlist_<week>.csv`.
     Runs last: only when every upstream step and blocking check of the run passed, so a failed
     run leaves what analysts have exactly as it was. The replica is swapped in atomically; open it
     read-only (`harlequin -r`, `duckdb -readonly`) even while the pipeline runs."""
@@ -75,6 +97,7 @@ def analyst_replica(settings: DealflowSettings, warehouse: Warehouse) -> dg.Mate
     with warehouse.connect() as con:
         tables = publish_replica(con, replica)
         csvs = export_shortlists(con, settings.outputs_dir())
+        fund_csvs = export_fund_shortlists(con, settings.outputs_dir())
 
     return dg.MaterializeResult(
         metadata={
@@ -83,5 +106,6 @@ def analyst_replica(settings: DealflowSettings, warehouse: Warehouse) -> dg.Mate
             "table_list": dg.MetadataValue.md("\n".join(f"- `{t}`" for t in tables)),
             "size_mb": dg.MetadataValue.float(round(replica.stat().st_size / 1e6, 2)),
             "shortlist_csvs": dg.MetadataValue.int(len(csvs)),
+            "fund_shortlist_csvs": dg.MetadataValue.int(len(fund_csvs)),
         }
     )

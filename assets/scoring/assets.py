@@ -6,15 +6,14 @@ from datetime import date
 import dagster as dg
 import polars as pl
 
-from assets.tables import markdown_table, table_metadata, write_frame
-from models.compute import compute_fit
-from models.explain import FACTORS_DTYPE, top_factors
-from models.scoring import score
+from assets.tables import markdown_table, replace_week, table_metadata
+from models.chunked_scoring import score_table
 from models.thesis import load_thesis
+from models.threads import limit_threads
 from models.training import FitReport, fit_success_model
 from pipelines.partitions import resolve_as_of, weekly_partitions
 from pipelines.resources import DealflowSettings, Warehouse
-from transforms.features import features_as_of
+from transforms.features import create_features_table, extent_as_of
 from transforms.sources import load_sources
 
 SCORE_COLUMNS = [
@@ -142,8 +141,9 @@ def success_models(
     as_of = resolve_as_of(week, settings.as_of_date(), date.today())
     cfg = load_thesis()["success_model"]
     with warehouse.connect() as con:
-        features = features_as_of(con, as_of, status_usable=status_usable(settings, as_of))
-        model, report = fit_success_model(con, features, cfg, validate=True)
+        extent = extent_as_of(con, as_of, status_usable(settings, as_of))  # all training reads
+        with limit_threads(settings.model_threads):
+            model, report = fit_success_model(con, extent, cfg, validate=True)
         path = _save_model(settings, week, model, report)
         v = report.validation or {}
         desc = model.describe() if model is not None else {}
@@ -168,13 +168,12 @@ def success_models(
             "skipped_reason": report.skipped_reason,
             "artifact_path": path,
         }
-        write_frame(con, "marts._model_week", pl.DataFrame([row], schema=MODEL_COLUMNS))
-        con.execute(
-            "CREATE TABLE IF NOT EXISTS marts.success_models AS SELECT * FROM marts._model_week LIMIT 0"
+        replace_week(
+            con,
+            "marts.success_models",
+            pl.DataFrame([row], schema=MODEL_COLUMNS),
+            row["week_start"],
         )
-        con.execute("DELETE FROM marts.success_models WHERE week_start = ?", [row["week_start"]])
-        con.execute("INSERT INTO marts.success_models SELECT * FROM marts._model_week")
-        con.execute("DROP TABLE marts._model_week")
         meta = table_metadata(
             con,
             "marts.success_models",
@@ -219,8 +218,7 @@ def company_scores(
     as_of = resolve_as_of(week, settings.as_of_date(), date.today())
     thesis = load_thesis()
     usable = status_usable(settings, as_of)
-    with warehouse.connect() as con:
-        features = features_as_of(con, as_of, status_usable=usable)
+    with warehouse.connect() as con, limit_threads(settings.model_threads):
         fitted = con.sql(
             "SELECT artifact_path, model_version FROM marts.success_models WHERE week_start = ?",
             params=[date.fromisoformat(week)],
@@ -228,30 +226,26 @@ def company_scores(
         if not fitted:
             raise RuntimeError(f"no success model for the week {week}: materialize success_models")
         model = load_model(fitted[0][0])
-        population = features.filter(pl.col("in_population"))
-        prob, factors = None, None
-        if model is not None:
-            prob = model.predict_proba(population)
-            factors = population.select("company_id").with_columns(
-                top_factors(model.contributions(population))
-            )
-        features = compute_fit(features, thesis["campus"])
-        features = (
-            features.join(factors, on="company_id", how="left", maintain_order="left")
-            if factors is not None
-            else features.with_columns(pl.lit(None, dtype=FACTORS_DTYPE).alias("success_factors"))
-        )
-        scores = (
-            score(features, prob, thesis)
-            .with_columns(
+        # features stay in DuckDB; companies are scored a chunk at a time (models/chunked_scoring.py)
+        create_features_table(con, "marts._features", as_of, usable)
+        population = con.sql(
+            "SELECT count(*) FILTER (in_population) FROM marts._features"
+        ).fetchall()[0][0]
+        score_table(
+            con,
+            "marts._features",
+            "marts._scores_week",
+            model,
+            thesis,
+            SCORE_COLUMNS,
+            constants=[
                 pl.lit(date.fromisoformat(week)).alias("week_start"),
                 pl.lit(model.version if model is not None else None, dtype=pl.String).alias(
                     "model_version"
                 ),
-            )
-            .select(SCORE_COLUMNS)
+            ],
         )
-        write_frame(con, "marts._scores_week", scores)
+        con.execute("DROP TABLE marts._features")
         con.execute(
             "CREATE TABLE IF NOT EXISTS marts.company_scores_history AS SELECT * FROM marts._scores_week LIMIT 0"
         )
@@ -265,21 +259,23 @@ def company_scores(
             "CREATE OR REPLACE TABLE marts.company_scores AS SELECT * FROM marts.company_scores_history "
             "WHERE week_start = (SELECT max(week_start) FROM marts.company_scores_history) ORDER BY score_rank"
         )
-        by_vertical = (
-            scores.group_by("vertical")
-            .agg(
-                pl.len().alias("companies"),
-                pl.col("total_score").mean().round(3).alias("mean_score"),
-            )
-            .sort("companies", descending=True)
-        )
-        fits = scores.group_by("compute_fit").len().drop_nulls().sort("compute_fit")
+        by_vertical = con.sql(
+            "SELECT vertical, count(*) AS companies, round(avg(total_score), 3) AS mean_score "
+            "FROM marts.company_scores_history WHERE week_start = ? GROUP BY vertical "
+            "ORDER BY companies DESC",
+            params=[date.fromisoformat(week)],
+        ).pl()
+        fits = con.sql(
+            "SELECT compute_fit, count(*) AS companies FROM marts.company_scores_history "
+            "WHERE week_start = ? AND compute_fit IS NOT NULL GROUP BY 1 ORDER BY 1",
+            params=[date.fromisoformat(week)],
+        ).pl()
         meta = table_metadata(
             con,
             "marts.company_scores",
             as_of=str(as_of),
             status_used=usable,
-            population=int(population.height),
+            population=int(population),
             model_version=fitted[0][1],
             model_artifact=fitted[0][0],
             by_vertical=dg.MetadataValue.md(markdown_table(by_vertical)),

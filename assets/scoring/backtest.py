@@ -7,13 +7,14 @@ import dagster as dg
 import polars as pl
 
 from assets.scoring.assets import status_usable, success_models
-from assets.tables import markdown_table, table_metadata, write_frame
+from assets.tables import markdown_table, replace_week, table_metadata
 from models.backtest import MODEL_METHOD, backtest_with_predictions, calibration_table
 from models.calendar import add_months
 from models.thesis import load_thesis
+from models.threads import limit_threads
 from pipelines.partitions import resolve_as_of, weekly_partitions
 from pipelines.resources import DealflowSettings, Warehouse
-from transforms.features import data_end, features_as_of
+from transforms.features import data_end, extent_as_of
 
 
 def backtest_cutoffs(end: date, horizon_months: int, n: int, step_months: int) -> list[date]:
@@ -50,15 +51,16 @@ def success_backtest(
     cfg, bt = dict(thesis["success_model"]), thesis["backtest"]
     horizon, ks = int(cfg["horizon_months"]), [int(k) for k in bt["ks"]]
     with warehouse.connect() as con:
-        end = data_end(features_as_of(con, as_of, status_usable=status_usable(settings, as_of)))
+        end = data_end(extent_as_of(con, as_of, status_usable(settings, as_of)))
         if end is None:
             return dg.MaterializeResult(metadata={"skipped": "no dated rounds or exits at as_of"})
         cutoffs = backtest_cutoffs(end, horizon, int(bt["n_cutoffs"]), int(bt["step_months"]))
         from models.backtest import success_train_fn  # scikit-learn loads at run time only
 
-        results, scored = backtest_with_predictions(
-            con, cutoffs, horizon, success_train_fn(cfg), ks=ks
-        )
+        with limit_threads(settings.model_threads):
+            results, scored = backtest_with_predictions(
+                con, cutoffs, horizon, success_train_fn(cfg), ks=ks
+            )
         results = _columns(results).with_columns(
             pl.lit(week).alias("week_start"), pl.lit(as_of).alias("as_of")
         )
@@ -78,13 +80,7 @@ def success_backtest(
             ("marts.success_calibration", calibration),
         ):
             frame = frame.select("week_start", *[c for c in frame.columns if c != "week_start"])
-            write_frame(con, "marts._backtest_week", frame)
-            con.execute(
-                f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM marts._backtest_week LIMIT 0"
-            )
-            con.execute(f"DELETE FROM {table} WHERE week_start = ?", [week])
-            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM marts._backtest_week")
-            con.execute("DROP TABLE marts._backtest_week")
+            replace_week(con, table, frame, week)
         shown = results.select(
             "cutoff",
             "method",

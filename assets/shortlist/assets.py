@@ -6,9 +6,9 @@ import dagster as dg
 import polars as pl
 
 from assets.scoring.assets import company_scores
-from assets.tables import table_metadata, write_frame
+from assets.tables import replace_week, table_metadata
 from models.explain import with_rationale
-from models.scoring import shortlist
+from models.scoring import shortlist, shortlist_candidates_sql
 from models.thesis import load_thesis
 from pipelines.partitions import weekly_partitions
 from pipelines.resources import DealflowSettings, Warehouse
@@ -55,21 +55,15 @@ def weekly_shortlist(
     week = date.fromisoformat(context.partition_key)
     thesis = load_thesis()
     with warehouse.connect() as con:
-        scores = con.sql(
-            "SELECT * FROM marts.company_scores_history WHERE week_start = ? ORDER BY score_rank",
+        scores = con.sql(  # only the candidates leave DuckDB, not the whole week
+            shortlist_candidates_sql(
+                "marts.company_scores_history", settings.shortlist_size, thesis
+            ),
             params=[week],
         ).pl()
         top = with_rationale(shortlist(scores, settings.shortlist_size, thesis))
         rows = top.with_columns(pl.lit(week).alias("week_start")).select(SHORTLIST_COLUMNS)
-        write_frame(con, "marts._shortlist_week", rows)
-        con.execute(
-            "CREATE TABLE IF NOT EXISTS marts.weekly_shortlist AS SELECT * FROM marts._shortlist_week LIMIT 0"
-        )
-        con.execute("DELETE FROM marts.weekly_shortlist WHERE week_start = ?", [week])
-        con.execute(
-            "INSERT INTO marts.weekly_shortlist SELECT * FROM marts._shortlist_week ORDER BY rank"
-        )
-        con.execute("DROP TABLE marts._shortlist_week")
+        replace_week(con, "marts.weekly_shortlist", rows.sort("rank"), week)
         meta = table_metadata(con, "marts.weekly_shortlist")
 
         meta["shortlist"] = dg.MetadataValue.md(_shortlist_markdown(rows))

@@ -130,3 +130,15 @@ def test_alternative_learners_also_learn_the_signal():
         assert "unknown estimator" in str(e)
     else:
         raise AssertionError("an unknown learner must be refused")
+
+
+def test_fast_contributions_agree_with_the_ensembles_occlusion():
+    X, y = synthetic_features(3000, 7)
+    model = SuccessModel().fit(X, y)
+    fast = model.contributions(X[:500])
+    model.calibration = "isotonic"  # any other calibration takes the ensemble path
+    slow = model.contributions(X[:500])
+    for group in ("funding_recency", "investors"):
+        a, b = fast[group].to_numpy(), slow[group].to_numpy()
+        assert np.corrcoef(a, b)[0, 1] > 0.75, group  # one fold vs the 3-fold ensemble
+        assert 0.5 < np.abs(a).mean() / np.abs(b).mean() < 2, group

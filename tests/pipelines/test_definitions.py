@@ -37,6 +37,8 @@ EXPECTED_ASSETS = {
     "marts/success_backtest",
     "marts/company_scores",
     "marts/weekly_shortlist",
+    "marts/investor_scores",
+    "marts/fund_shortlist",
     "analyst_replica",
 }
 
@@ -84,6 +86,8 @@ BLOCKING_CHECKS = {
     "marts/success_backtest:success_backtest_expectations",
     "marts/company_scores:company_scores_expectations",
     "marts/weekly_shortlist:shortlist_well_formed",
+    "marts/investor_scores:investor_scores_expectations",
+    "marts/fund_shortlist:fund_shortlist_well_formed",
 }
 WARNING_CHECKS = {
     "staging/companies:companies_warnings",
@@ -95,6 +99,7 @@ WARNING_CHECKS = {
     "marts/weekly_shortlist:shortlist_warnings",
     "marts/success_models:success_models_warnings",
     "marts/success_backtest:success_backtest_warnings",
+    "marts/fund_shortlist:fund_shortlist_warnings",
 }
 
 

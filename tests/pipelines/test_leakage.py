@@ -105,3 +105,24 @@ def test_scores_as_of_a_past_date_ignore_later_facts(tmp_path):
     assert query(full_home / "dealflow.duckdb", model).equals(
         query(trim_home / "dealflow.duckdb", model)
     )
+    assert_investor_marts_equal(full_home / "dealflow.duckdb", trim_home / "dealflow.duckdb")
+
+
+def assert_investor_marts_equal(full_db: Path, trim_db: Path) -> None:
+    """Investor scores and the fund shortlist read only facts dated on or before as_of too."""
+    scores = query(full_db, "SELECT * FROM marts.investor_scores ORDER BY investor_id")
+    assert scores.height > 200 and scores["as_of"].unique().to_list() == [AS_OF]
+    assert scores["is_fund"].sum() > 25 and (scores["last_investment_on"] <= AS_OF).all()
+    for sql in (
+        "SELECT * FROM marts.investor_scores ORDER BY investor_id",
+        "SELECT * FROM marts.fund_shortlist ORDER BY rank",
+    ):
+        full, trim = query(full_db, sql), query(trim_db, sql)
+        assert full.columns == trim.columns and full.height == trim.height, sql
+        for column in full.columns:
+            a, b = full[column], trim[column]
+            if a.dtype.is_float():
+                close = ((a - b).abs().fill_null(0) < 1e-9).all()
+                assert close and a.is_null().equals(b.is_null()), (sql, column)
+            else:
+                assert a.equals(b), (sql, column)

@@ -3,6 +3,7 @@ silently dropped, and the country counts match the provider file."""
 
 from datetime import date
 
+import polars as pl
 import pytest
 
 from tests.helpers import PROJECT_DIR, SHARED, query, run_week
@@ -84,3 +85,64 @@ def test_scores_and_shortlist_on_real_data(real_home):
         "SELECT count(*) AS n FROM marts.company_scores WHERE vertical = 'generative_models'",
     )
     assert builders["n"][0] > 10  # Epoch AI model builders known by the end of 2015
+
+
+def test_backtest_on_real_data_beats_every_naive_ranking_at_every_cutoff(real_home):
+    bt = query(real_home, "SELECT * FROM marts.success_backtest")
+    assert sorted({c.isoformat()[:7] for c in bt["cutoff"]}) == ["2011-12", "2012-12", "2013-12"]
+    for cutoff, rows in bt.group_by("cutoff"):
+        model = rows.filter(pl.col("method") == "model").row(0, named=True)
+        naive = rows.filter(pl.col("method") != "model")
+        assert 0.2 < model["base_rate"] < 0.35, cutoff  # about 27% with a 24-month horizon
+        assert model["auc_roc"] > naive["auc_roc"].max() + 0.05, cutoff
+        assert model["precision_at_100"] > naive["precision_at_100"].max(), cutoff
+        assert model["auc_pr"] > naive["auc_pr"].max(), cutoff
+
+
+def test_real_shortlist_explains_itself_and_flags_compute_fit(real_home):
+    shortlist = query(real_home, "SELECT rationale FROM marts.weekly_shortlist")
+    assert shortlist["rationale"].str.contains("driven by: ").sum() >= 20
+    fits = query(
+        real_home,
+        "SELECT compute_fit, count(*) AS n FROM marts.company_scores "
+        "WHERE compute_fit IS NOT NULL GROUP BY 1",
+    )
+    # Epoch AI's 2015-era training runs all fit the campus many times over
+    assert dict(fits.iter_rows()).get("fits", 0) >= 10
+
+
+FRENCH_FUNDS = ("Partech Ventures", "Sofinnova Partners", "IDInvest Partners", "Kima Ventures")
+
+
+def test_investor_scores_on_real_data(real_home):
+    scores = query(real_home, "SELECT * FROM marts.investor_scores")
+    assert scores.height > 15000 and scores["investor_id"].is_unique().all()
+    assert scores["is_fund"].sum() > 500
+    french = {r["name"]: r for r in scores.iter_rows(named=True) if r["name"] in FRENCH_FUNDS}
+    assert set(french) == set(FRENCH_FUNDS)
+    for name, r in french.items():
+        assert r["country_code"] == "FRA" and r["is_fund"], name
+        assert r["n_fra_companies"] >= 5 and r["footprint_score"] >= 0.8, name
+        assert "French investor" in r["rationale"], name
+    # the edges stop in December 2013: two years before as_of, nobody is recent
+    assert scores["last_investment_on"].max() <= date(2013, 12, 31)
+    shortlist = query(real_home, "SELECT * FROM marts.fund_shortlist ORDER BY rank")
+    assert shortlist.height == 25 and shortlist["rationale"].str.starts_with("Fund score").all()
+
+
+def test_investor_features_at_the_end_of_the_edges(real_home):
+    """As of 2013-12-31, when the edges are fresh, French funds rank among the funds to consider."""
+    import duckdb
+
+    from models.investors import score_investors, shortlist_funds
+    from transforms.investors import investor_features_as_of
+
+    con = duckdb.connect(str(real_home), read_only=True)
+    try:
+        features = investor_features_as_of(con, date(2013, 12, 31))
+    finally:
+        con.close()
+    scores = score_investors(features)
+    top = shortlist_funds(scores, 25)
+    assert top["country_code"].to_list().count("FRA") >= 2
+    assert "Partech Ventures" in top["name"].to_list()

@@ -72,8 +72,8 @@ investor_follow_on AS (
     -- per investor: share of its portfolio companies (first backed at least 12 months before
     -- as_of) that raised again after that first investment, by as_of
     SELECT f.investor_id,
-           avg((EXISTS (SELECT 1 FROM rounds AS r WHERE r.company_id = f.company_id
-                        AND r.funded_on > f.first_on))::INT)                      AS follow_on_rate,
+           round(avg((EXISTS (SELECT 1 FROM rounds AS r WHERE r.company_id = f.company_id
+                        AND r.funded_on > f.first_on))::INT), 9)                  AS follow_on_rate,
            count(*)                                                                AS n_seasoned
     FROM (SELECT investor_id, company_id, min(funded_on) AS first_on FROM edges
           WHERE company_id IS NOT NULL GROUP BY ALL) AS f
@@ -91,7 +91,7 @@ past_population AS (
     HAVING min(r.funded_on) <= $as_of - INTERVAL 24 MONTH
        AND coalesce(any_value(x.exited_on) > $as_of - INTERVAL 24 MONTH, TRUE)
 ),
-past_rate AS (SELECT avg(succeeded) AS rate FROM past_population),
+past_rate AS (SELECT round(avg(succeeded), 9) AS rate FROM past_population),
 category_rate AS (
     SELECT cat, (sum(p.succeeded) + 20 * any_value(pr.rate)) / (count(*) + 20) AS rate
     FROM (SELECT company_id, unnest(categories) AS cat FROM known) AS k
@@ -99,7 +99,7 @@ category_rate AS (
     GROUP BY cat
 ),
 company_category_rate AS (
-    SELECT k.company_id, max(c.rate) AS category_rate_max, avg(c.rate) AS category_rate_mean
+    SELECT k.company_id, max(c.rate) AS category_rate_max, round(avg(c.rate), 9) AS category_rate_mean
     FROM (SELECT company_id, unnest(categories) AS cat FROM known) AS k
     JOIN category_rate AS c USING (cat) GROUP BY k.company_id
 ),
@@ -122,9 +122,10 @@ company_investors AS (
         e.company_id,
         count(DISTINCT e.investor_id)                                                AS n_investors,
         count(DISTINCT e.investor_id) FILTER (t.n_backed >= c.cut AND t.n_backed > 1) AS n_top_investors,
-        avg(t.n_exited / nullif(t.n_backed, 0))                                      AS investor_exit_rate,
+        -- averages are rounded: DuckDB's parallel sums differ in the last bits from run to run
+        round(avg(t.n_exited / nullif(t.n_backed, 0)), 9)                            AS investor_exit_rate,
         max(fo.follow_on_rate) FILTER (fo.n_seasoned >= 3)                           AS investor_follow_on_max,
-        avg(fo.follow_on_rate) FILTER (fo.n_seasoned >= 3)                           AS investor_follow_on_mean,
+        round(avg(fo.follow_on_rate) FILTER (fo.n_seasoned >= 3), 9)                 AS investor_follow_on_mean,
         max(t.n_backed)                                                              AS investor_portfolio_max,
         list_sort(list(DISTINCT i.name) FILTER (i.country_code = 'FRA'))             AS fra_investors,
         list_sort(list(DISTINCT i.name) FILTER (i.country_code = 'ARE'))             AS are_investors

@@ -1,0 +1,195 @@
+"""Investors as co-investors, funds as LP commitments: weekly scores and the fund shortlist."""
+
+from datetime import date
+
+import dagster as dg
+import polars as pl
+
+from assets.tables import markdown_table, replace_week, table_metadata
+from models.investors import COMPONENTS, score_investors, shortlist_funds
+from pipelines.partitions import resolve_as_of, weekly_partitions
+from pipelines.resources import DealflowSettings, Warehouse
+from transforms.investors import investor_features_as_of, load_investor_scoring
+
+COMPONENT_COLUMNS = [f"{c}_score" for c in COMPONENTS]
+FIGURES = [
+    "n_investments",
+    "n_companies",
+    "n_matched_companies",
+    "n_ai_thesis_companies",
+    "n_generative_models",
+    "n_sector_applications",
+    "n_ai_semiconductors",
+    "ai_thesis_share",
+    "n_exit_eligible",
+    "n_exits",
+    "exit_rate",
+    "n_seasoned_companies",
+    "n_follow_on",
+    "follow_on_rate",
+    "first_investment_on",
+    "last_investment_on",
+    "days_since_last_investment",
+    "n_investments_24m",
+    "n_disclosed_rounds",
+    "median_round_usd",
+    "mean_round_usd",
+    "ticket_fit",
+    "n_fra_companies",
+    "n_are_companies",
+    "fra_coinvestors",
+    "are_coinvestors",
+    "n_nexus_coinvested_companies",
+]
+INVESTOR_COLUMNS = [
+    "week_start",
+    "as_of",
+    "investor_id",
+    "name",
+    "country_code",
+    "country_source",
+    "co_investor_score",
+    "co_investor_rank",
+    "is_fund",
+    "fund_reason",
+    "fund_score",
+    "fund_rank",
+    "rationale",
+    *COMPONENT_COLUMNS,
+    *FIGURES,
+    "ai_thesis_share_for_ranking",
+    "exit_rate_for_ranking",
+    "follow_on_rate_for_ranking",
+    "in_reference",
+    "scoring_version",
+]
+FUND_COLUMNS = [
+    "week_start",
+    "rank",
+    "investor_id",
+    "name",
+    "fund_score",
+    "rationale",
+    "country_code",
+    "fund_reason",
+    *COMPONENT_COLUMNS,
+    "n_matched_companies",
+    "n_ai_thesis_companies",
+    "ai_thesis_share",
+    "n_exits",
+    "exit_rate",
+    "follow_on_rate",
+    "last_investment_on",
+    "n_investments_24m",
+    "median_round_usd",
+    "n_fra_companies",
+    "n_are_companies",
+    "fra_coinvestors",
+    "are_coinvestors",
+    "co_investor_rank",
+    "as_of",
+    "scoring_version",
+]
+
+
+@dg.asset(
+    key_prefix="marts",
+    group_name="investors",
+    kinds={"duckdb", "polars"},
+    partitions_def=weekly_partitions,
+    deps=[dg.AssetKey(["core", "investors"]), dg.AssetKey(["core", "company_taxonomy"])],
+)
+def investor_scores(
+    context: dg.AssetExecutionContext, settings: DealflowSettings, warehouse: Warehouse
+) -> dg.MaterializeResult:
+    """One row per investor with an investment dated on or before the week's as_of, scored as a
+    co-investor: AI-thesis share of its portfolio (our three verticals), exit and follow-on rates,
+    recency, activity, scale, ticket fit and France/UAE footprint, each a 0..1 component;
+    `co_investor_score` is their weighted mean (`config/investor_scoring.yaml`), with a
+    plain-language `rationale`. `is_fund` / `fund_reason` apply the fund rule, `fund_score` the
+    LP weights. Only facts dated on or before as_of are read. History by week in
+    `marts.investor_scores_history`; `marts.investor_scores` holds the latest week."""
+    week = date.fromisoformat(context.partition_key)
+    as_of = resolve_as_of(context.partition_key, settings.as_of_date(), date.today())
+    config = load_investor_scoring()
+    with warehouse.connect() as con:
+        features = investor_features_as_of(con, as_of, config)
+        scores = (
+            score_investors(features, config)
+            .with_columns(pl.lit(week).alias("week_start"))
+            .select(INVESTOR_COLUMNS)
+        )
+        replace_week(con, "marts.investor_scores_history", scores, week)
+        con.execute(
+            "CREATE OR REPLACE TABLE marts.investor_scores AS SELECT * FROM marts.investor_scores_history "
+            "WHERE week_start = (SELECT max(week_start) FROM marts.investor_scores_history) "
+            "ORDER BY co_investor_rank"
+        )
+        reasons = scores.group_by("fund_reason").len("investors").sort("investors", descending=True)
+        top = scores.head(10).select(
+            "co_investor_rank",
+            "name",
+            "country_code",
+            pl.col("co_investor_score").round(3),
+            pl.col("fund_rank"),
+            pl.col("ai_thesis_share").round(2),
+            pl.col("exit_rate").round(2),
+            pl.col("follow_on_rate").round(2),
+            pl.col("footprint_score").round(2),
+        )
+        meta = table_metadata(
+            con,
+            "marts.investor_scores",
+            as_of=str(as_of),
+            scoring_version=str(config["version"]),
+            investors_scored=dg.MetadataValue.int(scores.height),
+            funds=dg.MetadataValue.int(int(scores["is_fund"].sum())),
+            percentile_reference=dg.MetadataValue.int(int(scores["in_reference"].sum())),
+            top_co_investors=dg.MetadataValue.md(markdown_table(top)),
+            fund_rule=dg.MetadataValue.md(markdown_table(reasons)),
+        )
+    return dg.MaterializeResult(metadata=meta)
+
+
+@dg.asset(
+    key_prefix="marts",
+    group_name="investors",
+    kinds={"duckdb", "polars"},
+    partitions_def=weekly_partitions,
+    deps=[investor_scores],
+)
+def fund_shortlist(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    """This week's top funds for an LP commitment (N in `config/investor_scoring.yaml`, default
+    25): investors the fund rule counts as funds, ranked by `fund_score`, which weighs AI-thesis
+    share, track record (exits, follow-on), recent activity and France/UAE footprint. Each row
+    shows its components and says in plain language why it is there. Re-running a week replaces
+    that week's rows only. Published (replica and `shortlists/fund_shortlist_<week>.csv`) by
+    `analyst_replica` once every blocking check has passed."""
+    week = date.fromisoformat(context.partition_key)
+    config = load_investor_scoring()
+    with warehouse.connect() as con:
+        scores = con.sql(
+            "SELECT * FROM marts.investor_scores_history WHERE week_start = ? AND is_fund",
+            params=[week],
+        ).pl()
+        rows = shortlist_funds(scores, int(config["fund_shortlist"]["size"]), config).select(
+            FUND_COLUMNS
+        )
+        replace_week(con, "marts.fund_shortlist", rows, week)
+        meta = table_metadata(con, "marts.fund_shortlist")
+    meta["fund_shortlist"] = dg.MetadataValue.md(_fund_markdown(rows))
+    meta["dagster/row_count"] = dg.MetadataValue.int(rows.height)
+    meta["funds_eligible"] = dg.MetadataValue.int(scores.height)
+    return dg.MaterializeResult(metadata=meta)
+
+
+def _fund_markdown(rows: pl.DataFrame) -> str:
+    if rows.is_empty():
+        return "_(no fund this week)_"
+    lines = ["| # | fund | country | score | why |", "|---|---|---|---|---|"]
+    for r in rows.iter_rows(named=True):
+        lines.append(
+            f"| {r['rank']} | {r['name']} | {r['country_code'] or ''} | {r['fund_score']:.2f} "
+            f"| {r['rationale']} |"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,103 @@
+"""Score every company of a features table held in DuckDB, a chunk of rows at a time.
+
+The population-wide parts (momentum's percentile ranks, the final rank) are computed in SQL over
+the whole table; the row-wise parts (thesis fit, success probability, total score) in polars and
+scikit-learn on one chunk at a time, written back to DuckDB before the next chunk is read. Memory
+stays bounded by the chunk size whatever the number of companies, and the result is the same as
+`models.scoring.score` on the whole frame (tests/models/test_chunked_scoring.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import duckdb
+import polars as pl
+
+from models.compute import compute_fit
+from models.explain import FACTORS_DTYPE, top_factors
+from models.momentum import momentum_table_sql
+from models.scoring import score_parts
+
+if TYPE_CHECKING:
+    from models.success import SuccessModel
+
+CHUNK_ROWS = 200_000
+RANK_ORDER = "total_score DESC, company_id ASC"
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _write_chunk(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, first: bool):
+    con.register("_score_chunk", frame.to_arrow())
+    try:
+        verb = f"CREATE OR REPLACE TABLE {table} AS" if first else f"INSERT INTO {table}"
+        con.execute(f"{verb} SELECT * FROM _score_chunk")
+    finally:
+        con.unregister("_score_chunk")
+
+
+def explain_chunk(
+    chunk: pl.DataFrame, population: pl.DataFrame, model: SuccessModel | None, thesis: dict
+) -> pl.DataFrame:
+    """`success_factors` (the model's top factor groups, population rows only) and the
+    compute-capacity fit (`compute_fit`, `campus_training_days`) of the chunk's companies."""
+    chunk = compute_fit(chunk, thesis["campus"])
+    if model is None or population.is_empty():
+        return chunk.with_columns(pl.lit(None, dtype=FACTORS_DTYPE).alias("success_factors"))
+    factors = population.select("company_id").with_columns(
+        top_factors(model.contributions(population))
+    )
+    return chunk.join(factors, on="company_id", how="left", maintain_order="left")
+
+
+def score_table(
+    con: duckdb.DuckDBPyConnection,
+    features: str,
+    target: str,
+    model: SuccessModel | None,
+    thesis: dict,
+    columns: Sequence[str],
+    constants: Sequence[pl.Expr] = (),
+    chunk_rows: int = CHUNK_ROWS,
+) -> int:
+    """Write the scores of every row of `features` into `target` (replaced), in `columns` order.
+
+    `features` is a DuckDB table of company features ordered by company_id (see
+    `transforms.features.create_features_table`); momentum's population-wide ranks are computed
+    from it in SQL first (`models.momentum.momentum_table_sql`). `constants` are extra columns
+    added to every row (e.g. the week). `score_rank` (1 = best, ties broken by company_id) is numbered in SQL at the end, and
+    `target` is written in rank order. Returns the number of rows scored."""
+    rows = int(con.sql(f"SELECT count(*) FROM {features}").fetchall()[0][0])
+    scratch, momentum = f"{target}_chunks", f"{target}_momentum"
+    con.execute(f"CREATE OR REPLACE TABLE {momentum} AS {momentum_table_sql(features)}")
+    wanted = [c for c in columns if c != "score_rank"]
+    for start in range(0, max(rows, 1), chunk_rows):
+        chunk = con.sql(
+            f"SELECT f.*, coalesce(m.momentum, 0.0) AS momentum FROM {features} AS f "
+            f"LEFT JOIN {momentum} AS m USING (company_id) "
+            "WHERE f.rowid >= ? AND f.rowid < ? ORDER BY company_id",
+            params=[start, start + chunk_rows],
+        ).pl()
+        population = chunk.filter(pl.col("in_population"))
+        prob = model.predict_proba(population) if model is not None else None
+        chunk = explain_chunk(chunk, population, model, thesis)
+        scored = score_parts(chunk, prob, thesis).with_columns(
+            pl.lit(str(thesis["version"])).alias("thesis_version"), *constants
+        )
+        _write_chunk(con, scratch, scored.select(wanted), first=start == 0)
+    select = ", ".join(
+        f"row_number() OVER (ORDER BY {RANK_ORDER}) AS score_rank"
+        if c == "score_rank"
+        else _quote(c)
+        for c in columns
+    )
+    con.execute(
+        f"CREATE OR REPLACE TABLE {target} AS SELECT {select} FROM {scratch} ORDER BY {RANK_ORDER}"
+    )
+    con.execute(f"DROP TABLE {scratch}")
+    con.execute(f"DROP TABLE {momentum}")
+    return rows

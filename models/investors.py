@@ -1,0 +1,313 @@
+"""Investors as co-investors and funds as LP commitments: transparent scores with their parts.
+
+Each score is a weighted mean of components in 0..1 (weights in `config/investor_scoring.yaml`):
+percentile ranks in the week's established investors for AI-thesis share, exit and follow-on
+rates (shrunk towards the pooled rate on small portfolios), recency, activity and scale; the share
+of rounds in the thesis' ticket range; France/UAE footprint points. Funds are the investors the
+`fund_rule` names. No Dagster here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from models.explain import money
+from transforms.investors import load_investor_scoring
+
+COMPONENTS = (
+    "ai_thesis",
+    "exits",
+    "follow_on",
+    "recency",
+    "activity",
+    "scale",
+    "ticket",
+    "footprint",
+)
+NEXUS = ("FRA", "ARE")
+COUNTRY_LABELS = {"FRA": "French", "ARE": "Emirati"}
+VERTICAL_LABELS = {  # singular, plural
+    "generative_models": ("generative-model builder", "generative-model builders"),
+    "sector_applications": ("AI application company", "AI application companies"),
+    "ai_semiconductors": ("AI-chip company", "AI-chip companies"),
+}
+# norm_name's legal suffixes (transforms/sql/macros.sql), for names written in the config
+_SUFFIXES = re.compile(
+    r"( (inc|incorporated|ltd|limited|llc|llp|plc|corp|corporation|co|company|gmbh|ag|sa|sas|sarl"
+    r"|bv|nv|oy|ab|spa|srl|pte|pty|fz|fze|fzco|fzllc))+$"
+)
+
+
+def normalise_name(name: str) -> str:
+    """Python twin of the SQL macro `norm_name`: "Mistral AI SAS" -> "mistral ai"."""
+    text = unicodedata.normalize("NFKD", name.lower())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).replace("&", " and ")
+    text = re.sub(r"[^a-z0-9]+", " ", text).strip()
+    return _SUFFIXES.sub("", text)
+
+
+def pct_against(values: pl.Series, reference: pl.Series, higher_better: bool = True) -> pl.Series:
+    """Percentile rank of each value in a reference group, 0..1: the share of the reference with
+    a worse value, ties counting half ((worse + ties / 2) / size). NULL stays NULL; an empty
+    reference gives 0.5."""
+    sign = 1.0 if higher_better else -1.0
+    ref = np.sort(reference.drop_nulls().cast(pl.Float64).to_numpy() * sign)
+    x = values.cast(pl.Float64).to_numpy() * sign
+    if len(ref) == 0:
+        out = np.full(len(x), 0.5)
+    else:
+        below = np.searchsorted(ref, x, side="left")
+        ties = np.searchsorted(ref, x, side="right") - below
+        out = (below + ties / 2) / len(ref)
+    out = np.where(np.isnan(x), np.nan, out)
+    return pl.Series(values.name, out, dtype=pl.Float64).fill_nan(None)
+
+
+def _smoothed(frame: pl.DataFrame, hits: str, base: str, strength: float) -> pl.Expr:
+    """(hits + strength * pooled) / (base + strength), pooled = sum(hits) / sum(base)."""
+    total = frame[base].sum()
+    pooled = frame[hits].sum() / total if total else 0.0
+    return (pl.col(hits) + strength * pooled) / (pl.col(base) + strength)
+
+
+def footprint(config: dict) -> pl.Expr:
+    """France/UAE footprint points, capped at 1 (home country, portfolio, co-investors)."""
+    fp = config["footprint"]
+    companies = pl.col("n_fra_companies") + pl.col("n_are_companies")
+    coinvestors = pl.col("fra_coinvestors").list.len() + pl.col("are_coinvestors").list.len()
+    points = (
+        pl.col("country_code").is_in(list(NEXUS)).fill_null(False).cast(pl.Float64) * fp["home"]
+        + (companies / fp["portfolio_full"]).clip(0.0, 1.0) * fp["portfolio"]
+        + (coinvestors / fp["coinvestors_full"]).clip(0.0, 1.0) * fp["coinvestors"]
+    )
+    return points.clip(0.0, 1.0)
+
+
+RANKED = (  # component, column, higher is better
+    ("ai_thesis", "ai_thesis_share_for_ranking", True),
+    ("exits", "exit_rate_for_ranking", True),
+    ("follow_on", "follow_on_rate_for_ranking", True),
+    ("recency", "days_since_last_investment", False),
+    ("activity", "n_investments_24m", True),
+    ("scale", "n_matched_companies", True),
+)
+
+
+def components(features: pl.DataFrame, config: dict | None = None) -> pl.DataFrame:
+    """Adds the rates used for ranking (`*_for_ranking`), `in_reference` and one
+    `<component>_score` column per component, each 0..1. Percentiles are taken against the
+    reference group: investors with at least `percentile_reference_min_companies` portfolio
+    companies (all investors when none qualifies)."""
+    config = config or load_investor_scoring()
+    m = float(config["smoothing_companies"])
+    frame = features.with_columns(
+        _smoothed(features, "n_ai_thesis_companies", "n_matched_companies", m).alias(
+            "ai_thesis_share_for_ranking"
+        ),
+        _smoothed(features, "n_exits", "n_exit_eligible", m).alias("exit_rate_for_ranking"),
+        _smoothed(features, "n_follow_on", "n_seasoned_companies", m).alias(
+            "follow_on_rate_for_ranking"
+        ),
+        footprint(config).alias("footprint_score"),
+        (pl.col("n_matched_companies") >= config["percentile_reference_min_companies"]).alias(
+            "in_reference"
+        ),
+    )
+    reference = frame.filter(pl.col("in_reference"))
+    if reference.is_empty():
+        reference = frame
+    return frame.with_columns(
+        *[
+            pct_against(frame[col], reference[col], higher).alias(f"{name}_score")
+            for name, col, higher in RANKED
+        ],
+        pl.col("ticket_fit").fill_null(0.5).alias("ticket_score"),
+    )
+
+
+def weighted(weights: dict[str, float]) -> pl.Expr:
+    """Weighted mean of the component scores (a zero weight leaves a component out)."""
+    unknown = set(weights) - set(COMPONENTS)
+    if unknown:
+        raise ValueError(f"unknown score components in the weights: {sorted(unknown)}")
+    total = sum(weights.values())
+    if total <= 0:
+        raise ValueError("score weights must sum to more than 0")
+    return sum(pl.col(f"{c}_score") * w for c, w in weights.items()) / total
+
+
+def fund_reason(features: pl.DataFrame, config: dict | None = None) -> pl.Series:
+    """Why each investor is or is not a fund under `fund_rule`: "fund: <why>" when it is,
+    "not a fund: <why>" otherwise (the first rule it fails)."""
+    rule = (config or load_investor_scoring())["fund_rule"]
+    sets = {
+        key: {normalise_name(n) for n in rule[key]}
+        for key in ("name_words", "exclude_words", "include_names", "exclude_names")
+    }
+    return pl.Series(
+        "fund_reason",
+        [_fund_verdict(r, rule, sets) for r in features.iter_rows(named=True)],
+        dtype=pl.String,
+    )
+
+
+def _fund_verdict(row: dict[str, Any], rule: dict, sets: dict[str, set[str]]) -> str:
+    name = row["name_norm"] or ""
+    tokens = set(name.split())
+    if name in sets["exclude_names"]:
+        return "not a fund: listed in fund_rule.exclude_names"
+    if tokens & sets["exclude_words"]:
+        return f"not a fund: name says '{min(tokens & sets['exclude_words'])}'"
+    if tokens & sets["name_words"]:
+        why = "fund: name"
+    elif name in sets["include_names"]:
+        why = "fund: listed in fund_rule.include_names"
+    elif row.get("country_source") == "curated list":
+        why = "fund: curated French/Emirati investor"
+    else:
+        return "not a fund: no fund word in the name"
+    if row["n_matched_companies"] < rule["min_companies"]:
+        return f"not a fund: fewer than {rule['min_companies']} portfolio companies"
+    if row["days_since_last_investment"] > rule["active_within_months"] * 30.44:
+        return f"not a fund: no investment in {rule['active_within_months']} months"
+    return why
+
+
+def score_investors(features: pl.DataFrame, config: dict | None = None) -> pl.DataFrame:
+    """Every investor of `features` with its components, `co_investor_score` and rank, the fund
+    rule's verdict (`is_fund`, `fund_reason`), `fund_score` and `fund_rank` (NULL for non-funds),
+    a plain-language `rationale` and the config version. Rank 1 is best; ties by investor_id."""
+    config = config or load_investor_scoring()
+    frame = components(features, config).with_columns(
+        weighted(config["co_investor_weights"]).alias("co_investor_score"),
+        weighted(config["fund_weights"]).alias("fund_score"),
+        fund_reason(features, config),
+    )
+    frame = frame.with_columns(pl.col("fund_reason").str.starts_with("fund").alias("is_fund"))
+    frame = frame.with_columns(
+        pl.when(pl.col("is_fund")).then(pl.col("fund_score")).alias("fund_score")
+    )
+    funds = (
+        frame.filter(pl.col("is_fund"))
+        .sort(["fund_score", "investor_id"], descending=[True, False])
+        .select("investor_id", pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("fund_rank"))
+    )
+    frame = (
+        frame.sort(["co_investor_score", "investor_id"], descending=[True, False])
+        .with_columns(
+            pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("co_investor_rank"),
+            pl.lit(str(config["version"])).alias("scoring_version"),
+        )
+        .join(funds, on="investor_id", how="left", maintain_order="left")
+    )
+    return with_rationale(frame, "co_investor", config)
+
+
+def shortlist_funds(scores: pl.DataFrame, size: int, config: dict | None = None) -> pl.DataFrame:
+    """The top `size` funds by fund score, `rank` 1..n, each with the fund rationale."""
+    top = (
+        scores.filter(pl.col("is_fund"))
+        .sort(["fund_score", "investor_id"], descending=[True, False])
+        .head(size)
+    )
+    return with_rationale(top, "fund", config).with_columns(
+        pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("rank")
+    )
+
+
+# --- rationale -----------------------------------------------------------------------------------
+
+
+def _pct(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.0%}"
+
+
+def _ago(days: int) -> str:
+    months = round(days / 30.44)
+    if months < 1:
+        return "this month"
+    if months < 24:
+        return f"{months} month{'s' if months > 1 else ''} ago"
+    return f"{months / 12:.1f} years ago"
+
+
+def _count(n: int, singular: str, plural: str | None = None) -> str:
+    return f"{n} {singular if n == 1 else (plural or singular + 's')}"
+
+
+def _names(names: list[str], limit: int = 2) -> str:
+    shown = ", ".join(names[:limit])
+    return shown + (f" +{len(names) - limit}" if len(names) > limit else "")
+
+
+def ai_reasons(row: dict[str, Any]) -> str:
+    n = row["n_matched_companies"]
+    if not n:
+        return "no portfolio company matched to our records"
+    parts = [
+        _count(row[f"n_{v}"], *VERTICAL_LABELS[v])
+        for v in ("generative_models", "sector_applications", "ai_semiconductors")
+        if row[f"n_{v}"]
+    ]
+    text = f"{row['n_ai_thesis_companies']} of {_count(n, 'portfolio company', 'portfolio companies')} in our verticals"
+    return text + (f" ({_pct(row['ai_thesis_share'])}: {', '.join(parts)})" if parts else "")
+
+
+def track_reasons(row: dict[str, Any], follow_on_months: int = 12) -> str:
+    if not row["n_matched_companies"]:
+        return "no track record in our records"
+    text = f"{_count(row['n_exits'], 'exit')} ({_pct(row['exit_rate'])})"
+    if row["n_seasoned_companies"]:
+        text += (
+            f"; {row['n_follow_on']} of {row['n_seasoned_companies']} companies backed"
+            f" {follow_on_months}+ months"
+            f" ago raised again ({_pct(row['follow_on_rate'])})"
+        )
+    return text
+
+
+def activity_reasons(row: dict[str, Any]) -> str:
+    text = f"last investment {_ago(row['days_since_last_investment'])}"
+    text += f"; {_count(row['n_investments_24m'], 'investment')} in 24 months"
+    if row.get("median_round_usd") is not None:
+        text += f"; median round {money(row['median_round_usd'])} (round total)"
+    return text
+
+
+def footprint_reasons(row: dict[str, Any]) -> str:
+    parts = []
+    if row.get("country_code") in NEXUS:
+        parts.append(f"{COUNTRY_LABELS[row['country_code']]} investor")
+    for code in NEXUS:
+        n = row[f"n_{code.lower()}_companies"]
+        if n:
+            label = f"{COUNTRY_LABELS[code]} portfolio compan"
+            parts.append(_count(n, label + "y", label + "ies"))
+    coinvestors = list(row["fra_coinvestors"] or []) + list(row["are_coinvestors"] or [])
+    if coinvestors:
+        parts.append(f"co-invested with {_names(coinvestors)}")
+    return "; ".join(parts) if parts else "none"
+
+
+def rationale(row: dict[str, Any], kind: str = "co_investor", config: dict | None = None) -> str:
+    """E.g. 'Fund score 0.71. AI thesis: 12 of 40 portfolio companies in our verticals (30%:
+    ...). Track record: 9 exits (23%); ... Activity: last investment 2 months ago; ...
+    France/UAE: French investor; ...'"""
+    label = {"co_investor": "Co-investor score", "fund": "Fund score"}[kind]
+    months = (config or load_investor_scoring())["features"]["follow_on_min_months"]
+    return (
+        f"{label} {row[f'{kind}_score']:.2f}. AI thesis: {ai_reasons(row)}. "
+        f"Track record: {track_reasons(row, months)}. Activity: {activity_reasons(row)}. "
+        f"France/UAE: {footprint_reasons(row)}."
+    )
+
+
+def with_rationale(frame: pl.DataFrame, kind: str, config: dict | None = None) -> pl.DataFrame:
+    """Adds (or replaces) `rationale`, for the co-investor or the fund score."""
+    texts = [rationale(r, kind, config) for r in frame.iter_rows(named=True)]
+    return frame.with_columns(pl.Series("rationale", texts, dtype=pl.String))

@@ -1,0 +1,255 @@
+"""Investor and fund scoring on small hand-made feature frames: percentiles, smoothing, footprint,
+the fund rule, weights, ranks, the fund shortlist and the rationale."""
+
+import copy
+from datetime import date
+
+import duckdb
+import polars as pl
+import pytest
+
+from models.investors import (
+    COMPONENTS,
+    fund_reason,
+    normalise_name,
+    pct_against,
+    score_investors,
+    shortlist_funds,
+)
+from transforms.investors import load_investor_scoring
+from transforms.sql import install_macros
+
+CONFIG = load_investor_scoring()
+
+
+def investor(investor_id: str, name: str, **values) -> dict:
+    """One feature row with unremarkable defaults."""
+    row = {
+        "investor_id": investor_id,
+        "as_of": date(2020, 6, 30),
+        "name": name,
+        "name_norm": normalise_name(name),
+        "country_code": None,
+        "country_source": None,
+        "n_investments": 10,
+        "n_companies": 10,
+        "n_matched_companies": 10,
+        "n_ai_thesis_companies": 1,
+        "n_generative_models": 0,
+        "n_sector_applications": 1,
+        "n_ai_semiconductors": 0,
+        "n_exit_eligible": 10,
+        "n_exits": 2,
+        "n_seasoned_companies": 8,
+        "n_follow_on": 4,
+        "first_investment_on": date(2012, 1, 1),
+        "last_investment_on": date(2020, 3, 1),
+        "days_since_last_investment": 121,
+        "n_investments_24m": 3,
+        "n_disclosed_rounds": 8,
+        "median_round_usd": 5e6,
+        "mean_round_usd": 7e6,
+        "ticket_fit": 0.75,
+        "n_fra_companies": 0,
+        "n_are_companies": 0,
+        "fra_coinvestors": [],
+        "are_coinvestors": [],
+        "n_nexus_coinvested_companies": 0,
+    }
+    row.update(values)
+    n = row["n_matched_companies"]
+    row["ai_thesis_share"] = row["n_ai_thesis_companies"] / n if n else None
+    row["exit_rate"] = row["n_exits"] / row["n_exit_eligible"] if row["n_exit_eligible"] else None
+    seasoned = row["n_seasoned_companies"]
+    row["follow_on_rate"] = row["n_follow_on"] / seasoned if seasoned else None
+    return row
+
+
+def frame(*rows: dict) -> pl.DataFrame:
+    return pl.DataFrame(list(rows), schema_overrides={"fra_coinvestors": pl.List(pl.String)})
+
+
+def population() -> pl.DataFrame:
+    return frame(
+        investor(
+            "I1",
+            "Alpha Ventures",
+            country_code="FRA",
+            country_source="curated list",
+            n_ai_thesis_companies=6,
+            n_exits=4,
+            n_follow_on=7,
+            n_fra_companies=5,
+            are_coinvestors=["Gulf Capital"],
+        ),
+        investor("I2", "Beta Capital Partners"),
+        investor("I3", "Gamma Angels", n_ai_thesis_companies=5),
+        investor("I4", "Jane Doe", n_matched_companies=2, n_companies=2, n_exit_eligible=2),
+        investor(
+            "I5",
+            "Lone Wolf Fund",
+            n_matched_companies=1,
+            n_companies=1,
+            n_ai_thesis_companies=1,
+            n_exit_eligible=1,
+            n_exits=1,
+            n_seasoned_companies=1,
+            n_follow_on=1,
+        ),
+        investor(
+            "I6",
+            "Ghost Partners",
+            n_matched_companies=0,
+            n_ai_thesis_companies=0,
+            n_exit_eligible=0,
+            n_exits=0,
+            n_seasoned_companies=0,
+            n_follow_on=0,
+            ticket_fit=None,
+            median_round_usd=None,
+        ),
+        investor("I7", "Old Timer Ventures", days_since_last_investment=2000, n_investments_24m=0),
+        investor("I8", "Intel Capital", n_ai_thesis_companies=9, n_exits=6),
+    )
+
+
+def test_pct_against_is_the_percentile_rank_in_the_reference():
+    ref = pl.Series([1.0, 2.0, 2.0, 4.0])
+    out = pct_against(pl.Series("x", [0.0, 1.0, 2.0, 3.0, 4.0, 9.0, None]), ref)
+    assert out.to_list() == [0.0, 0.125, 0.5, 0.75, 0.875, 1.0, None]
+    lower = pct_against(pl.Series("x", [1.0, 4.0]), ref, higher_better=False)
+    assert lower.to_list() == [0.875, 0.125]
+    assert pct_against(pl.Series("x", [3.0]), pl.Series([], dtype=pl.Float64)).to_list() == [0.5]
+
+
+def test_normalise_name_is_the_sql_macro():
+    con = duckdb.connect()
+    install_macros(con)
+    rule = CONFIG["fund_rule"]
+    names = [*rule["include_names"], *rule["exclude_names"], "Société Générale SA", "A&B Co."]
+    for name in names:
+        assert (
+            normalise_name(name) == con.sql("SELECT norm_name(?)", params=[name]).fetchall()[0][0]
+        )
+
+
+def test_scores_are_weighted_means_of_components_in_range():
+    scores = score_investors(population(), CONFIG)
+    assert scores.height == 8 and scores["investor_id"].is_unique().all()
+    for c in COMPONENTS:
+        assert scores[f"{c}_score"].is_between(0, 1).all(), c
+    w = CONFIG["co_investor_weights"]
+    expected = sum(scores[f"{c}_score"] * v for c, v in w.items()) / sum(w.values())
+    assert (scores["co_investor_score"] - expected).abs().max() < 1e-12
+    assert scores["co_investor_rank"].to_list() == list(range(1, 9))
+    assert scores["co_investor_score"].is_sorted(descending=True)
+    first = scores.row(0, named=True)
+    assert first["investor_id"] == "I1"  # AI share, track record and footprint all lead
+
+
+def test_smoothing_keeps_one_lucky_company_below_a_real_track_record():
+    """Pooled exit rate 20% (N = 10): 1 of 1 ranks as 27%, 5 of 10 as 35%."""
+    rows = [investor(f"I{i}", f"Average {i} Ventures", n_exits=2) for i in range(8)]
+    rows += [
+        investor("LUCKY", "Lucky Ventures", n_matched_companies=1, n_exit_eligible=1, n_exits=1),
+        investor("GOOD", "Good Ventures", n_exits=5),
+        investor("NONE", "None Ventures", n_matched_companies=19, n_exits=0, n_exit_eligible=19),
+    ]  # 22 exits out of 110 companies: pooled 20%
+    scores = score_investors(frame(*rows), CONFIG)
+    by_id = {r["investor_id"]: r for r in scores.iter_rows(named=True)}
+    assert by_id["LUCKY"]["exit_rate"] == 1.0 > by_id["GOOD"]["exit_rate"] == 0.5
+    assert by_id["LUCKY"]["exit_rate_for_ranking"] == pytest.approx(3 / 11)
+    assert by_id["GOOD"]["exit_rate_for_ranking"] == pytest.approx(7 / 20)
+    assert by_id["LUCKY"]["exits_score"] < by_id["GOOD"]["exits_score"]
+
+
+def test_investor_without_matched_companies_gets_neutral_rates():
+    scores = score_investors(population(), CONFIG)
+    ghost = scores.filter(pl.col("investor_id") == "I6").row(0, named=True)
+    assert ghost["exit_rate"] is None and ghost["ticket_score"] == 0.5
+    pooled = population()["n_exits"].sum() / population()["n_exit_eligible"].sum()
+    assert ghost["exit_rate_for_ranking"] == pytest.approx(pooled)
+    assert "no portfolio company matched" in ghost["rationale"]
+    assert not ghost["is_fund"] and ghost["fund_score"] is None
+
+
+def test_footprint_points():
+    scores = score_investors(population(), CONFIG)
+    fp = dict(zip(scores["investor_id"], scores["footprint_score"], strict=True))
+    # French home 0.5 + 5 French companies (full 0.3) + 1 Emirati co-investor (0.2 / 3)
+    assert fp["I1"] == pytest.approx(0.5 + 0.3 + 0.2 / 3)
+    assert fp["I2"] == 0.0
+
+
+def test_fund_rule_says_why():
+    reasons = dict(zip(population()["investor_id"], fund_reason(population(), CONFIG), strict=True))
+    assert reasons["I1"] == "fund: name"
+    assert reasons["I2"] == "fund: name"
+    assert reasons["I3"] == "not a fund: name says 'angels'"
+    assert reasons["I4"] == "not a fund: no fund word in the name"
+    assert reasons["I5"].startswith("not a fund: fewer than 5 portfolio companies")
+    assert reasons["I7"] == "not a fund: no investment in 36 months"
+    assert reasons["I8"] == "not a fund: listed in fund_rule.exclude_names"
+    curated = frame(
+        investor("I9", "Bpifrance", country_code="FRA", country_source="curated list"),
+        investor("I10", "Benchmark"),
+    )
+    assert fund_reason(curated, CONFIG).to_list() == [
+        "fund: curated French/Emirati investor",
+        "fund: listed in fund_rule.include_names",
+    ]
+
+
+def test_fund_rule_is_configurable():
+    config = copy.deepcopy(CONFIG)
+    config["fund_rule"]["min_companies"] = 1
+    config["fund_rule"]["exclude_names"] = []
+    reasons = fund_reason(population(), config).to_list()
+    assert reasons[4] == "fund: name"  # Lone Wolf Fund, 1 company
+    assert reasons[7] == "fund: name"  # Intel Capital, no longer excluded
+
+
+def test_fund_scores_and_shortlist():
+    scores = score_investors(population(), CONFIG)
+    funds = scores.filter(pl.col("is_fund"))
+    assert set(funds["investor_id"]) == {"I1", "I2"}
+    assert scores.filter(~pl.col("is_fund"))["fund_score"].null_count() == 6
+    top = shortlist_funds(scores, 1, CONFIG)
+    assert top["rank"].to_list() == [1] and top["investor_id"].to_list() == ["I1"]
+    assert top["rationale"][0].startswith("Fund score ")
+    ranks = dict(zip(funds["investor_id"], funds["fund_rank"], strict=True))
+    assert ranks == {"I1": 1, "I2": 2}
+
+
+def test_weights_change_the_ranking():
+    config = copy.deepcopy(CONFIG)
+    config["co_investor_weights"] = {"recency": 1.0}
+    scores = score_investors(population(), config)
+    assert scores["co_investor_rank"].filter(scores["investor_id"] == "I7").item() == 8
+    with pytest.raises(ValueError, match="unknown score components"):
+        config["co_investor_weights"] = {"charisma": 1.0}
+        score_investors(population(), config)
+
+
+def test_rationale_names_the_evidence():
+    scores = score_investors(population(), CONFIG)
+    text = scores.filter(pl.col("investor_id") == "I1")["rationale"].item()
+    assert text.startswith("Co-investor score ")
+    for part in (
+        "6 of 10 portfolio companies in our verticals (60%",
+        "4 exits (40%)",
+        "7 of 8 companies backed 12+ months ago raised again (88%)",
+        "3 investments in 24 months",
+        "median round USD 5.0M (round total)",
+        "French investor",
+        "5 French portfolio companies",
+        "co-invested with Gulf Capital",
+    ):
+        assert part in text, part
+
+
+def test_empty_features():
+    empty = population().clear()
+    scores = score_investors(empty, CONFIG)
+    assert scores.is_empty() and "co_investor_score" in scores.columns
+    assert shortlist_funds(scores, 25, CONFIG).is_empty()

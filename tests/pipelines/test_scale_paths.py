@@ -1,0 +1,128 @@
+"""The SQL-side paths used at scale agree with the in-memory ones, on the published run.
+
+Floats are compared to a relative 1e-9: DuckDB's parallel `avg` (investor_exit_rate) may differ
+in the last bit from one run of the same query to the next."""
+
+import shutil
+
+import duckdb
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from transforms.features import (
+    create_features_table,
+    data_end,
+    feature_extent,
+    features_as_of,
+    population_as_of,
+)
+
+
+@pytest.fixture(scope="module")
+def con(pipeline_run, tmp_path_factory):
+    copy = tmp_path_factory.mktemp("scale_paths") / "replica.duckdb"
+    shutil.copy(pipeline_run.replica, copy)
+    connection = duckdb.connect(str(copy))
+    yield connection
+    connection.close()
+
+
+def test_features_table_holds_the_features_frame(con, pipeline_run):
+    frame = features_as_of(con, pipeline_run.as_of)
+    rows = create_features_table(con, "marts._f", pipeline_run.as_of)
+    table = con.sql("SELECT * FROM marts._f").pl()
+    assert rows == frame.height > 0
+    assert_frame_equal(table, frame, rtol=1e-9)
+    assert data_end(feature_extent(con, "marts._f")) == data_end(frame) is not None
+
+
+def test_population_is_filtered_and_capped_in_sql(con, pipeline_run):
+    cutoff = pipeline_run.as_of.replace(year=pipeline_run.as_of.year - 3)
+    frame = features_as_of(con, cutoff).filter(pl.col("in_population"))
+    assert frame.height > 40
+    assert_frame_equal(population_as_of(con, cutoff), frame, rtol=1e-9)
+    assert_frame_equal(population_as_of(con, cutoff, limit=10**9), frame, rtol=1e-9)
+    capped = population_as_of(con, cutoff, limit=40)
+    assert capped.height == 40 and capped["company_id"].is_sorted()
+    assert set(capped["company_id"]) <= set(frame["company_id"])
+    again = population_as_of(con, cutoff, limit=40)
+    assert capped["company_id"].equals(again["company_id"])  # the same sample every time
+
+
+def check_results(con, run, tmp_path, gx_max_rows: int) -> dict:
+    """Every suite whose table is in the replica, as run by the checks: name -> (passed,
+    unexpected rows, failed expectations)."""
+    from pipelines.resources import DealflowSettings
+    from quality.checks import run_suites
+    from quality.spec import load_suites
+
+    settings = DealflowSettings(
+        sources=str(run.sources), home=str(tmp_path), gx_max_rows=gx_max_rows
+    )
+    tables = {
+        r[0]
+        for r in con.sql("SELECT schema_name || '.' || table_name FROM duckdb_tables()").fetchall()
+    }
+    suites = [s for s in load_suites() if s.table in tables]
+    week = run.week.isoformat()
+    out = {}
+    for suite in suites:
+        partition = week if suite.partition_column else None
+        params = None
+        if suite.asset == "marts/weekly_shortlist":
+            from assets.shortlist.checks import shortlist_parameters as params
+        if suite.asset == "marts/fund_shortlist":
+            from assets.investors.checks import fund_shortlist_parameters as params
+        for r in run_suites(con, settings, [suite], partition, params):
+            meta = r.metadata
+            out[(suite.name, r.check_name)] = (
+                r.passed,
+                meta["unexpected_rows"].value,
+                meta["failed"].value,
+                meta["method"].value.split(" ")[0],
+            )
+    return out
+
+
+def test_real_suites_give_the_same_verdicts_in_sql(pipeline_run, tmp_path):
+    copy = tmp_path / "replica.duckdb"
+    shutil.copy(pipeline_run.replica, copy)
+    con = duckdb.connect(str(copy))
+    # break a few things the suites guard
+    con.execute("INSERT INTO core.companies SELECT * FROM core.companies LIMIT 2")
+    con.execute("UPDATE core.funding_rounds SET amount_usd = -5 WHERE rowid < 3")
+    con.execute("UPDATE core.funding_rounds SET company_id = 'nobody' WHERE rowid = 7")
+    con.execute("UPDATE staging.rounds SET funded_on = NULL WHERE rowid IN (1, 2)")
+    con.execute("UPDATE marts.company_scores_history SET total_score = 1.5 WHERE score_rank = 3")
+    gx = check_results(con, pipeline_run, tmp_path, gx_max_rows=10**9)
+    sql = check_results(con, pipeline_run, tmp_path, gx_max_rows=0)
+    con.close()
+    assert len(gx) > 20 and {v[3] for v in gx.values()} == {"GX"}
+    assert {v[3] for v in sql.values()} == {"SQL"}
+    failed = {k for k, v in gx.items() if not v[0]}
+    assert len(failed) >= 4
+    for key in gx:
+        assert sql[key][:2] == gx[key][:2], (key, gx[key], sql[key])
+        assert sql[key][2] == gx[key][2]  # the same expectations failed, with the same counts
+
+
+def test_out_of_memory_is_retried_on_one_thread():
+    from transforms.features import one_thread_if_out_of_memory
+
+    con = duckdb.connect(config={"threads": 2})
+    seen = []
+
+    def run():
+        seen.append(con.sql("SELECT current_setting('threads')").fetchall()[0][0])
+        if len(seen) == 1:
+            raise duckdb.OutOfMemoryException("could not allocate block")
+        return "done"
+
+    assert one_thread_if_out_of_memory(con, run) == "done"
+    assert seen == [2, 1]
+    assert con.sql("SELECT current_setting('threads')").fetchall()[0][0] == 2
+    with pytest.raises(duckdb.OutOfMemoryException):
+        one_thread_if_out_of_memory(
+            con, lambda: (_ for _ in ()).throw(duckdb.OutOfMemoryException("x"))
+        )
