@@ -8,14 +8,17 @@ from pipelines.partitions import weekly_partitions
 ROUND_DROP_ASSETS = [dg.AssetKey(["raw", "round_drops"]), dg.AssetKey(["staging", "round_drops"])]
 SUCCESS_MODELS = dg.AssetKey(["marts", "success_models"])
 # What a delivered rounds file changes, downstream of its staging: rounds and exits, the investor
-# matching (homonyms are told apart by a round on the edge's date), the week's scores and
-# shortlist, and the replica. The week's success model is reused when it has been fitted.
+# matching (homonyms are told apart by a round on the edge's date), the investors' track records
+# (co-investor scores, fund shortlist), the week's scores and shortlist, and the replica. The week's
+# success model is reused when it has been fitted; the backtest (past cutoffs) is left to the week.
 ROUNDS_REFRESH_ASSETS = [
     dg.AssetKey(["core", "funding_rounds"]),
     dg.AssetKey(["core", "investors"]),
     SUCCESS_MODELS,
     dg.AssetKey(["marts", "company_scores"]),
     dg.AssetKey(["marts", "weekly_shortlist"]),
+    dg.AssetKey(["marts", "investor_scores"]),
+    dg.AssetKey(["marts", "fund_shortlist"]),
     dg.AssetKey(["analyst_replica"]),
 ]
 

@@ -117,6 +117,8 @@ def test_sensors_request_the_drop_then_one_refresh_reusing_the_weeks_model(incre
         "core/investors",
         "marts/company_scores",
         "marts/weekly_shortlist",
+        "marts/investor_scores",
+        "marts/fund_shortlist",
         "analyst_replica",
     }
     assert refresh_tick.results[0].success
@@ -157,6 +159,17 @@ def test_rounds_and_scores_equal_the_full_run_on_all_rounds(incremental, pipelin
     assert incr["n_rounds"].sum() > 0 and incr["last_round_on"].max() >= SAMPLE_AS_OF - timedelta(
         days=HELD_OUT_DAYS
     )
+
+
+def test_investor_marts_equal_the_full_run_on_all_rounds(incremental, pipeline_run):
+    """The drop changes investors' track records (follow-on rounds): the refresh re-scores them."""
+    for table, key in [("investor_scores", "investor_id"), ("fund_shortlist", "investor_id")]:
+        sql = f"SELECT * FROM marts.{table} WHERE week_start = ? ORDER BY {key}"
+        week = [pipeline_run.week]
+        incr = query(incremental["home"] / "pipeline.duckdb", sql, week)
+        full = query(pipeline_run.home / "pipeline.duckdb", sql, week)
+        assert incr.height == full.height > 0
+        assert_frame_equal(incr, full, rel_tol=1e-12)
 
 
 def test_probabilities_come_from_the_model_fitted_before_the_drop(
