@@ -57,3 +57,8 @@ COMPANIES ?= 100000
 .PHONY: bench
 bench: install
 	$(VENV)/bin/python -m benchmarks.pipeline_scale --companies $(COMPANIES)
+
+# Incremental weekly run vs full run on N synthetic companies (last line: incremental/full=R)
+.PHONY: bench-incremental
+bench-incremental: install
+	$(VENV)/bin/python -m benchmarks.incremental --companies $(COMPANIES)

@@ -367,7 +367,7 @@ def duckdb_reference(sources: Path, home: Path, sampler: RssSampler) -> list[Row
             stage(
                 con, name, raw_table, sql_text(name, STAGING_SQL), f"staging.{name}", date.today()
             )
-    for name in ("companies", "investors"):
+    for name in ("companies", "funding_rounds", "investors"):
         with timed(rows, sampler, sec, f"core SQL {name}.sql", _count(con, f"core.{name}")):
             con.execute(sql_text(name, CORE_SQL))
     with timed(rows, sampler, sec, "taxonomy SQL", _count(con, "core.company_taxonomy")):

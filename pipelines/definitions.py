@@ -4,6 +4,9 @@ import dagster as dg
 
 from assets.core.assets import companies, company_taxonomy, investors
 from assets.core.checks import core_checks
+from assets.core.rounds import funding_rounds
+from assets.drops.assets import raw_round_drops, staging_round_drops
+from assets.drops.checks import drops_checks
 from assets.ingest.assets import fx_rates, raw_assets
 from assets.investors.assets import fund_shortlist, investor_scores
 from assets.investors.checks import investor_checks
@@ -15,10 +18,10 @@ from assets.shortlist.assets import weekly_shortlist
 from assets.shortlist.checks import shortlist_checks
 from assets.staging.assets import round_stage_map, staged_assets
 from assets.staging.checks import staging_checks
-from pipelines.jobs import dealflow_job
+from pipelines.jobs import dealflow_job, round_drops_job, rounds_refresh_job
 from pipelines.resources import DealflowSettings, Warehouse
 from pipelines.schedules import dealflow_job_schedule
-from pipelines.sensors import source_files_sensor
+from pipelines.sensors import round_drops_refresh_sensor, round_drops_sensor, source_files_sensor
 from quality.checks import suite_checks
 
 settings = DealflowSettings()
@@ -37,7 +40,10 @@ defs = dg.Definitions(
         fx_rates,
         round_stage_map,
         *staged_assets,
+        raw_round_drops,
+        staging_round_drops,
         companies,
+        funding_rounds,
         investors,
         company_taxonomy,
         success_models,
@@ -51,14 +57,15 @@ defs = dg.Definitions(
     asset_checks=[
         *ingest_and_staging_checks,
         *staging_checks,
+        *drops_checks,
         *core_checks,
         *scoring_checks,
         *shortlist_checks,
         *investor_checks,
     ],
-    jobs=[dealflow_job],
+    jobs=[dealflow_job, round_drops_job, rounds_refresh_job],
     schedules=[dealflow_job_schedule],
-    sensors=[source_files_sensor],
+    sensors=[source_files_sensor, round_drops_sensor, round_drops_refresh_sensor],
     resources={"settings": settings, "warehouse": Warehouse(settings=settings)},
     executor=dg.in_process_executor,
 )

@@ -5,12 +5,46 @@ import dagster as dg
 
 from pipelines.partitions import weekly_partitions
 
+ROUND_DROP_ASSETS = [dg.AssetKey(["raw", "round_drops"]), dg.AssetKey(["staging", "round_drops"])]
+SUCCESS_MODELS = dg.AssetKey(["marts", "success_models"])
+# What a delivered rounds file changes, downstream of its staging: rounds and exits, the investor
+# matching (homonyms are told apart by a round on the edge's date), the investors' track records
+# (co-investor scores, fund shortlist), the week's scores and shortlist, and the replica. The week's
+# success model is reused when it has been fitted; the backtest (past cutoffs) is left to the week.
+ROUNDS_REFRESH_ASSETS = [
+    dg.AssetKey(["core", "funding_rounds"]),
+    dg.AssetKey(["core", "investors"]),
+    SUCCESS_MODELS,
+    dg.AssetKey(["marts", "company_scores"]),
+    dg.AssetKey(["marts", "weekly_shortlist"]),
+    dg.AssetKey(["marts", "investor_scores"]),
+    dg.AssetKey(["marts", "fund_shortlist"]),
+    dg.AssetKey(["analyst_replica"]),
+]
+
 dealflow_job = dg.define_asset_job(
     name="dealflow_job",
-    selection=dg.AssetSelection.all(),
+    selection=dg.AssetSelection.all() - dg.AssetSelection.assets(*ROUND_DROP_ASSETS),
     partitions_def=weekly_partitions,
     executor_def=dg.in_process_executor,
     description="Ingest every declared source, stage, conform, score and publish the week's shortlist "
     "and the analysts' replica.",
+    tags={"dagster/concurrency_key": "dealflow_writer"},
+)
+
+round_drops_job = dg.define_asset_job(
+    name="round_drops_job",
+    selection=dg.AssetSelection.assets(*ROUND_DROP_ASSETS),
+    executor_def=dg.in_process_executor,
+    description="Load and stage one file delivered to the rounds drop folder (its partition).",
+    tags={"dagster/concurrency_key": "dealflow_writer"},
+)
+
+rounds_refresh_job = dg.define_asset_job(
+    name="rounds_refresh_job",
+    selection=dg.AssetSelection.assets(*ROUNDS_REFRESH_ASSETS),
+    executor_def=dg.in_process_executor,
+    description="After new rounds were staged: re-derive rounds, exits and investor matches, "
+    "re-score the week with its fitted success model, rebuild its shortlist and publish.",
     tags={"dagster/concurrency_key": "dealflow_writer"},
 )

@@ -1,4 +1,5 @@
-"""Weekly partitions (weeks start Monday, Europe/Paris) and the as_of date of a partition."""
+"""Weekly partitions (weeks start Monday, Europe/Paris) and the as_of date of a partition; dynamic
+partitions of delivered round files (one per file in the rounds drop folder)."""
 
 from datetime import date, timedelta
 
@@ -9,6 +10,10 @@ WEEK_START = "2000-01-03"
 weekly_partitions = dg.WeeklyPartitionsDefinition(
     start_date=WEEK_START, day_offset=1, timezone="Europe/Paris", end_offset=1
 )
+
+# One partition per file delivered to the rounds drop folder (its file name), added by
+# `round_drops_sensor`.
+round_drops_partitions = dg.DynamicPartitionsDefinition(name="round_drops")
 
 
 def week_start(day: date) -> date:

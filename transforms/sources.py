@@ -101,13 +101,19 @@ SOURCE_KINDS: dict[str, SourceKind] = {
 # snapshot's undated columns (Crunchbase `status`) are read only for as_of on or after it.
 SNAPSHOT_KEYS = {"crunchbase.snapshot_date": "crunchbase"}
 
+# Drop folders: each file in the folder is one more delivery of the kind (same provider format),
+# picked up by a sensor and loaded as its own partition (see assets/drops).
+DROP_KEYS = {"crunchbase.rounds_drops": "crunchbase.rounds"}
+
 
 @dataclass(frozen=True)
 class Sources:
-    """Declared files by kind (e.g. `crunchbase.rounds`) and declared snapshot dates by provider."""
+    """Declared files by kind (e.g. `crunchbase.rounds`), declared snapshot dates by provider and
+    declared drop folders by kind (e.g. `crunchbase.rounds` -> folder of new rounds files)."""
 
     files: dict[str, Path] = field(default_factory=dict)
     snapshot_dates: dict[str, date] = field(default_factory=dict)
+    drop_folders: dict[str, Path] = field(default_factory=dict)
 
     def get(self, kind: str) -> Path | None:
         return self.files.get(kind)
@@ -145,7 +151,8 @@ def _flatten(tree: dict, prefix: str = "") -> dict[str, object]:
 
 def load_sources(path: Path | str) -> Sources:
     """Declared source files by kind (e.g. `crunchbase.rounds`), paths resolved against the
-    YAML's folder, and declared snapshot dates. Absent kinds are simply not in the result."""
+    YAML's folder, declared snapshot dates and drop folders. Absent kinds are simply not in the
+    result."""
     path = Path(path)
     if not path.is_file():
         raise SourcesConfigError(f"{path}: sources file not found")
@@ -157,9 +164,14 @@ def load_sources(path: Path | str) -> Sources:
         raise SourcesConfigError(f"{path}: expected a mapping of source kinds to file paths")
     declared: dict[str, Path] = {}
     snapshots: dict[str, date] = {}
+    drops: dict[str, Path] = {}
     for kind, value in _flatten(tree).items():
         if kind in SNAPSHOT_KEYS:
             snapshots[SNAPSHOT_KEYS[kind]] = _as_date(path, kind, value)
+            continue
+        if kind in DROP_KEYS:
+            if value is not None:
+                drops[DROP_KEYS[kind]] = _as_path(path, kind, value)
             continue
         if kind not in SOURCE_KINDS:
             raise SourcesConfigError(
@@ -167,12 +179,17 @@ def load_sources(path: Path | str) -> Sources:
             )
         if value is None:
             continue
-        if not isinstance(value, str):
-            raise SourcesConfigError(f"{path}: {kind} must be a file path, got {value!r}")
-        file = Path(value).expanduser()
-        declared[kind] = file if file.is_absolute() else (path.parent / file).resolve()
+        declared[kind] = _as_path(path, kind, value)
     _refuse_same_file_twice(path, declared)
-    return Sources(declared, snapshots)
+    return Sources(declared, snapshots, drops)
+
+
+def _as_path(path: Path, key: str, value: object) -> Path:
+    """A declared path, resolved against the sources YAML's folder."""
+    if not isinstance(value, str):
+        raise SourcesConfigError(f"{path}: {key} must be a file path, got {value!r}")
+    file = Path(value).expanduser()
+    return file if file.is_absolute() else (path.parent / file).resolve()
 
 
 def _refuse_same_file_twice(path: Path, declared: dict[str, Path]) -> None:

@@ -19,15 +19,15 @@ SQL_DIR = Path(__file__).parent / "sql"
     kinds={"duckdb"},
     deps=[
         dg.AssetKey(["staging", n])
-        for n in ("companies", "rounds", "acquisitions", "epoch_organizations", "epoch_models")
+        for n in ("companies", "acquisitions", "epoch_organizations", "epoch_models")
     ],
 )
 def companies(warehouse: Warehouse) -> dg.MaterializeResult:
     """One row per company across sources (`company_id`), with `core.company_source_ids` mapping
     each provider key to it. Crunchbase permalinks are identities; an Epoch AI industry
     organisation merges into the one Crunchbase company with the same normalised name and country.
-    Also writes `core.funding_rounds`, `core.company_exits` (dated acquisitions and IPOs),
-    `core.company_acquisitions_made` and `core.company_models` (Epoch AI models by company)."""
+    Also writes `core.company_acquisitions_made` and `core.company_models` (Epoch AI models by
+    company); rounds and exits are `core/funding_rounds`."""
     with warehouse.connect() as con:
         con.execute(sql_text("companies", SQL_DIR))
         by_source = con.sql(
@@ -43,7 +43,11 @@ def companies(warehouse: Warehouse) -> dg.MaterializeResult:
     key_prefix="core",
     group_name="entities",
     kinds={"duckdb"},
-    deps=[companies, dg.AssetKey(["staging", "investor_edges"])],
+    deps=[
+        companies,
+        dg.AssetKey(["core", "funding_rounds"]),
+        dg.AssetKey(["staging", "investor_edges"]),
+    ],
 )
 def investors(warehouse: Warehouse) -> dg.MaterializeResult:
     """One row per investor (from investor edges): activity, home country (curated list in

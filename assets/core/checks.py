@@ -6,10 +6,12 @@ and amounts in range.
 """
 
 from assets.core.assets import companies, company_taxonomy, investors
+from assets.core.rounds import funding_rounds
 from quality.checks import suite_checks
 
 core_checks = [
     *suite_checks(companies),
+    *suite_checks(funding_rounds),
     *suite_checks(investors),
     *suite_checks(company_taxonomy),
 ]

@@ -122,7 +122,11 @@ MODEL_COLUMNS = {
     group_name="scoring",
     kinds={"duckdb", "scikitlearn"},
     partitions_def=weekly_partitions,
-    deps=[dg.AssetKey(["core", "company_taxonomy"]), dg.AssetKey(["core", "investors"])],
+    deps=[
+        dg.AssetKey(["core", "company_taxonomy"]),
+        dg.AssetKey(["core", "investors"]),
+        dg.AssetKey(["core", "funding_rounds"]),
+    ],
 )
 def success_models(
     context: dg.AssetExecutionContext, settings: DealflowSettings, warehouse: Warehouse
@@ -192,7 +196,11 @@ def success_models(
     group_name="scoring",
     kinds={"duckdb", "polars", "scikitlearn"},
     partitions_def=weekly_partitions,
-    deps=[success_models],
+    deps=[
+        success_models,
+        dg.AssetKey(["core", "funding_rounds"]),
+        dg.AssetKey(["core", "investors"]),
+    ],
 )
 def company_scores(
     context: dg.AssetExecutionContext, settings: DealflowSettings, warehouse: Warehouse

@@ -27,7 +27,10 @@ EXPECTED_ASSETS = {
     "staging/investor_edges",
     "staging/epoch_models",
     "staging/epoch_organizations",
+    "raw/round_drops",
+    "staging/round_drops",
     "core/companies",
+    "core/funding_rounds",
     "core/investors",
     "core/company_taxonomy",
     "marts/success_models",
@@ -48,6 +51,15 @@ def test_assets_jobs_schedules_sensors_exist():
     schedule = defs.resolve_schedule_def("dealflow_job_schedule")
     assert schedule.cron_schedule == "0 7 * * 1" and schedule.execution_timezone == "Europe/Paris"
     assert defs.resolve_sensor_def("source_files_sensor").job_name == "dealflow_job"
+    # the incremental path: each dropped rounds file its own partition, then a weekly refresh
+    drops_job = defs.resolve_job_def("round_drops_job")
+    assert isinstance(drops_job.partitions_def, dg.DynamicPartitionsDefinition)
+    assert defs.resolve_job_def("rounds_refresh_job").partitions_def == weekly_partitions
+    assert defs.resolve_sensor_def("round_drops_sensor").job_name == "round_drops_job"
+    assert defs.resolve_sensor_def("round_drops_refresh_sensor").job_name == "rounds_refresh_job"
+    assert "raw/round_drops" not in {
+        k.to_user_string() for k in job.asset_layer.executable_asset_keys
+    }
 
 
 BLOCKING_CHECKS = {
@@ -60,8 +72,9 @@ BLOCKING_CHECKS = {
     # core: keys, referential integrity (rounds -> companies, edges -> investors), codes, ranges
     "core/companies:companies_expectations",
     "core/companies:company_source_ids_expectations",
-    "core/companies:funding_rounds_expectations",
-    "core/companies:company_exits_expectations",
+    "core/funding_rounds:funding_rounds_expectations",
+    "core/funding_rounds:company_exits_expectations",
+    "staging/round_drops:rows_reconcile",
     "core/companies:company_acquisitions_made_expectations",
     "core/companies:company_models_expectations",
     "core/company_taxonomy:company_taxonomy_expectations",

@@ -93,7 +93,8 @@ def test_core_companies_check_reports_duplicates_unknown_codes_and_orphans(wareh
         ),
     )
     (companies_checks,) = [c for c in core_checks if "gx_core__companies" in c.node_def.name]
-    results = run(companies_checks, warehouse)
+    (rounds_checks,) = [c for c in core_checks if "gx_core__funding_rounds" in c.node_def.name]
+    results = run(companies_checks, warehouse) | run(rounds_checks, warehouse)
     assert {k for k, r in results.items() if r.passed} == {
         "company_source_ids_expectations",
         "company_exits_expectations",

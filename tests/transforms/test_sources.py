@@ -16,6 +16,15 @@ def test_relative_paths_resolve_against_the_yaml_folder(tmp_path):
     assert str(sources.get("investor_edges")) == "/abs/e.csv"
     assert sources.snapshot_dates == {"crunchbase": date(2015, 12, 4)}
     assert sources.get("epoch_models") is None
+    assert sources.drop_folders == {}
+
+
+def test_a_rounds_drop_folder_resolves_like_a_file(tmp_path):
+    yml = tmp_path / "sources.yaml"
+    yml.write_text("crunchbase:\n  rounds: r.csv\n  rounds_drops: drops/rounds\n")
+    sources = load_sources(yml)
+    assert sources.drop_folders == {"crunchbase.rounds": (tmp_path / "drops" / "rounds").resolve()}
+    assert "crunchbase.rounds_drops" not in sources.files
 
 
 @pytest.mark.parametrize(
@@ -26,6 +35,7 @@ def test_relative_paths_resolve_against_the_yaml_folder(tmp_path):
         ("crunchbase:\n  founders: x.csv\n", "unknown source kind 'crunchbase.founders'"),
         ("- a\n- b\n", "expected a mapping"),
         ("investor_edges: 3\n", "must be a file path"),
+        ("crunchbase:\n  rounds_drops: [a, b]\n", "rounds_drops must be a file path"),
         ("crunchbase:\n  snapshot_date: yesterday\n", "must be an ISO date"),
         ("investor_edges: a.csv\ninvestor_edges: b.csv\n", "'investor_edges' declared twice"),
         ("crunchbase:\n  companies: a.csv\n  rounds: ./a.csv\n", "the same file .* is declared as"),

@@ -45,20 +45,7 @@ FROM (
 ) AS c
 LEFT JOIN countries AS k USING (company_id);
 
--- Funding rounds and acquisitions keyed by company_id.
-CREATE OR REPLACE TABLE core.funding_rounds AS
-SELECT s.company_id, r.* EXCLUDE (_source_file, _source_row), r._source_file, r._source_row
-FROM staging.rounds AS r
-JOIN core.company_source_ids AS s ON s.source = 'crunchbase' AND s.source_key = r.company_key;
-
--- Exits observable at a date: acquisitions, and IPOs (first post-IPO round: the IPO was by then).
-CREATE OR REPLACE TABLE core.company_exits AS
-SELECT s.company_id, 'acquisition' AS exit_type, min(a.acquired_on) AS exited_on
-FROM staging.acquisitions AS a
-JOIN core.company_source_ids AS s ON s.source = 'crunchbase' AND s.source_key = a.company_key
-GROUP BY ALL
-UNION ALL
-SELECT company_id, 'ipo', min(funded_on) FROM core.funding_rounds WHERE stage = 'post_ipo' GROUP BY ALL;
+-- Funding rounds and exits are written by core/funding_rounds (funding_rounds.sql).
 
 -- Acquisitions made by our companies (acquirer side).
 CREATE OR REPLACE TABLE core.company_acquisitions_made AS
