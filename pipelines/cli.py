@@ -1,5 +1,7 @@
-"""`make run`: materialize every asset for the week containing DEALFLOW_AS_OF (default today),
-record the run in the project's Dagster instance, and say where the results are."""
+"""`make run`: materialize every asset for the week containing DEALFLOW_AS_OF (default today):
+the weekly run (`dealflow_job`), then the model evaluation that the daemon's sensor would start
+after it (`model_evaluation_job`: the backtest); record both in the project's Dagster instance and
+say where the results are."""
 
 import os
 import sys
@@ -55,7 +57,16 @@ def run_problems(result: dg.ExecuteInProcessResult) -> list[str]:
     return problems
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m pipelines.cli", description=__doc__)
+    parser.add_argument(
+        "--no-evaluation",
+        action="store_true",
+        help="run the weekly job only, not the model evaluation (backtest) after it",
+    )
+    args = parser.parse_args(argv)
 
     from pipelines.definitions import defs
 
@@ -66,14 +77,18 @@ def main() -> int:
         print(f"error: {exc.description}", file=sys.stderr)
         return 2
     key = partition_key_for(as_of)
-    started = time.perf_counter()
-    result = defs.resolve_job_def("dealflow_job").execute_in_process(
-        instance=_instance(),
-        partition_key=key,
-        raise_on_error=False,
-        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
-    )
-    seconds = time.perf_counter() - started
+
+    def execute(job: str) -> tuple[dg.ExecuteInProcessResult, float]:
+        started = time.perf_counter()
+        result = defs.resolve_job_def(job).execute_in_process(
+            instance=_instance(),
+            partition_key=key,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+        )
+        return result, time.perf_counter() - started
+
+    result, seconds = execute("dealflow_job")
     if not result.success:
         for problem in run_problems(result):
             print(problem, file=sys.stderr)
@@ -85,6 +100,20 @@ def main() -> int:
         return 1
 
     print(f"run {result.run_id} succeeded in {seconds:.1f}s (week {key}, as of {as_of})")
+    evaluated = None if args.no_evaluation else execute("model_evaluation_job")
+    if evaluated is not None:
+        evaluation, eval_seconds = evaluated
+        if evaluation.success:
+            print(f"model evaluation {evaluation.run_id} succeeded in {eval_seconds:.1f}s")
+            print(f"backtest:          table marts.success_backtest, week_start = '{key}'")
+        else:
+            for problem in run_problems(evaluation):
+                print(problem, file=sys.stderr)
+            print(
+                f"model evaluation {evaluation.run_id} FAILED after {eval_seconds:.1f}s; the "
+                "week's shortlist below was published, the backtest was not.",
+                file=sys.stderr,
+            )
     print(f"shortlist:         {settings.outputs_dir() / f'shortlist_{key}.csv'}")
     print(f"                   table marts.weekly_shortlist, week_start = '{key}'")
     print(f"fund shortlist:    {settings.outputs_dir() / f'fund_shortlist_{key}.csv'}")
@@ -92,7 +121,7 @@ def main() -> int:
     print(
         f"analyst database:  {settings.replica_db()}  (open read-only: duckdb -readonly {settings.replica_db()})"
     )
-    return 0
+    return 0 if evaluated is None or evaluated[0].success else 1
 
 
 if __name__ == "__main__":

@@ -18,10 +18,15 @@ from assets.shortlist.assets import weekly_shortlist
 from assets.shortlist.checks import shortlist_checks
 from assets.staging.assets import round_stage_map, staged_assets
 from assets.staging.checks import staging_checks
-from pipelines.jobs import dealflow_job, round_drops_job, rounds_refresh_job
+from pipelines.jobs import dealflow_job, model_evaluation_job, round_drops_job, rounds_refresh_job
 from pipelines.resources import DealflowSettings, Warehouse
 from pipelines.schedules import dealflow_job_schedule
-from pipelines.sensors import round_drops_refresh_sensor, round_drops_sensor, source_files_sensor
+from pipelines.sensors import (
+    model_evaluation_sensor,
+    round_drops_refresh_sensor,
+    round_drops_sensor,
+    source_files_sensor,
+)
 from quality.checks import suite_checks
 
 settings = DealflowSettings()
@@ -63,9 +68,14 @@ defs = dg.Definitions(
         *shortlist_checks,
         *investor_checks,
     ],
-    jobs=[dealflow_job, round_drops_job, rounds_refresh_job],
+    jobs=[dealflow_job, model_evaluation_job, round_drops_job, rounds_refresh_job],
     schedules=[dealflow_job_schedule],
-    sensors=[source_files_sensor, round_drops_sensor, round_drops_refresh_sensor],
+    sensors=[
+        source_files_sensor,
+        round_drops_sensor,
+        round_drops_refresh_sensor,
+        model_evaluation_sensor,
+    ],
     resources={"settings": settings, "warehouse": Warehouse(settings=settings)},
     executor=dg.in_process_executor,
 )

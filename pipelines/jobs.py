@@ -7,10 +7,12 @@ from pipelines.partitions import weekly_partitions
 
 ROUND_DROP_ASSETS = [dg.AssetKey(["raw", "round_drops"]), dg.AssetKey(["staging", "round_drops"])]
 SUCCESS_MODELS = dg.AssetKey(["marts", "success_models"])
+SUCCESS_BACKTEST = dg.AssetKey(["marts", "success_backtest"])
+REPLICA = dg.AssetKey(["analyst_replica"])
 # What a delivered rounds file changes, downstream of its staging: rounds and exits, the investor
 # matching (homonyms are told apart by a round on the edge's date), the investors' track records
 # (co-investor scores, fund shortlist), the week's scores and shortlist, and the replica. The week's
-# success model is reused when it has been fitted; the backtest (past cutoffs) is left to the week.
+# success model is reused when it has been fitted; the backtest is `model_evaluation_job`'s.
 ROUNDS_REFRESH_ASSETS = [
     dg.AssetKey(["core", "funding_rounds"]),
     dg.AssetKey(["core", "investors"]),
@@ -19,16 +21,30 @@ ROUNDS_REFRESH_ASSETS = [
     dg.AssetKey(["marts", "weekly_shortlist"]),
     dg.AssetKey(["marts", "investor_scores"]),
     dg.AssetKey(["marts", "fund_shortlist"]),
-    dg.AssetKey(["analyst_replica"]),
+    REPLICA,
 ]
 
 dealflow_job = dg.define_asset_job(
     name="dealflow_job",
-    selection=dg.AssetSelection.all() - dg.AssetSelection.assets(*ROUND_DROP_ASSETS),
+    selection=dg.AssetSelection.all()
+    - dg.AssetSelection.assets(*ROUND_DROP_ASSETS, SUCCESS_BACKTEST),
     partitions_def=weekly_partitions,
     executor_def=dg.in_process_executor,
     description="Ingest every declared source, stage, conform, score and publish the week's shortlist "
     "and the analysts' replica.",
+    tags={"dagster/concurrency_key": "dealflow_writer"},
+)
+
+# The backtest refits the model at several past cutoffs: model evaluation, not the week's shortlist.
+# It runs in its own job (scheduled after the weekly run) so the weekly run and the incremental
+# refresh do not wait for it; the replica is republished with its results.
+model_evaluation_job = dg.define_asset_job(
+    name="model_evaluation_job",
+    selection=dg.AssetSelection.assets(SUCCESS_BACKTEST, REPLICA),
+    partitions_def=weekly_partitions,
+    executor_def=dg.in_process_executor,
+    description="Backtest the success model at past cutoffs against the naive rankings (precision@k, "
+    "AUC, Brier, calibration) and republish the analysts' replica with the results.",
     tags={"dagster/concurrency_key": "dealflow_writer"},
 )
 

@@ -39,13 +39,15 @@ def run_week(
     raise_on_error: bool = True,
     groups: list[str] | None = None,
     instance: dg.DagsterInstance | None = None,
+    job_name: str = "dealflow_job",
 ) -> dg.ExecuteInProcessResult:
-    """Materialize every asset of `dealflow_job` (or only those of `groups`) for the week
-    containing `as_of`, into `home`, on an ephemeral instance unless one is given."""
+    """Materialize every asset of `job_name` (the weekly `dealflow_job` unless told, or only the
+    job's assets in `groups`) for the week containing `as_of`, into `home`, on an ephemeral
+    instance unless one is given."""
     from pipelines.definitions import defs
     from pipelines.partitions import partition_key_for
 
-    job = defs.resolve_job_def("dealflow_job")
+    job = defs.resolve_job_def(job_name)
     selection = None
     if groups:
         in_job = job.asset_layer.executable_asset_keys  # the drop assets are another job's

@@ -1,6 +1,7 @@
 """Sensors: re-run the current week when a declared source file changes (off by default); load
 each file delivered to the rounds drop folder as its own partition, then refresh the week's scores
-from it (on by default; they do nothing until a drop folder is declared)."""
+from it (on by default; they do nothing until a drop folder is declared); backtest the success
+model after each successful weekly run (on by default)."""
 
 import hashlib
 from datetime import date
@@ -12,6 +13,7 @@ from pipelines.jobs import (
     ROUNDS_REFRESH_ASSETS,
     SUCCESS_MODELS,
     dealflow_job,
+    model_evaluation_job,
     round_drops_job,
     rounds_refresh_job,
 )
@@ -108,3 +110,19 @@ def round_drops_refresh_sensor(
         partition_key=week,
         asset_selection=refresh_selection(context.instance, week),
     )
+
+
+@dg.run_status_sensor(
+    run_status=dg.DagsterRunStatus.SUCCESS,
+    monitored_jobs=[dealflow_job],
+    request_job=model_evaluation_job,
+    minimum_interval_seconds=60,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+)
+def model_evaluation_sensor(context: dg.RunStatusSensorContext):
+    """After a successful weekly run, requests `model_evaluation_job` for the same week: the
+    success model's backtest at past cutoffs, then the replica republished with it."""
+    week = context.dagster_run.tags.get("dagster/partition")
+    if week is None:
+        return dg.SkipReason(f"run {context.dagster_run.run_id} has no weekly partition")
+    return dg.RunRequest(run_key=f"{week}:{context.dagster_run.run_id}", partition_key=week)

@@ -36,7 +36,8 @@ class PipelineRun:
 
 @pytest.fixture(scope="session")
 def pipeline_run(tmp_path_factory) -> PipelineRun:
-    """The whole graph materialized once into a temporary home."""
+    """The whole graph materialized once into a temporary home: the weekly run, then the model
+    evaluation (backtest) that follows it."""
     sources = Path(os.environ.get("DEALFLOW_SOURCES") or SAMPLE_SOURCES)
     as_of = (
         date.fromisoformat(os.environ["DEALFLOW_AS_OF"])
@@ -45,4 +46,5 @@ def pipeline_run(tmp_path_factory) -> PipelineRun:
     )
     run = PipelineRun(tmp_path_factory.mktemp("pipeline_home"), sources, as_of)
     assert run_week(run.sources, run.home, run.as_of).success
+    assert run_week(run.sources, run.home, run.as_of, job_name="model_evaluation_job").success
     return run

@@ -117,16 +117,20 @@ MODEL_COLUMNS = {
 }
 
 
+# what the model's features and labels read (transforms/sql/company_features.sql, labels.sql)
+MODEL_INPUTS = [
+    dg.AssetKey(["core", "company_taxonomy"]),
+    dg.AssetKey(["core", "investors"]),
+    dg.AssetKey(["core", "funding_rounds"]),
+]
+
+
 @dg.asset(
     key_prefix="marts",
     group_name="scoring",
     kinds={"duckdb", "scikitlearn"},
     partitions_def=weekly_partitions,
-    deps=[
-        dg.AssetKey(["core", "company_taxonomy"]),
-        dg.AssetKey(["core", "investors"]),
-        dg.AssetKey(["core", "funding_rounds"]),
-    ],
+    deps=MODEL_INPUTS,
 )
 def success_models(
     context: dg.AssetExecutionContext, settings: DealflowSettings, warehouse: Warehouse

@@ -6,7 +6,7 @@ from datetime import date
 import dagster as dg
 import polars as pl
 
-from assets.scoring.assets import status_usable, success_models
+from assets.scoring.assets import MODEL_INPUTS, status_usable
 from assets.tables import markdown_table, replace_week, table_metadata
 from models.backtest import MODEL_METHOD, backtest_with_predictions, calibration_table
 from models.calendar import add_months
@@ -32,7 +32,7 @@ def _columns(frame: pl.DataFrame) -> pl.DataFrame:
     group_name="scoring",
     kinds={"duckdb", "scikitlearn"},
     partitions_def=weekly_partitions,
-    deps=[success_models],
+    deps=MODEL_INPUTS,
 )
 def success_backtest(
     context: dg.AssetExecutionContext, settings: DealflowSettings, warehouse: Warehouse

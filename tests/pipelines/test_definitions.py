@@ -60,6 +60,41 @@ def test_assets_jobs_schedules_sensors_exist():
     assert "raw/round_drops" not in {
         k.to_user_string() for k in job.asset_layer.executable_asset_keys
     }
+    # model evaluation: the backtest runs in its own job, after each successful weekly run
+    evaluation = defs.resolve_job_def("model_evaluation_job")
+    assert evaluation.partitions_def == weekly_partitions
+    assert {k.to_user_string() for k in evaluation.asset_layer.executable_asset_keys} == {
+        "marts/success_backtest",
+        "analyst_replica",
+    }
+    assert "marts/success_backtest" not in {
+        k.to_user_string() for k in job.asset_layer.executable_asset_keys
+    }
+    assert defs.resolve_sensor_def("model_evaluation_sensor").job_name == "model_evaluation_job"
+
+
+def test_model_evaluation_follows_each_successful_weekly_run():
+    """The run-status sensor asks for the backtest of the week the successful run materialized."""
+    sensor = defs.resolve_sensor_def("model_evaluation_sensor")
+    with dg.instance_for_test() as instance:
+        job = defs.resolve_job_def("model_evaluation_job")
+        for tags, expected in [({"dagster/partition": "2026-11-23"}, "2026-11-23"), ({}, None)]:
+            run = instance.create_run_for_job(job, tags=tags)  # stands in for a dealflow_job run
+            event = dg.DagsterEvent(
+                event_type_value=dg.DagsterEventType.RUN_SUCCESS.value,
+                job_name="dealflow_job",
+            )
+            context = dg.build_run_status_sensor_context(
+                sensor_name=sensor.name,
+                dagster_instance=instance,
+                dagster_run=run,
+                dagster_event=event,
+            )
+            result = sensor(context)
+            if expected is None:
+                assert isinstance(result, dg.SkipReason)
+            else:
+                assert result.partition_key == expected and run.run_id in result.run_key
 
 
 BLOCKING_CHECKS = {

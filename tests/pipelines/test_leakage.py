@@ -71,8 +71,10 @@ def trimmed_sources(tmp: Path) -> Path:
 
 def test_scores_as_of_a_past_date_ignore_later_facts(tmp_path):
     full_home, trim_home = tmp_path / "full", tmp_path / "trim"
-    assert run_week(SAMPLE_SOURCES, full_home, AS_OF).success
-    assert run_week(trimmed_sources(tmp_path), trim_home, AS_OF).success
+    trimmed = trimmed_sources(tmp_path)
+    for sources, home in [(SAMPLE_SOURCES, full_home), (trimmed, trim_home)]:
+        for job in ("dealflow_job", "model_evaluation_job"):
+            assert run_week(sources, home, AS_OF, job_name=job).success
     sql = "SELECT * EXCLUDE (model_version) FROM marts.company_scores ORDER BY company_id"
     full, trim = (
         query(full_home / "dealflow.duckdb", sql),

@@ -23,7 +23,8 @@ REAL_SOURCES = PROJECT_DIR / "config" / "sources.shared-datasets.yaml"
 @pytest.fixture(scope="module")
 def real_home(tmp_path_factory):
     home = tmp_path_factory.mktemp("real")
-    assert run_week(REAL_SOURCES, home, AS_OF).success
+    for job in ("dealflow_job", "model_evaluation_job"):
+        assert run_week(REAL_SOURCES, home, AS_OF, job_name=job).success
     return home / "dealflow.duckdb"
 
 
