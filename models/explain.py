@@ -152,14 +152,18 @@ def top_factors(contributions: pl.DataFrame, k: int = 3) -> pl.Series:
     first, as a list of {factor, effect} structs."""
     if contributions.is_empty():
         return pl.Series("success_factors", [], dtype=FACTORS_DTYPE)
-    names = contributions.columns
+    names = np.array(contributions.columns)
     values = contributions.to_numpy()
     order = np.argsort(-np.abs(values), axis=1, kind="stable")[:, :k]
-    rows = [
-        [{"factor": names[j], "effect": round(float(values[i, j]), 4)} for j in order[i]]
-        for i in range(values.shape[0])
-    ]
-    return pl.Series("success_factors", rows, dtype=FACTORS_DTYPE)
+    # built column-wise (a list of dicts per row took 37 s for 650k companies)
+    flat = pl.DataFrame(
+        {
+            "factor": names[order].ravel(),
+            "effect": np.take_along_axis(values, order, axis=1).ravel(),
+        }
+    ).select(pl.struct(pl.col("factor"), pl.col("effect").round(4)).alias("success_factors"))
+    rows = flat.get_column("success_factors").reshape((order.shape[0], order.shape[1]))
+    return rows.cast(FACTORS_DTYPE).alias("success_factors")
 
 
 def driver_reasons(row: dict[str, Any]) -> list[str]:

@@ -335,9 +335,18 @@ class SuccessModel:
                 idx = [names.index(c) for c in columns if c in names]
                 if not idx:
                     continue
-                masked = Z.copy()
+                # rows already at the reference for the whole group contribute exactly 0: only
+                # the others are predicted again (most companies have no acquisitions, models...)
+                block = Z[:, idx]
+                same = (block == ref[idx]) | (np.isnan(block) & np.isnan(ref[idx]))
+                moved = ~same.all(axis=1)
+                if not moved.any():
+                    continue
+                masked = Z[moved]
                 masked[:, idx] = ref[idx]
-                out[group] += slope * (full - clf.decision_function(masked)) / len(folds)
+                effect = np.zeros(len(Z))
+                effect[moved] = full[moved] - clf.decision_function(masked)
+                out[group] += slope * effect / len(folds)
         return out
 
     def describe(self) -> dict:

@@ -7,7 +7,14 @@ import polars as pl
 from sklearn.metrics import roc_auc_score
 
 from models.calendar import add_months, training_cutoffs
-from models.success import CATEGORICAL, FACTOR_GROUPS, NUMERIC, SuccessModel
+from models.success import (
+    CATEGORICAL,
+    FACTOR_GROUPS,
+    NUMERIC,
+    SuccessModel,
+    _to_pandas,
+    model_matrix,
+)
 
 
 def synthetic_features(n: int, seed: int) -> tuple[pl.DataFrame, np.ndarray]:
@@ -142,3 +149,38 @@ def test_fast_contributions_agree_with_the_ensembles_occlusion():
         a, b = fast[group].to_numpy(), slow[group].to_numpy()
         assert np.corrcoef(a, b)[0, 1] > 0.75, group  # one fold vs the 3-fold ensemble
         assert 0.5 < np.abs(a).mean() / np.abs(b).mean() < 2, group
+
+
+def test_rows_at_the_reference_are_skipped_without_changing_any_contribution():
+    """Occlusion predicts again only the rows a group moves; the result equals masking every row."""
+    X, y = synthetic_features(3000, 8)
+    model = SuccessModel().fit(X, y)
+    rows = X[:400].with_columns(  # half the rows sit at the reference for the investors group
+        pl.when(pl.int_range(pl.len()) % 2 == 0)
+        .then(pl.lit(model.reference_[c]))
+        .otherwise(pl.col(c))
+        .cast(X.schema[c])
+        .alias(c)
+        for c in FACTOR_GROUPS["investors"]
+        if c in X.columns and not isinstance(model.reference_[c], str)
+    )
+    fast = model.contributions(rows)
+    fold = model.model_.calibrated_classifiers_[0]
+    encode, clf = fold.estimator.named_steps["encode"], fold.estimator.named_steps["model"]
+    slope = -float(fold.calibrators[0].a_)
+    Z = np.asarray(encode.transform(_to_pandas(model_matrix(rows))), dtype=float)  # all rows
+    X_rows = _to_pandas(model_matrix(rows))
+    reference = X_rows.head(1).copy()
+    for c in X_rows.columns:
+        reference[c] = model.reference_[c]
+    ref = np.asarray(encode.transform(reference), dtype=float)[0]
+    names = [*model.numeric_features_, *CATEGORICAL]
+    full = clf.decision_function(Z)
+    for group, columns in FACTOR_GROUPS.items():
+        idx = [names.index(c) for c in columns if c in names]
+        masked = Z.copy()
+        masked[:, idx] = ref[idx]
+        expected = slope * (full - clf.decision_function(masked)) if idx else np.zeros(len(Z))
+        np.testing.assert_allclose(fast[group].to_numpy(), expected, rtol=0, atol=1e-12)
+    assert (fast["investors"].to_numpy()[::2] == 0).all()
+    assert (fast["investors"].to_numpy()[1::2] != 0).mean() > 0.5
