@@ -24,11 +24,37 @@ if TYPE_CHECKING:
     from models.success import SuccessModel
 
 CHUNK_ROWS = 200_000
+REUSED_PROBABILITY, REUSED_FACTORS = "_reused_probability", "_reused_factors"
 RANK_ORDER = "total_score DESC, company_id ASC"
 
 
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
+
+
+def model_input_columns() -> list[str]:
+    """The feature columns the success model reads (`models.success.model_matrix`'s inputs):
+    equal values give an equal probability and equal factors under one fitted model."""
+    from models.success import CATEGORICAL, NUMERIC
+
+    derived = {"n_fra_investors": "fra_investors", "n_are_investors": "are_investors"}
+    numeric = [derived.get(c, c) for c in NUMERIC]
+    categorical = ["country_code" if c == "country_group" else c for c in CATEGORICAL]
+    return list(dict.fromkeys([*numeric, *categorical]))
+
+
+def reusable_scores_sql(features: str, inputs: str, scores: str) -> str:
+    """A SELECT of (`company_id`, `success_probability`, `success_factors`) from `scores` for the
+    population rows of `features` whose model inputs equal those saved in `inputs` (both scored
+    by the same model: the caller filters `inputs` and `scores` on it)."""
+    same = " AND ".join(
+        f"f.{_quote(c)} IS NOT DISTINCT FROM i.{_quote(c)}" for c in model_input_columns()
+    )
+    return (
+        f"SELECT s.company_id, s.success_probability, s.success_factors FROM {features} AS f "
+        f"JOIN {inputs} AS i USING (company_id) JOIN {scores} AS s USING (company_id) "
+        f"WHERE f.in_population AND s.success_probability IS NOT NULL AND {same}"
+    )
 
 
 def _write_chunk(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, first: bool):
@@ -63,6 +89,7 @@ def score_table(
     columns: Sequence[str],
     constants: Sequence[pl.Expr] = (),
     chunk_rows: int = CHUNK_ROWS,
+    reuse: str | None = None,
 ) -> int:
     """Write the scores of every row of `features` into `target` (replaced), in `columns` order.
 
@@ -70,21 +97,39 @@ def score_table(
     `transforms.features.create_features_table`); momentum's population-wide ranks are computed
     from it in SQL first (`models.momentum.momentum_table_sql`). `constants` are extra columns
     added to every row (e.g. the week). `score_rank` (1 = best, ties broken by company_id) is numbered in SQL at the end, and
-    `target` is written in rank order. Returns the number of rows scored."""
+    `target` is written in rank order. `reuse` names a table of (`company_id`,
+    `success_probability`, `success_factors`) already computed by this very model for companies
+    whose model inputs are unchanged: those are taken as they are instead of predicted and
+    explained again (the model is a function of the inputs row by row, so the result is the
+    same). Returns the number of rows scored."""
     rows = int(con.sql(f"SELECT count(*) FROM {features}").fetchall()[0][0])
     scratch, momentum = f"{target}_chunks", f"{target}_momentum"
     con.execute(f"CREATE OR REPLACE TABLE {momentum} AS {momentum_table_sql(features)}")
     wanted = [c for c in columns if c != "score_rank"]
     for start in range(0, max(rows, 1), chunk_rows):
+        reused = (
+            f", r.success_probability AS {REUSED_PROBABILITY}, r.success_factors AS "
+            f"{REUSED_FACTORS} FROM {features} AS f LEFT JOIN {reuse} AS r USING (company_id)"
+            if reuse
+            else f", NULL::DOUBLE AS {REUSED_PROBABILITY}, NULL AS {REUSED_FACTORS} "
+            f"FROM {features} AS f"
+        )
         chunk = con.sql(
-            f"SELECT f.*, coalesce(m.momentum, 0.0) AS momentum FROM {features} AS f "
+            f"SELECT f.*, coalesce(m.momentum, 0.0) AS momentum{reused} "
             f"LEFT JOIN {momentum} AS m USING (company_id) "
             "WHERE f.rowid >= ? AND f.rowid < ? ORDER BY company_id",
             params=[start, start + chunk_rows],
         ).pl()
         population = chunk.filter(pl.col("in_population"))
-        prob = model.predict_proba(population) if model is not None else None
-        chunk = explain_chunk(chunk, population, model, thesis)
+        known = population[REUSED_PROBABILITY].is_not_null().to_numpy()
+        fresh = population.filter(pl.Series(~known))
+        prob = None
+        if model is not None:
+            prob = population[REUSED_PROBABILITY].to_numpy(writable=True).astype(float)
+            prob[~known] = model.predict_proba(fresh)
+        chunk = explain_chunk(chunk, fresh, model, thesis).with_columns(
+            pl.coalesce(pl.col(REUSED_FACTORS), pl.col("success_factors")).alias("success_factors")
+        )
         scored = score_parts(chunk, prob, thesis).with_columns(
             pl.lit(str(thesis["version"])).alias("thesis_version"), *constants
         )

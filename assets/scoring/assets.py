@@ -1,13 +1,15 @@
 """Scores: thesis fit, momentum and success probability for every company known at as_of."""
 
+import hashlib
 import json
 from datetime import date
+from pathlib import Path
 
 import dagster as dg
 import polars as pl
 
 from assets.tables import markdown_table, replace_week, table_metadata
-from models.chunked_scoring import score_table
+from models.chunked_scoring import model_input_columns, reusable_scores_sql, score_table
 from models.thesis import load_thesis
 from models.threads import limit_threads
 from models.training import FitReport, fit_success_model
@@ -115,6 +117,45 @@ MODEL_COLUMNS = {
     "skipped_reason": pl.String,
     "artifact_path": pl.String,
 }
+
+
+INPUTS_TABLE = "marts.company_model_inputs"
+
+
+def model_fingerprint(path: str | None) -> str | None:
+    """SHA-256 of the saved model artifact: scores are reused only under the very same model."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest() if path else None
+
+
+def reusable_scores(con, week: date, fingerprint: str | None) -> int:
+    """Creates the temp table `_reused_scores`: this week's probabilities and factors of the
+    companies whose model inputs did not change since the week was last scored by this model.
+    Returns how many."""
+    exists = con.sql(
+        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'marts' "
+        "AND table_name IN ('company_model_inputs', 'company_scores_history')"
+    ).fetchall()[0][0]
+    if fingerprint is None or exists < 2:
+        return 0
+    inputs = f"(SELECT * FROM {INPUTS_TABLE} WHERE week_start = $week AND model_fingerprint = $fp)"
+    scores = "(SELECT * FROM marts.company_scores_history WHERE week_start = $week)"
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _reused_scores AS "
+        + reusable_scores_sql("marts._features", inputs, scores),
+        {"week": week, "fp": fingerprint},
+    )
+    return int(con.sql("SELECT count(*) FROM _reused_scores").fetchall()[0][0])
+
+
+def save_model_inputs(con, week: date, fingerprint: str | None) -> None:
+    """Keeps the scored week's model inputs (population rows) with the model's fingerprint."""
+    columns = ", ".join(f'"{c}"' for c in model_input_columns())
+    con.execute(
+        f"CREATE OR REPLACE TABLE {INPUTS_TABLE} AS SELECT ?::DATE AS week_start, "
+        f"?::VARCHAR AS model_fingerprint, company_id, {columns} FROM marts._features "
+        "WHERE in_population ORDER BY company_id",
+        [week, fingerprint],
+    )
 
 
 # what the model's features and labels read (transforms/sql/company_features.sql, labels.sql)
@@ -230,11 +271,13 @@ def company_scores(
         if not fitted:
             raise RuntimeError(f"no success model for the week {week}: materialize success_models")
         model = load_model(fitted[0][0])
+        fingerprint = model_fingerprint(fitted[0][0])
         # features stay in DuckDB; companies are scored a chunk at a time (models/chunked_scoring.py)
         create_features_table(con, "marts._features", as_of, usable)
         population = con.sql(
             "SELECT count(*) FILTER (in_population) FROM marts._features"
         ).fetchall()[0][0]
+        reused = reusable_scores(con, date.fromisoformat(week), fingerprint)
         score_table(
             con,
             "marts._features",
@@ -248,8 +291,12 @@ def company_scores(
                     "model_version"
                 ),
             ],
+            reuse="_reused_scores" if reused else None,
         )
-        con.execute("DROP TABLE marts._features")
+        con.execute("DROP TABLE IF EXISTS _reused_scores")
+        # the saved inputs describe the week's scores in the history: dropped before those are
+        # replaced, saved again after (a failure in between leaves no inputs, never stale ones)
+        con.execute(f"DROP TABLE IF EXISTS {INPUTS_TABLE}")
         con.execute(
             "CREATE TABLE IF NOT EXISTS marts.company_scores_history AS SELECT * FROM marts._scores_week LIMIT 0"
         )
@@ -258,6 +305,8 @@ def company_scores(
             [date.fromisoformat(week)],
         )
         con.execute("INSERT INTO marts.company_scores_history SELECT * FROM marts._scores_week")
+        save_model_inputs(con, date.fromisoformat(week), fingerprint)
+        con.execute("DROP TABLE marts._features")
         con.execute("DROP TABLE marts._scores_week")
         con.execute(
             "CREATE OR REPLACE TABLE marts.company_scores AS SELECT * FROM marts.company_scores_history "
@@ -280,6 +329,9 @@ def company_scores(
             as_of=str(as_of),
             status_used=usable,
             population=int(population),
+            # a refresh with the week's model re-predicts only companies whose inputs changed
+            predicted=int(population) - reused,
+            reused_unchanged=reused,
             model_version=fitted[0][1],
             model_artifact=fitted[0][0],
             by_vertical=dg.MetadataValue.md(markdown_table(by_vertical)),

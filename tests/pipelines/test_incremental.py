@@ -206,6 +206,22 @@ def test_probabilities_come_from_the_model_fitted_before_the_drop(
     assert (got["success_probability"] - got["expected"]).abs().max() < 1e-12
 
 
+def test_the_refresh_predicts_only_companies_whose_model_inputs_changed(incremental):
+    """Market rates are measured at the quarter's start, so the dropped rounds change the inputs
+    of their own companies only: the rest keep the probability and factors of the week's model."""
+    (result,) = incremental["refresh_tick"].results
+    (scores,) = [
+        e.event_specific_data.materialization.metadata
+        for e in result.get_asset_materialization_events()
+        if e.asset_key.to_user_string() == "marts/company_scores"
+    ]
+    population = scores["population"].value
+    predicted, reused = scores["predicted"].value, scores["reused_unchanged"].value
+    dropped = incremental["held_out"]["company_permalink"].str.to_lowercase().n_unique()
+    assert predicted + reused == population and reused > 0
+    assert 0 < predicted <= dropped  # at most the companies that raised in the drop
+
+
 def test_the_replica_has_the_dropped_rounds(incremental, pipeline_run):
     sql = "SELECT count(*) AS n FROM core.funding_rounds"
     replica = incremental["home"] / "dealflow.duckdb"

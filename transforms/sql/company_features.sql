@@ -68,28 +68,36 @@ investor_track AS (
     FROM edges AS e LEFT JOIN exits AS x USING (company_id)
     WHERE e.company_id IS NOT NULL GROUP BY e.investor_id
 ),
+-- Market statistics (investors' follow-on rates, categories' and regions' outcome rates) are
+-- measured as of the first day of as_of's quarter (`rates_as_of`, never after as_of): they move
+-- slowly, and rounds reported during the quarter then change only their own companies' inputs,
+-- so a mid-week refresh re-predicts those companies only (marts/company_scores).
+rates_as_of AS (SELECT date_trunc('quarter', $as_of::DATE)::DATE AS d),
 investor_follow_on AS (
     -- per investor: share of its portfolio companies (first backed at least 12 months before
-    -- as_of) that raised again after that first investment, by as_of
+    -- rates_as_of) that raised again after that first investment, by rates_as_of
     SELECT f.investor_id,
            round(avg((EXISTS (SELECT 1 FROM rounds AS r WHERE r.company_id = f.company_id
-                        AND r.funded_on > f.first_on))::INT), 9)                  AS follow_on_rate,
+                        AND r.funded_on > f.first_on
+                        AND r.funded_on <= (SELECT d FROM rates_as_of)))::INT), 9) AS follow_on_rate,
            count(*)                                                                AS n_seasoned
     FROM (SELECT investor_id, company_id, min(funded_on) AS first_on FROM edges
           WHERE company_id IS NOT NULL GROUP BY ALL) AS f
-    WHERE f.first_on <= $as_of - INTERVAL 12 MONTH
+    WHERE f.first_on <= (SELECT d FROM rates_as_of) - INTERVAL 12 MONTH
     GROUP BY f.investor_id
 ),
 past_population AS (
-    -- companies funded two years before as_of, and whether they raised or exited since: the
-    -- outcome rate of a category or region over the last completed 24-month window
+    -- companies funded two years before rates_as_of, and whether they raised or exited since:
+    -- the outcome rate of a category or region over the last completed 24-month window
     SELECT r.company_id,
-           (max(r.funded_on) > $as_of - INTERVAL 24 MONTH
-            OR any_value(x.exited_on) > $as_of - INTERVAL 24 MONTH)::INT            AS succeeded
-    FROM rounds AS r LEFT JOIN exits AS x USING (company_id)
+           (max(r.funded_on) > any_value(q.d) - INTERVAL 24 MONTH
+            OR any_value(x.exited_on) > any_value(q.d) - INTERVAL 24 MONTH)::INT      AS succeeded
+    FROM rounds AS r CROSS JOIN rates_as_of AS q
+    LEFT JOIN exits AS x ON x.company_id = r.company_id AND x.exited_on <= q.d
+    WHERE r.funded_on <= q.d
     GROUP BY r.company_id
-    HAVING min(r.funded_on) <= $as_of - INTERVAL 24 MONTH
-       AND coalesce(any_value(x.exited_on) > $as_of - INTERVAL 24 MONTH, TRUE)
+    HAVING min(r.funded_on) <= any_value(q.d) - INTERVAL 24 MONTH
+       AND coalesce(any_value(x.exited_on) > any_value(q.d) - INTERVAL 24 MONTH, TRUE)
 ),
 past_rate AS (SELECT round(avg(succeeded), 9) AS rate FROM past_population),
 category_rate AS (
@@ -99,7 +107,7 @@ category_rate AS (
     GROUP BY cat
 ),
 company_category_rate AS (
-    SELECT k.company_id, max(c.rate) AS category_rate_max, round(avg(c.rate), 9) AS category_rate_mean
+    SELECT k.company_id, max(c.rate) AS category_rate_max, round(avg(c.rate::DECIMAL(18, 12)), 9)::DOUBLE AS category_rate_mean
     FROM (SELECT company_id, unnest(categories) AS cat FROM known) AS k
     JOIN category_rate AS c USING (cat) GROUP BY k.company_id
 ),
@@ -122,10 +130,11 @@ company_investors AS (
         e.company_id,
         count(DISTINCT e.investor_id)                                                AS n_investors,
         count(DISTINCT e.investor_id) FILTER (t.n_backed >= c.cut AND t.n_backed > 1) AS n_top_investors,
-        -- averages are rounded: DuckDB's parallel sums differ in the last bits from run to run
-        round(avg(t.n_exited / nullif(t.n_backed, 0)), 9)                            AS investor_exit_rate,
+        -- averages over exact decimals: DuckDB's parallel sums of doubles differ in the last bits
+        -- from run to run, and rounding alone does not fix a value on a rounding boundary
+        round(avg((t.n_exited / nullif(t.n_backed, 0))::DECIMAL(18, 12)), 9)::DOUBLE AS investor_exit_rate,
         max(fo.follow_on_rate) FILTER (fo.n_seasoned >= 3)                           AS investor_follow_on_max,
-        round(avg(fo.follow_on_rate) FILTER (fo.n_seasoned >= 3), 9)                 AS investor_follow_on_mean,
+        round(avg(fo.follow_on_rate::DECIMAL(18, 12)) FILTER (fo.n_seasoned >= 3), 9)::DOUBLE AS investor_follow_on_mean,
         max(t.n_backed)                                                              AS investor_portfolio_max,
         list_sort(list(DISTINCT i.name) FILTER (i.country_code = 'FRA'))             AS fra_investors,
         list_sort(list(DISTINCT i.name) FILTER (i.country_code = 'ARE'))             AS are_investors
