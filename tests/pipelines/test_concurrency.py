@@ -60,23 +60,24 @@ def test_a_held_writer_lock_makes_a_run_wait_then_fail_clearly(tmp_path):
     warehouse.teardown_after_execution(dg.build_init_resource_context())
 
 
-def test_two_runs_started_at_once_are_serialised(tmp_path):
-    first, second = (
-        cli(tmp_path / "home", tmp_path / "dh1"),
-        cli(tmp_path / "home", tmp_path / "dh2"),
-    )
-    outputs = [p.communicate(timeout=600) for p in (first, second)]
-    assert first.returncode == 0 and second.returncode == 0, outputs
-    shortlist = query(
-        tmp_path / "home" / "dealflow.duckdb", "SELECT count(*) AS n FROM marts.weekly_shortlist"
-    )
+@pytest.fixture(scope="module")
+def serialised(tmp_path_factory) -> tuple[Path, list]:
+    """Two runs started at once on one home: (the home, their outputs and return codes)."""
+    tmp = tmp_path_factory.mktemp("concurrency")
+    first, second = cli(tmp / "home", tmp / "dh1"), cli(tmp / "home", tmp / "dh2")
+    outputs = [(*p.communicate(timeout=600), p.returncode) for p in (first, second)]
+    return tmp / "home", outputs
+
+
+def test_two_runs_started_at_once_are_serialised(serialised):
+    home, outputs = serialised
+    assert [code for *_, code in outputs] == [0, 0], outputs
+    shortlist = query(home / "dealflow.duckdb", "SELECT count(*) AS n FROM marts.weekly_shortlist")
     assert shortlist["n"][0] == 25
 
 
-def test_sigkill_halfway_leaves_the_replica_intact(tmp_path):
-    home = tmp_path / "home"
-    done = cli(home, tmp_path / "dh")
-    assert done.wait(timeout=600) == 0
+def test_sigkill_halfway_leaves_the_replica_intact(serialised, tmp_path):
+    home = serialised[0]  # published by the two runs above
     replica = home / "dealflow.duckdb"
     before = sha(replica)
 
