@@ -18,7 +18,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, OrdinalEncoder
 from threadpoolctl import threadpool_limits
 
-MODEL_VERSION = "success-2"
+MODEL_VERSION = "success-3"  # 3: market rates at the quarter start, 150 trees at 0.1
 
 NUMERIC = (
     "age_years",
@@ -172,8 +172,8 @@ class SuccessModel:
         self,
         estimator: str = "hgb",
         random_state: int = 0,
-        max_iter: int = 300,
-        learning_rate: float = 0.05,
+        max_iter: int = 150,
+        learning_rate: float = 0.1,
         max_leaf_nodes: int = 31,
         min_samples_leaf: int = 40,
         l2_regularization: float = 1.0,
