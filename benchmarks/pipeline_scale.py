@@ -599,6 +599,9 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--companies", type=int, default=100_000)
     parser.add_argument("--skip-ui", action="store_true", help="do not time the webserver start")
+    parser.add_argument(
+        "--skip-evaluation", action="store_true", help="do not time model_evaluation_job"
+    )
     return parser.parse_args(argv)
 
 
@@ -611,7 +614,9 @@ def main(argv: list[str] | None = None) -> int:
     steps, pipeline = run_pipeline(sources, home, sampler)
     pipeline_peak = peak_rss_bytes() / GIB  # the pipeline runs first: its own high-water mark
     # the backtest, started by a sensor after the weekly run: timed, not in the ratios
-    evaluation, evaluation_total = run_pipeline(sources, home, sampler, "model_evaluation_job")
+    evaluation, evaluation_total = [], None
+    if not args.skip_evaluation:
+        evaluation, evaluation_total = run_pipeline(sources, home, sampler, "model_evaluation_job")
     bare = duckdb_reference(sources, fresh_dir(f"{n}-duckdb"), sampler)
     plain = pandas_reference(sources, sampler)
     sampler.stop()
@@ -622,14 +627,16 @@ def main(argv: list[str] | None = None) -> int:
         )
     duck_total, pandas_total = _total("bare duckdb", bare), _total("pandas", plain)
     print(f"\n{n:,} companies, as of {AS_OF}, files in {sources.parent}\n")
-    pipeline_rows = [*steps, pipeline, *evaluation, evaluation_total]
+    pipeline_rows = [*steps, pipeline, *evaluation, *([evaluation_total] if evaluation else [])]
     print_table([*pipeline_rows, *bare, duck_total, *plain, pandas_total, *startup])
     print(f"process peak RSS including the references: {peak_rss_bytes() / GIB:.2f} GiB")
-    print(
-        f"model_evaluation_job (backtest, after the weekly run): {evaluation_total.seconds:.1f}s, "
-        f"{evaluation_total.seconds / duck_total.seconds:.2f} x bare duckdb, "
-        f"peak {evaluation_total.peak_gib:.2f} GiB"
-    )
+    if evaluation_total is not None:
+        print(
+            f"model_evaluation_job (backtest, after the weekly run): "
+            f"{evaluation_total.seconds:.1f}s, "
+            f"{evaluation_total.seconds / duck_total.seconds:.2f} x bare duckdb, "
+            f"peak {evaluation_total.peak_gib:.2f} GiB"
+        )
     print(
         f"pipeline/duckdb={pipeline.seconds / duck_total.seconds:.2f} "
         f"pipeline/pandas={pipeline.seconds / pandas_total.seconds:.2f} "
