@@ -132,7 +132,8 @@ def reusable_scores(con, week: date, fingerprint: str | None) -> int:
     companies whose model inputs did not change since the week was last scored by this model.
     Returns how many."""
     exists = con.sql(
-        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'marts' "
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+        "AND schema_name = 'marts' "
         "AND table_name IN ('company_model_inputs', 'company_scores_history')"
     ).fetchall()[0][0]
     if fingerprint is None or exists < 2:
