@@ -20,7 +20,7 @@ import numpy as np
 import polars as pl
 
 from models.calendar import add_months
-from transforms.features import features_as_of, labels
+from transforms.features import extent_as_of, labels, population_as_of
 
 KS = (25, 50, 100)
 RANDOM_SEED = 0
@@ -156,7 +156,7 @@ def success_train_fn(cfg: Mapping[str, Any]) -> TrainFn:
     def train(con: duckdb.DuckDBPyConnection, cutoff: date):
         from models.training import fit_success_model
 
-        model, _ = fit_success_model(con, features_as_of(con, cutoff), dict(cfg))
+        model, _ = fit_success_model(con, extent_as_of(con, cutoff), dict(cfg))
         return model
 
     return train
@@ -167,6 +167,9 @@ def _data_end(con: duckdb.DuckDBPyConnection) -> date | None:
         "SELECT greatest((SELECT max(funded_on) FROM core.funding_rounds), "
         "(SELECT max(exited_on) FROM core.company_exits))"
     ).fetchall()[0][0]
+
+
+PREDICT_CHUNK_ROWS = 200_000
 
 
 def backtest_with_predictions(
@@ -188,14 +191,22 @@ def backtest_with_predictions(
             raise ValueError(
                 f"outcome window ({cutoff}, {horizon_end}] is not observable: data end at {end}"
             )
-        population = features_as_of(con, cutoff, status_usable=False).filter(
-            pl.col("in_population")
-        )
+        # filtered in DuckDB, predicted a chunk at a time: at 3M companies the whole known set
+        # and one pandas copy of the population took the evaluation to a 9.5 GiB peak
+        population = population_as_of(con, cutoff)
         y = labels(con, population, cutoff, horizon_end)
         scores: dict[str, tuple[np.ndarray | None, bool]] = {}
         if train_fn is not None:
             model = train_fn(con, cutoff)
-            prob = model.predict_proba(population) if model is not None else None
+            prob = None
+            if model is not None:
+                prob = np.concatenate(
+                    [np.empty(0)]
+                    + [
+                        model.predict_proba(population.slice(start, PREDICT_CHUNK_ROWS))
+                        for start in range(0, population.height, PREDICT_CHUNK_ROWS)
+                    ]
+                )
             scores[MODEL_METHOD] = (prob, True)
         for name, fn in baselines.items():
             scores[name] = (np.asarray(fn(population), dtype=float), False)
