@@ -57,6 +57,12 @@ def reusable_scores_sql(features: str, inputs: str, scores: str) -> str:
     )
 
 
+def model_inputs_sql(features: str) -> str:
+    """A SELECT of `company_id` and the model inputs of the population rows of `features`."""
+    columns = ", ".join(_quote(c) for c in model_input_columns())
+    return f"SELECT company_id, {columns} FROM {features} WHERE in_population"
+
+
 def _write_chunk(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, first: bool):
     con.register("_score_chunk", frame.to_arrow())
     try:

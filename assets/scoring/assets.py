@@ -9,7 +9,7 @@ import dagster as dg
 import polars as pl
 
 from assets.tables import markdown_table, replace_week, table_metadata
-from models.chunked_scoring import model_input_columns, reusable_scores_sql, score_table
+from models.chunked_scoring import model_inputs_sql, reusable_scores_sql, score_table
 from models.thesis import load_thesis
 from models.threads import limit_threads
 from models.training import FitReport, fit_success_model
@@ -150,11 +150,10 @@ def reusable_scores(con, week: date, fingerprint: str | None) -> int:
 
 def save_model_inputs(con, week: date, fingerprint: str | None) -> None:
     """Keeps the scored week's model inputs (population rows) with the model's fingerprint."""
-    columns = ", ".join(f'"{c}"' for c in model_input_columns())
     con.execute(
         f"CREATE OR REPLACE TABLE {INPUTS_TABLE} AS SELECT ?::DATE AS week_start, "
-        f"?::VARCHAR AS model_fingerprint, company_id, {columns} FROM marts._features "
-        "WHERE in_population ORDER BY company_id",
+        f"?::VARCHAR AS model_fingerprint, * FROM ({model_inputs_sql('marts._features')}) "
+        "ORDER BY company_id",
         [week, fingerprint],
     )
 
@@ -242,11 +241,7 @@ def success_models(
     group_name="scoring",
     kinds={"duckdb", "polars", "scikitlearn"},
     partitions_def=weekly_partitions,
-    deps=[
-        success_models,
-        dg.AssetKey(["core", "funding_rounds"]),
-        dg.AssetKey(["core", "investors"]),
-    ],
+    deps=[success_models, *MODEL_INPUTS],
 )
 def company_scores(
     context: dg.AssetExecutionContext, settings: DealflowSettings, warehouse: Warehouse
