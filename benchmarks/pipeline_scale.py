@@ -353,6 +353,7 @@ def duckdb_reference(sources: Path, home: Path, sampler: RssSampler) -> list[Row
     from assets.core.assets import SQL_DIR as CORE_SQL
     from assets.staging.assets import SQL_DIR as STAGING_SQL
     from assets.staging.assets import STAGED
+    from transforms.features import features_sql
     from transforms.sql import install_macros, sql_text
     from transforms.staging import stage
     from transforms.taxonomy import taxonomy_sql
@@ -381,7 +382,7 @@ def duckdb_reference(sources: Path, home: Path, sampler: RssSampler) -> list[Row
     with timed(rows, sampler, sec, "taxonomy SQL", _count(con, "core.company_taxonomy")):
         con.execute(taxonomy_sql())  # the pipeline's own statement (transforms/taxonomy.py)
     with timed(rows, sampler, sec, "feature SQL", _count(con, "marts.features")):
-        features = sql_text("company_features")
+        features = features_sql()
         con.execute(
             f"CREATE OR REPLACE TABLE marts.features AS {features}", _feature_params(sources)
         )

@@ -8,6 +8,10 @@ before the scoring date (see `training_cutoffs`), so no label peeks past it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
 import numpy as np
 import polars as pl
 from sklearn.calibration import CalibratedClassifierCV
@@ -144,6 +148,9 @@ FACTOR_GROUPS: dict[str, tuple[str, ...]] = {
 
 ESTIMATORS = ("hgb", "random_forest", "logistic")
 MIN_FEATURE_VALUES = 20
+# below this many rows per worker, a thread costs more than it saves
+PARALLEL_MIN_ROWS = 20_000
+T = TypeVar("T")
 
 
 def _to_pandas(frame: pl.DataFrame):
@@ -164,6 +171,9 @@ class SuccessModel:
     `estimator` picks the learner: "hgb" (histogram gradient boosting, native missing values and
     categories), "random_forest" or "logistic" (median imputation, one-hot categories, scaled).
     Probabilities are calibrated by cross-validation (`calibration`: "sigmoid" or "isotonic").
+    `n_jobs` workers predict and explain blocks of rows side by side (Python threads: the trees
+    are walked without the GIL), each on one native thread; the result is the same for any
+    `n_jobs`, row by row.
     """
 
     version = MODEL_VERSION
@@ -256,8 +266,25 @@ class SuccessModel:
 
     def _threads(self):
         # BLAS/OpenMP pools collapse when oversubscribed on a busy machine (a fit measured 10×
-        # slower with the default pool under load): use exactly `n_jobs` threads
-        return threadpool_limits(self.n_jobs)
+        # slower with the default pool under load): one native thread per worker. The limit is
+        # set in the thread that calls into scikit-learn (OpenMP's setting is per thread).
+        return threadpool_limits(1)
+
+    def _by_row_blocks(self, run: Callable[[pl.DataFrame], T], frame: pl.DataFrame) -> list[T]:
+        """`run` on consecutive blocks of `frame`'s rows, in up to `n_jobs` threads, results in
+        row order."""
+        workers = max(1, min(int(self.n_jobs), frame.height // PARALLEL_MIN_ROWS))
+        if workers == 1:
+            with self._threads():
+                return [run(frame)]
+        bounds = np.linspace(0, frame.height, workers + 1).astype(int)
+
+        def block(i: int) -> T:
+            with self._threads():
+                return run(frame.slice(bounds[i], bounds[i + 1] - bounds[i]))
+
+        with ThreadPoolExecutor(workers) as pool:
+            return list(pool.map(block, range(workers)))
 
     def fit(self, features: pl.DataFrame, labels: np.ndarray) -> SuccessModel:
         with self._threads():
@@ -288,8 +315,10 @@ class SuccessModel:
         """Calibrated probability of the positive outcome, one per row."""
         if features.is_empty():
             return np.empty(0)
-        with self._threads():
-            return self.model_.predict_proba(_to_pandas(model_matrix(features)))[:, 1]
+        return np.concatenate(self._by_row_blocks(self._predict_block, features))
+
+    def _predict_block(self, features: pl.DataFrame) -> np.ndarray:
+        return self.model_.predict_proba(_to_pandas(model_matrix(features)))[:, 1]
 
     def contributions(self, features: pl.DataFrame) -> pl.DataFrame:
         """Each factor group's contribution to each row's score, in log-odds: the row's logit
@@ -303,17 +332,19 @@ class SuccessModel:
         Otherwise through the ensemble's `predict_proba` on the masked frame."""
         if features.is_empty():
             return pl.DataFrame(schema={g: pl.Float64 for g in FACTOR_GROUPS})
+        return pl.concat(self._by_row_blocks(self._contributions_block, features))
+
+    def _contributions_block(self, features: pl.DataFrame) -> pl.DataFrame:
         X = _to_pandas(model_matrix(features))
-        with self._threads():
-            if self.estimator == "hgb" and self.calibration == "sigmoid":
-                return pl.DataFrame(self._margin_contributions(X))
-            out = {}
-            full = _logit(self.model_.predict_proba(X)[:, 1])
-            for group, columns in FACTOR_GROUPS.items():
-                masked = X.copy()
-                for c in columns:
-                    masked[c] = self.reference_.get(c)
-                out[group] = full - _logit(self.model_.predict_proba(masked)[:, 1])
+        if self.estimator == "hgb" and self.calibration == "sigmoid":
+            return pl.DataFrame(self._margin_contributions(X))
+        out = {}
+        full = _logit(self.model_.predict_proba(X)[:, 1])
+        for group, columns in FACTOR_GROUPS.items():
+            masked = X.copy()
+            for c in columns:
+                masked[c] = self.reference_.get(c)
+            out[group] = full - _logit(self.model_.predict_proba(masked)[:, 1])
         return pl.DataFrame(out)
 
     def _margin_contributions(self, X) -> dict[str, np.ndarray]:

@@ -30,6 +30,7 @@ MODEL_PARAMS = (
     "min_samples_leaf",
     "l2_regularization",
     "cv",
+    "n_jobs",
 )
 
 

@@ -39,7 +39,9 @@ class DealflowSettings(dg.ConfigurableResource):
     home: str = ""
     as_of: str = ""
     shortlist_size: int = 25
-    model_threads: int = 1  # native threads for scikit-learn (models/threads.py); 0 = one per core
+    # scikit-learn workers (rows predicted and explained side by side, each on one native thread:
+    # models/threads.py); 0 = one per core
+    model_workers: int = 0
     gx_max_rows: int = 250_000  # larger tables are checked in SQL (quality/sql_checks.py)
 
     def sources_path(self) -> Path:
@@ -60,6 +62,10 @@ class DealflowSettings(dg.ConfigurableResource):
             return date.fromisoformat(value.strip())
         except ValueError as exc:
             raise dg.Failure(f"DEALFLOW_AS_OF={value!r} is not an ISO date (YYYY-MM-DD)") from exc
+
+    def model_worker_count(self) -> int:
+        """How many threads predict and explain the success model side by side."""
+        return self.model_workers if self.model_workers > 0 else max(1, os.cpu_count() or 1)
 
     def pipeline_db(self) -> Path:
         """The pipeline's own DuckDB file (single writer; analysts never open it)."""

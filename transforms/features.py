@@ -16,6 +16,40 @@ from transforms.taxonomy import load_taxonomy
 T = TypeVar("T")
 
 
+def features_sql(subjects: str | None = None) -> str:
+    """company_features.sql; with `subjects` (a SELECT of company_id, which may read the file's
+    CTEs such as `population`), rows only for those companies, their per-company parts computed
+    for them alone (the market statistics still read every known company, so each row equals the
+    whole query's row for that company)."""
+    text = sql_text("company_features")
+    if subjects is None:
+        for marker in (
+            "/*SUBJECTS_CTE*/",
+            "/*SUBJECTS*/",
+            "/*AND_SUBJECTS*/",
+            "/*AND_EDGE_SUBJECTS*/",
+        ):
+            text = text.replace(marker, "")
+        return text
+    among = "company_id IN (SELECT company_id FROM subjects)"
+    return (
+        text.replace("/*SUBJECTS_CTE*/", f"subjects AS ({subjects}),")
+        .replace("/*SUBJECTS*/", f"WHERE {among}")
+        .replace("/*AND_SUBJECTS*/", f"AND {among}")
+        .replace("/*AND_EDGE_SUBJECTS*/", f"AND e.{among}")
+    )
+
+
+def _extent_sql() -> str:
+    """The latest round and exit of a known company (what `data_end` reads), from the file's
+    CTEs without computing any company's row."""
+    ctes = features_sql().split("-- @select")[0]
+    return (
+        f"{ctes} SELECT (SELECT max(funded_on) FROM rounds) AS last_round_on, "
+        "(SELECT max(exited_on) FROM exits) AS exited_on"
+    )
+
+
 def features_as_of(
     con: duckdb.DuckDBPyConnection,
     as_of: date,
@@ -25,7 +59,7 @@ def features_as_of(
     """One row per company known on `as_of`, with features that read only facts dated on or
     before it (see company_features.sql for the columns)."""
     params = feature_params(as_of, status_usable, epoch_model_builders)
-    return con.sql(sql_text("company_features") + " ORDER BY company_id", params=params).pl()
+    return con.sql(features_sql() + " ORDER BY company_id", params=params).pl()
 
 
 def feature_params(
@@ -48,9 +82,11 @@ def population_as_of(
     """The rows of `features_as_of(con, as_of)` in the success model's population (status never
     read), filtered in DuckDB. With `limit`, at most that many rows: the companies whose id
     hashes lowest, a fixed pseudo-random sample (all rows when the population is smaller)."""
-    query = f"SELECT * FROM ({sql_text('company_features')}) WHERE in_population"
+    # the sample is chosen before any company's features are computed, then only its rows are
+    subjects = "SELECT company_id FROM population"
     if limit is not None:
-        query += f" ORDER BY hash(company_id), company_id LIMIT {int(limit)}"
+        subjects += f" ORDER BY hash(company_id), company_id LIMIT {int(limit)}"
+    query = f"SELECT * FROM ({features_sql(subjects)}) WHERE in_population"
     return one_thread_if_out_of_memory(
         con,
         lambda: con.sql(
@@ -87,8 +123,7 @@ def create_features_table(
     one_thread_if_out_of_memory(
         con,
         lambda: con.execute(
-            f"CREATE OR REPLACE TABLE {table} AS {sql_text('company_features')} "
-            "ORDER BY company_id",
+            f"CREATE OR REPLACE TABLE {table} AS {features_sql()} ORDER BY company_id",
             params,
         ),
     )
@@ -107,13 +142,9 @@ def extent_as_of(
     con: duckdb.DuckDBPyConnection, as_of: date, status_usable: bool = False
 ) -> pl.DataFrame:
     """`feature_extent` of the features as of `as_of`, computed in DuckDB (one row leaves it)."""
-    query = (
-        "SELECT max(last_round_on) AS last_round_on, max(exited_on) AS exited_on "
-        f"FROM ({sql_text('company_features')})"
-    )
-    return one_thread_if_out_of_memory(
-        con, lambda: con.sql(query, params=feature_params(as_of, status_usable)).pl()
-    )
+    query = _extent_sql()
+    params = {k: v for k, v in feature_params(as_of, status_usable).items() if f"${k}" in query}
+    return con.sql(query, params=params).pl()
 
 
 def data_end(features: pl.DataFrame) -> date | None:

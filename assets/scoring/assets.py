@@ -184,10 +184,10 @@ def success_models(
     `company_scores` loads."""
     week = context.partition_key
     as_of = resolve_as_of(week, settings.as_of_date(), date.today())
-    cfg = load_thesis()["success_model"]
+    cfg = load_thesis()["success_model"] | {"n_jobs": settings.model_worker_count()}
     with warehouse.connect() as con:
         extent = extent_as_of(con, as_of, status_usable(settings, as_of))  # all training reads
-        with limit_threads(settings.model_threads):
+        with limit_threads(1):
             model, report = fit_success_model(con, extent, cfg, validate=True)
         path = _save_model(settings, week, model, report)
         v = report.validation or {}
@@ -259,7 +259,7 @@ def company_scores(
     as_of = resolve_as_of(week, settings.as_of_date(), date.today())
     thesis = load_thesis()
     usable = status_usable(settings, as_of)
-    with warehouse.connect() as con, limit_threads(settings.model_threads):
+    with warehouse.connect() as con, limit_threads(1):
         fitted = con.sql(
             "SELECT artifact_path, model_version FROM marts.success_models WHERE week_start = ?",
             params=[date.fromisoformat(week)],
@@ -267,6 +267,8 @@ def company_scores(
         if not fitted:
             raise RuntimeError(f"no success model for the week {week}: materialize success_models")
         model = load_model(fitted[0][0])
+        if model is not None:
+            model.n_jobs = settings.model_worker_count()
         fingerprint = model_fingerprint(fitted[0][0])
         # features stay in DuckDB; companies are scored a chunk at a time (models/chunked_scoring.py)
         create_features_table(con, "marts._features", as_of, usable)

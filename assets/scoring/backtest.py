@@ -48,7 +48,8 @@ def success_backtest(
     week = date.fromisoformat(context.partition_key)
     as_of = resolve_as_of(context.partition_key, settings.as_of_date(), date.today())
     thesis = load_thesis()
-    cfg, bt = dict(thesis["success_model"]), thesis["backtest"]
+    cfg = thesis["success_model"] | {"n_jobs": settings.model_worker_count()}
+    bt = thesis["backtest"]
     horizon, ks = int(cfg["horizon_months"]), [int(k) for k in bt["ks"]]
     with warehouse.connect() as con:
         end = data_end(extent_as_of(con, as_of, status_usable(settings, as_of)))
@@ -57,7 +58,7 @@ def success_backtest(
         cutoffs = backtest_cutoffs(end, horizon, int(bt["n_cutoffs"]), int(bt["step_months"]))
         from models.backtest import success_train_fn  # scikit-learn loads at run time only
 
-        with limit_threads(settings.model_threads):
+        with limit_threads(1):
             results, scored = backtest_with_predictions(
                 con, cutoffs, horizon, success_train_fn(cfg), ks=ks
             )

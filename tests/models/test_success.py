@@ -184,3 +184,23 @@ def test_rows_at_the_reference_are_skipped_without_changing_any_contribution():
         np.testing.assert_allclose(fast[group].to_numpy(), expected, rtol=0, atol=1e-12)
     assert (fast["investors"].to_numpy()[::2] == 0).all()
     assert (fast["investors"].to_numpy()[1::2] != 0).mean() > 0.5
+
+
+def test_parallel_workers_give_the_same_probabilities_and_factors_row_by_row(monkeypatch):
+    """n_jobs splits rows into blocks predicted in threads: same values, same order."""
+    import models.success as success
+
+    X, y = synthetic_features(3000, 9)
+    model = SuccessModel().fit(X, y)
+    one = model.predict_proba(X), model.contributions(X)
+    monkeypatch.setattr(success, "PARALLEL_MIN_ROWS", 700)  # 3000 rows: 3 blocks of 1000
+    model.n_jobs = 3
+    seen: list[int] = []
+    predict_block = model._predict_block
+    monkeypatch.setattr(
+        model, "_predict_block", lambda f: seen.append(f.height) or predict_block(f)
+    )
+    three = model.predict_proba(X), model.contributions(X)
+    assert seen == [1000, 1000, 1000]
+    assert np.array_equal(one[0], three[0])
+    assert one[1].equals(three[1])

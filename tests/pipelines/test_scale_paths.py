@@ -13,8 +13,11 @@ from polars.testing import assert_frame_equal
 from transforms.features import (
     create_features_table,
     data_end,
+    extent_as_of,
     feature_extent,
+    feature_params,
     features_as_of,
+    features_sql,
     population_as_of,
 )
 
@@ -45,9 +48,38 @@ def test_population_is_filtered_and_capped_in_sql(con, pipeline_run):
     assert_frame_equal(population_as_of(con, cutoff, limit=10**9), frame, rtol=1e-9)
     capped = population_as_of(con, cutoff, limit=40)
     assert capped.height == 40 and capped["company_id"].is_sorted()
-    assert set(capped["company_id"]) <= set(frame["company_id"])
+    # the lowest-hashing 40 of the population, each row as the whole query computes it, though
+    # only their rows were computed
+    lowest = con.sql(
+        "SELECT company_id FROM frame ORDER BY hash(company_id), company_id LIMIT 40"
+    ).pl()["company_id"]
+    assert set(capped["company_id"]) == set(lowest)
+    expected = frame.filter(pl.col("company_id").is_in(lowest.implode()))
+    assert_frame_equal(capped, expected, rtol=1e-9)
     again = population_as_of(con, cutoff, limit=40)
     assert capped["company_id"].equals(again["company_id"])  # the same sample every time
+
+
+def test_data_extent_is_read_without_computing_rows(con, pipeline_run):
+    for as_of in (pipeline_run.as_of, pipeline_run.as_of.replace(year=pipeline_run.as_of.year - 3)):
+        for usable in (False, True):
+            frame = features_as_of(con, as_of, usable)
+            extent = extent_as_of(con, as_of, usable)
+            assert extent.columns == ["last_round_on", "exited_on"] and extent.height == 1
+            assert extent.row(0) == (frame["last_round_on"].max(), frame["exited_on"].max())
+            assert data_end(extent) == data_end(frame)
+
+
+def test_features_of_named_subjects_equal_the_whole_querys_rows(con, pipeline_run):
+    whole = features_as_of(con, pipeline_run.as_of, True)
+    some = whole["company_id"].gather_every(7)
+    con.register("_some", pl.DataFrame({"company_id": some}).to_arrow())
+    sql = features_sql("SELECT company_id FROM _some")
+    rows = con.sql(
+        f"{sql} ORDER BY company_id", params=feature_params(pipeline_run.as_of, True)
+    ).pl()
+    assert rows.height == len(some)
+    assert_frame_equal(rows, whole.filter(pl.col("company_id").is_in(some.implode())), rtol=1e-9)
 
 
 def check_results(con, run, tmp_path, gx_max_rows: int) -> dict:

@@ -6,6 +6,10 @@
 -- dated fact of it (round, Epoch AI model, investment) falls on or before as_of (or the snapshot
 -- is usable). Every as-of aggregate below reads facts of known companies only, so removing all
 -- facts dated after as_of from the inputs changes nothing here.
+--
+-- Rows are computed for every known company. `/*SUBJECTS*/` marks where
+-- transforms.features.features_sql narrows the per-company parts to a `subjects` CTE (e.g. the
+-- success model's training sample); the market statistics always read every known company.
 WITH
 dated_evidence AS (
     SELECT company_id FROM core.funding_rounds WHERE funded_on <= $as_of
@@ -21,6 +25,19 @@ rounds AS (
     SELECT * FROM core.funding_rounds
     WHERE funded_on <= $as_of AND company_id IN (SELECT company_id FROM known)
 ),
+exits AS (
+    SELECT company_id, min(exited_on) AS exited_on FROM core.company_exits
+    WHERE exited_on <= $as_of AND company_id IN (SELECT company_id FROM known) GROUP BY company_id
+),
+-- the success model's population: known, funded, not exited (nor, when the snapshot is usable,
+-- acquired or public by its status)
+population AS (
+    SELECT k.company_id FROM known AS k
+    WHERE k.company_id IN (SELECT company_id FROM rounds)
+      AND k.company_id NOT IN (SELECT company_id FROM exits)
+      AND NOT ($status_usable AND coalesce(k.status, '') IN ('acquired', 'ipo'))
+),
+/*SUBJECTS_CTE*/
 round_stats AS (
     SELECT
         company_id,
@@ -41,21 +58,19 @@ round_stats AS (
         count(*) FILTER (stage_group = 'non_dilutive')                       AS n_debt_grant_rounds,
         list(amount_usd ORDER BY funded_on) FILTER (
             amount_usd IS NOT NULL AND stage_group IN ('early', 'growth', 'late')) AS equity_amounts
-    FROM rounds GROUP BY company_id
-),
-exits AS (
-    SELECT company_id, min(exited_on) AS exited_on FROM core.company_exits
-    WHERE exited_on <= $as_of AND company_id IN (SELECT company_id FROM known) GROUP BY company_id
+    FROM rounds /*SUBJECTS*/ GROUP BY company_id
 ),
 acquisitions_made AS (
     SELECT company_id, count(*) AS n_acquisitions_made FROM core.company_acquisitions_made
-    WHERE acquired_on <= $as_of AND company_id IN (SELECT company_id FROM known) GROUP BY company_id
+    WHERE acquired_on <= $as_of AND company_id IN (SELECT company_id FROM known) /*AND_SUBJECTS*/
+    GROUP BY company_id
 ),
 models AS (
     SELECT company_id, count(DISTINCT model_name) AS n_models, min(published_on) AS first_model_on,
            max(training_compute_flop) AS max_training_compute_flop
     FROM core.company_models
-    WHERE published_on <= $as_of AND company_id IN (SELECT company_id FROM known) GROUP BY company_id
+    WHERE published_on <= $as_of AND company_id IN (SELECT company_id FROM known) /*AND_SUBJECTS*/
+    GROUP BY company_id
 ),
 edges AS (
     SELECT * FROM core.investments
@@ -108,7 +123,7 @@ category_rate AS (
 ),
 company_category_rate AS (
     SELECT k.company_id, max(c.rate) AS category_rate_max, round(avg(c.rate::DECIMAL(18, 12)), 9)::DOUBLE AS category_rate_mean
-    FROM (SELECT company_id, unnest(categories) AS cat FROM known) AS k
+    FROM (SELECT company_id, unnest(categories) AS cat FROM known /*SUBJECTS*/) AS k
     JOIN category_rate AS c USING (cat) GROUP BY k.company_id
 ),
 region_rate AS (
@@ -143,9 +158,10 @@ company_investors AS (
     JOIN core.investors AS i USING (investor_id)
     LEFT JOIN investor_follow_on AS fo USING (investor_id)
     CROSS JOIN top_cut AS c
-    WHERE e.company_id IS NOT NULL
+    WHERE e.company_id IS NOT NULL /*AND_EDGE_SUBJECTS*/
     GROUP BY e.company_id
 )
+-- @select: the rows
 SELECT
     u.company_id,
     $as_of::DATE                                                                     AS as_of,
@@ -202,8 +218,7 @@ SELECT
     END                                                                              AS vertical,
     x.exited_on IS NOT NULL OR ($status_usable AND u.status IN ('acquired', 'ipo'))  AS exited,
     $status_usable AND u.status = 'closed'                                           AS closed,
-    coalesce(r.n_rounds, 0) > 0 AND x.exited_on IS NULL
-        AND NOT ($status_usable AND coalesce(u.status, '') IN ('acquired', 'ipo'))   AS in_population
+    u.company_id IN (SELECT company_id FROM population)                              AS in_population
 FROM known AS u
 LEFT JOIN round_stats AS r USING (company_id)
 LEFT JOIN exits AS x USING (company_id)
@@ -214,3 +229,4 @@ LEFT JOIN core.company_taxonomy AS t USING (company_id)
 LEFT JOIN last_round_investors AS li USING (company_id)
 LEFT JOIN company_category_rate AS ccr USING (company_id)
 LEFT JOIN region_rate AS rr ON rr.country_code IS NOT DISTINCT FROM u.country_code AND rr.region IS NOT DISTINCT FROM u.region
+/*SUBJECTS*/
