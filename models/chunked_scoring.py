@@ -99,7 +99,7 @@ def score_table(
 ) -> int:
     """Write the scores of every row of `features` into `target` (replaced), in `columns` order.
 
-    `features` is a DuckDB table of company features ordered by company_id (see
+    `features` is a DuckDB table of company features, in any order (see
     `transforms.features.create_features_table`); momentum's population-wide ranks are computed
     from it in SQL first (`models.momentum.momentum_table_sql`). `constants` are extra columns
     added to every row (e.g. the week). `score_rank` (1 = best, ties broken by company_id) is numbered in SQL at the end, and

@@ -1,6 +1,7 @@
 """Publish the analysts' read-only replica once every upstream step and blocking check passed."""
 
 import os
+import shutil
 from pathlib import Path
 
 import dagster as dg
@@ -16,28 +17,83 @@ PUBLISHED_SCHEMAS = ("ref", "staging", "core", "marts", "meta")
 
 
 def publish_replica(con: duckdb.DuckDBPyConnection, replica: Path) -> list[str]:
-    """Copy the published schemas into a new file beside `replica`, then swap it in with
-    `os.replace` (atomic): a reader holding the old file keeps reading it undisturbed."""
+    """Build the published schemas into a new file beside `replica`, then swap it in with
+    `os.replace` (atomic): a reader holding the old file keeps reading it undisturbed.
+
+    When the warehouse is a local DuckDB file, the new file starts as a copy of it (checkpointed
+    first, so the file holds every committed table) from which every unpublished schema and
+    private table is dropped: the operating system copies the bytes instead of DuckDB rewriting
+    every table. Otherwise (a remote warehouse, or a checkpoint another transaction blocks) the
+    published tables are copied one by one. Either way the replica holds the same tables."""
     tmp = replica.with_name(replica.name + ".tmp")
     for leftover in (tmp, Path(str(tmp) + ".wal")):
         leftover.unlink(missing_ok=True)
-    tables = con.sql(
-        "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database() "
-        "AND schema_name IN ? AND NOT temporary AND NOT starts_with(table_name, '_') ORDER BY ALL",
-        params=[list(PUBLISHED_SCHEMAS)],
-    ).fetchall()
+    tables = _published_tables(con, "current_database()")
+    source = _checkpointed_file(con)
+    if source is not None:
+        shutil.copyfile(source, tmp)
     con.execute("ATTACH ? AS replica", [str(tmp)])
     try:
-        for schema in sorted({s for s, _ in tables}):
-            con.execute(f"CREATE SCHEMA replica.{schema}")
-        for schema, table in tables:
-            con.execute(f"CREATE TABLE replica.{schema}.{table} AS SELECT * FROM {schema}.{table}")
+        if source is not None:
+            _drop_unpublished(con)
+        else:
+            for schema in sorted({s for s, _ in tables}):
+                con.execute(f"CREATE SCHEMA replica.{schema}")
+            for schema, table in tables:
+                con.execute(
+                    f"CREATE TABLE replica.{schema}.{table} AS SELECT * FROM {schema}.{table}"
+                )
         apply_comments(con, "replica")
         con.execute("CHECKPOINT replica")
     finally:
         con.execute("DETACH replica")
     os.replace(tmp, replica)
     return [f"{s}.{t}" for s, t in tables]
+
+
+def _published_tables(con: duckdb.DuckDBPyConnection, database: str) -> list[tuple[str, str]]:
+    return con.sql(
+        f"SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = {database} "
+        "AND schema_name IN ? AND NOT temporary AND NOT starts_with(table_name, '_') ORDER BY ALL",
+        params=[list(PUBLISHED_SCHEMAS)],
+    ).fetchall()
+
+
+def _checkpointed_file(con: duckdb.DuckDBPyConnection) -> Path | None:
+    """The warehouse's file once everything committed is in it (no write-ahead log left), or
+    None when it is not a local file or cannot be checkpointed now."""
+    path = con.sql(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchall()[0][0]
+    if not path or not Path(path).is_file():
+        return None
+    try:
+        con.execute("CHECKPOINT")
+    except duckdb.Error:
+        return None
+    wal = Path(path + ".wal")
+    return None if wal.exists() and wal.stat().st_size > 0 else Path(path)
+
+
+def _drop_unpublished(con: duckdb.DuckDBPyConnection) -> None:
+    """In the `replica` copy: drop every view, table and schema analysts are not given."""
+    kept = set(_published_tables(con, "'replica'"))
+    for schema, view in con.sql(
+        "SELECT schema_name, view_name FROM duckdb_views() "
+        "WHERE database_name = 'replica' AND NOT internal"
+    ).fetchall():
+        con.execute(f'DROP VIEW replica."{schema}"."{view}"')
+    for schema, table in con.sql(
+        "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = 'replica'"
+    ).fetchall():
+        if (schema, table) not in kept:
+            con.execute(f'DROP TABLE replica."{schema}"."{table}"')
+    for (schema,) in con.sql(
+        "SELECT schema_name FROM duckdb_schemas() WHERE database_name = 'replica' "
+        "AND NOT internal AND schema_name NOT IN ?",
+        params=[[*PUBLISHED_SCHEMAS, "main"]],
+    ).fetchall():
+        con.execute(f'DROP SCHEMA replica."{schema}" CASCADE')
 
 
 def export_weeks(

@@ -34,7 +34,7 @@ def con(pipeline_run, tmp_path_factory):
 def test_features_table_holds_the_features_frame(con, pipeline_run):
     frame = features_as_of(con, pipeline_run.as_of)
     rows = create_features_table(con, "marts._f", pipeline_run.as_of)
-    table = con.sql("SELECT * FROM marts._f").pl()
+    table = con.sql("SELECT * FROM marts._f ORDER BY company_id").pl()
     assert rows == frame.height > 0
     assert_frame_equal(table, frame, rtol=1e-9)
     assert data_end(feature_extent(con, "marts._f")) == data_end(frame) is not None
