@@ -65,7 +65,11 @@ class DealflowSettings(dg.ConfigurableResource):
 
     def model_worker_count(self) -> int:
         """How many threads predict and explain the success model side by side."""
-        return self.model_workers if self.model_workers > 0 else max(1, os.cpu_count() or 1)
+        if self.model_workers > 0:
+            return self.model_workers
+        # the cores this process may run on (a container may allow fewer than the machine has)
+        cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+        return max(1, len(cores) if cores else os.cpu_count() or 1)
 
     def pipeline_db(self) -> Path:
         """The pipeline's own DuckDB file (single writer; analysts never open it)."""

@@ -190,3 +190,13 @@ def test_code_location_loads_without_heavy_imports():
         [sys.executable, "-c", code], cwd=PROJECT_DIR, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "False"
+
+
+def test_model_workers_default_to_the_cores_this_process_may_use():
+    import os
+
+    from pipelines.resources import DealflowSettings
+
+    assert DealflowSettings(model_workers=3).model_worker_count() == 3
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    assert DealflowSettings().model_worker_count() == cores >= 1
