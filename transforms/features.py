@@ -21,23 +21,17 @@ def features_sql(subjects: str | None = None) -> str:
     CTEs such as `population`), rows only for those companies, their per-company parts computed
     for them alone (the market statistics still read every known company, so each row equals the
     whole query's row for that company)."""
-    text = sql_text("company_features")
-    if subjects is None:
-        for marker in (
-            "/*SUBJECTS_CTE*/",
-            "/*SUBJECTS*/",
-            "/*AND_SUBJECTS*/",
-            "/*AND_EDGE_SUBJECTS*/",
-        ):
-            text = text.replace(marker, "")
-        return text
     among = "company_id IN (SELECT company_id FROM subjects)"
-    return (
-        text.replace("/*SUBJECTS_CTE*/", f"subjects AS ({subjects}),")
-        .replace("/*SUBJECTS*/", f"WHERE {among}")
-        .replace("/*AND_SUBJECTS*/", f"AND {among}")
-        .replace("/*AND_EDGE_SUBJECTS*/", f"AND e.{among}")
-    )
+    markers = {
+        "/*SUBJECTS_CTE*/": f"subjects AS ({subjects}),",
+        "/*SUBJECTS*/": f"WHERE {among}",
+        "/*AND_SUBJECTS*/": f"AND {among}",
+        "/*AND_EDGE_SUBJECTS*/": f"AND e.{among}",
+    }
+    text = sql_text("company_features")
+    for marker, narrowed in markers.items():
+        text = text.replace(marker, narrowed if subjects is not None else "")
+    return text
 
 
 def _extent_sql() -> str:
