@@ -17,13 +17,15 @@ import polars as pl
 
 from models.compute import compute_fit
 from models.explain import FACTORS_DTYPE, top_factors
-from models.momentum import momentum_table_sql
-from models.scoring import score_parts
+from models.momentum import SIGNALS, momentum_table_sql
+from models.scoring import score_parts, total_score_sql
 
 if TYPE_CHECKING:
     from models.success import SuccessModel
 
 CHUNK_ROWS = 200_000
+# the columns momentum ranks (models.momentum.SIGNALS)
+MOMENTUM_INPUTS = [c for c, _ in SIGNALS]
 REUSED_PROBABILITY, REUSED_FACTORS = "_reused_probability", "_reused_factors"
 RANK_ORDER = "total_score DESC, company_id ASC"
 
@@ -96,6 +98,7 @@ def score_table(
     constants: Sequence[pl.Expr] = (),
     chunk_rows: int = CHUNK_ROWS,
     reuse: str | None = None,
+    carried: str | None = None,
 ) -> int:
     """Write the scores of every row of `features` into `target` (replaced), in `columns` order.
 
@@ -107,10 +110,17 @@ def score_table(
     `success_probability`, `success_factors`) already computed by this very model for companies
     whose model inputs are unchanged: those are taken as they are instead of predicted and
     explained again (the model is a function of the inputs row by row, so the result is the
-    same). Returns the number of rows scored."""
+    same). `carried` names a table of score rows (`columns` but `score_rank`) of companies not in
+    `features` whose features are unchanged since they were scored under this very model and
+    thesis: they are kept as they are, but for momentum and total score, recomputed with the
+    population-wide ranks over both tables. Returns the number of rows scored (not carried)."""
     rows = int(con.sql(f"SELECT count(*) FROM {features}").fetchall()[0][0])
     scratch, momentum = f"{target}_chunks", f"{target}_momentum"
-    con.execute(f"CREATE OR REPLACE TABLE {momentum} AS {momentum_table_sql(features)}")
+    ranked = features
+    if carried is not None:
+        signals = ", ".join(_quote(c) for c in ["company_id", "in_population", *MOMENTUM_INPUTS])
+        ranked = f"(SELECT {signals} FROM {features} UNION ALL SELECT {signals} FROM {carried})"
+    con.execute(f"CREATE OR REPLACE TABLE {momentum} AS {momentum_table_sql(ranked)}")
     wanted = [c for c in columns if c != "score_rank"]
     for start in range(0, max(rows, 1), chunk_rows):
         reused = (
@@ -140,6 +150,16 @@ def score_table(
             pl.lit(str(thesis["version"])).alias("thesis_version"), *constants
         )
         _write_chunk(con, scratch, scored.select(wanted), first=start == 0)
+    if carried is not None:
+        recomputed = {
+            "momentum": "coalesce(m.momentum, 0.0)",
+            "total_score": total_score_sql(thesis, momentum="coalesce(m.momentum, 0.0)"),
+        }
+        select = ", ".join(f"{recomputed.get(c, 'c.' + _quote(c))} AS {_quote(c)}" for c in wanted)
+        con.execute(
+            f"INSERT INTO {scratch} SELECT {select} FROM {carried} AS c "
+            f"LEFT JOIN {momentum} AS m USING (company_id)"
+        )
     select = ", ".join(
         f"row_number() OVER (ORDER BY {RANK_ORDER}) AS score_rank"
         if c == "score_rank"

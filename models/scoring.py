@@ -49,6 +49,21 @@ def score_parts(
     )
 
 
+def total_score_sql(
+    thesis: dict,
+    thesis_fit: str = "thesis_fit",
+    momentum: str = "momentum",
+    success_probability: str = "success_probability",
+) -> str:
+    """`total_score` of `score_parts` as a SQL expression over the given columns, equal to it bit
+    for bit (the same products and sums of doubles, in the same order)."""
+    w = {k: f"'{float(v)!r}'::DOUBLE" for k, v in thesis["total_weights"].items()}
+    return (
+        f"({w['thesis_fit']} * {thesis_fit} + {w['momentum']} * {momentum} "
+        f"+ {w['success']} * coalesce({success_probability}, 0.0))"
+    )
+
+
 def shortlist_candidates_sql(table: str, size: int, thesis: dict | None = None) -> str:
     """A SELECT of the at most `size` rows of `table` (one week's scores, `?` = the week) that
     `shortlist` can pick: its eligibility rules and order in SQL, so only those rows leave

@@ -110,16 +110,17 @@ def create_features_table(
     as_of: date,
     status_usable: bool = False,
     epoch_model_builders: bool | None = None,
+    subjects: str | None = None,
 ) -> int:
     """Write the rows of `features_as_of` into `table`, without bringing them into Python;
-    returns the row count. Rows are in no particular order (`rowid` ranges are chunks of it):
+    returns the row count. With `subjects` (see `features_sql`), only those companies' rows. Rows are in no particular order (`rowid` ranges are chunks of it):
     sorting them in the same statement is what tipped the feature SQL over the memory limit at
     3M companies, and every reader of the table orders what it reads."""
     params = feature_params(as_of, status_usable, epoch_model_builders)
     one_thread_if_out_of_memory(
         con,
         lambda: con.execute(
-            f"CREATE OR REPLACE TABLE {table} AS {features_sql()}",
+            f"CREATE OR REPLACE TABLE {table} AS {features_sql(subjects)}",
             params,
         ),
     )

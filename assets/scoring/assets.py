@@ -10,12 +10,19 @@ import polars as pl
 
 from assets.tables import markdown_table, replace_week, table_metadata
 from models.chunked_scoring import model_inputs_sql, reusable_scores_sql, score_table
+from models.incremental import (
+    ScoreContext,
+    changed_companies,
+    compute_fingerprints,
+    drop_state,
+    save_state,
+)
 from models.thesis import load_thesis
 from models.threads import limit_threads
 from models.training import FitReport, fit_success_model
 from pipelines.partitions import resolve_as_of, weekly_partitions
 from pipelines.resources import DealflowSettings, Warehouse
-from transforms.features import create_features_table, extent_as_of
+from transforms.features import create_features_table, extent_as_of, feature_params
 from transforms.sources import load_sources
 
 SCORE_COLUMNS = [
@@ -148,14 +155,19 @@ def reusable_scores(con, week: date, fingerprint: str | None) -> int:
     return int(con.sql("SELECT count(*) FROM _reused_scores").fetchall()[0][0])
 
 
-def save_model_inputs(con, week: date, fingerprint: str | None) -> None:
-    """Keeps the scored week's model inputs (population rows) with the model's fingerprint."""
-    con.execute(
-        f"CREATE OR REPLACE TABLE {INPUTS_TABLE} AS SELECT ?::DATE AS week_start, "
-        f"?::VARCHAR AS model_fingerprint, * FROM ({model_inputs_sql('marts._features')}) "
-        "ORDER BY company_id",
-        [week, fingerprint],
+def save_model_inputs(con, week: date, fingerprint: str | None, only: str | None = None) -> None:
+    """Keeps the scored week's model inputs (population rows of `marts._features`) with the
+    model's fingerprint; with `only` (a table of `company_id`), replaces those companies' rows
+    and keeps the others (the features table then holds only them)."""
+    rows = (
+        f"SELECT ?::DATE AS week_start, ?::VARCHAR AS model_fingerprint, * "
+        f"FROM ({model_inputs_sql('marts._features')})"
     )
+    if only is None:
+        con.execute(f"CREATE OR REPLACE TABLE {INPUTS_TABLE} AS {rows}", [week, fingerprint])
+        return
+    con.execute(f"DELETE FROM {INPUTS_TABLE} WHERE company_id IN (SELECT company_id FROM {only})")
+    con.execute(f"INSERT INTO {INPUTS_TABLE} {rows}", [week, fingerprint])
 
 
 # what the model's features and labels read (transforms/sql/company_features.sql, labels.sql)
@@ -270,12 +282,28 @@ def company_scores(
         if model is not None:
             model.n_jobs = settings.model_worker_count()
         fingerprint = model_fingerprint(fitted[0][0])
+        week_start = date.fromisoformat(week)
+        params = feature_params(as_of, usable)
+        scoring = ScoreContext(week_start, params, thesis, fingerprint)
+        # what changed since the week was last scored under the same model, thesis and code
+        compute_fingerprints(con, params)
+        changed = changed_companies(con, scoring, "_changed")
+        carried = None
         # features stay in DuckDB; companies are scored a chunk at a time (models/chunked_scoring.py)
-        create_features_table(con, "marts._features", as_of, usable)
-        population = con.sql(
-            "SELECT count(*) FILTER (in_population) FROM marts._features"
-        ).fetchall()[0][0]
-        reused = reusable_scores(con, date.fromisoformat(week), fingerprint)
+        if changed is None:
+            create_features_table(con, "marts._features", as_of, usable)
+        else:
+            create_features_table(
+                con, "marts._features", as_of, usable, subjects="SELECT company_id FROM _changed"
+            )
+            carried = "_carried_scores"
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {carried} AS SELECT * EXCLUDE (score_rank) "
+                "FROM marts.company_scores_history WHERE week_start = ? "
+                "AND company_id NOT IN (SELECT company_id FROM _changed)",
+                [week_start],
+            )
+        reused = reusable_scores(con, week_start, fingerprint)
         score_table(
             con,
             "marts._features",
@@ -284,26 +312,43 @@ def company_scores(
             thesis,
             SCORE_COLUMNS,
             constants=[
-                pl.lit(date.fromisoformat(week)).alias("week_start"),
+                pl.lit(week_start).alias("week_start"),
                 pl.lit(model.version if model is not None else None, dtype=pl.String).alias(
                     "model_version"
                 ),
             ],
             reuse="_reused_scores" if reused else None,
+            carried=carried,
+        )
+        population = con.sql(
+            "SELECT count(*) FILTER (in_population) FROM marts._scores_week"
+        ).fetchall()[0][0]
+        predicted = (
+            con.sql("SELECT count(*) FILTER (in_population) FROM marts._features").fetchall()[0][0]
+            - reused
         )
         con.execute("DROP TABLE IF EXISTS _reused_scores")
-        # the saved inputs describe the week's scores in the history: dropped before those are
-        # replaced, saved again after (a failure in between leaves no inputs, never stale ones)
-        con.execute(f"DROP TABLE IF EXISTS {INPUTS_TABLE}")
-        con.execute(
-            "CREATE TABLE IF NOT EXISTS marts.company_scores_history AS SELECT * FROM marts._scores_week LIMIT 0"
-        )
-        con.execute(
-            "DELETE FROM marts.company_scores_history WHERE week_start = ?",
-            [date.fromisoformat(week)],
-        )
-        con.execute("INSERT INTO marts.company_scores_history SELECT * FROM marts._scores_week")
-        save_model_inputs(con, date.fromisoformat(week), fingerprint)
+        # the week's scores, their saved model inputs and the score state change together
+        con.execute("BEGIN TRANSACTION")
+        try:
+            drop_state(con)
+            con.execute(
+                "CREATE TABLE IF NOT EXISTS marts.company_scores_history AS "
+                "SELECT * FROM marts._scores_week LIMIT 0"
+            )
+            con.execute(
+                "DELETE FROM marts.company_scores_history WHERE week_start = ?", [week_start]
+            )
+            con.execute("INSERT INTO marts.company_scores_history SELECT * FROM marts._scores_week")
+            save_model_inputs(con, week_start, fingerprint, only="_changed" if carried else None)
+            save_state(con, scoring)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        for temp in ("_changed", carried, "_facts_now", "_market_now"):
+            if temp:
+                con.execute(f"DROP TABLE IF EXISTS {temp}")
         con.execute("DROP TABLE marts._features")
         con.execute("DROP TABLE marts._scores_week")
         con.execute(
@@ -327,9 +372,11 @@ def company_scores(
             as_of=str(as_of),
             status_used=usable,
             population=int(population),
-            # a refresh with the week's model re-predicts only companies whose inputs changed
-            predicted=int(population) - reused,
-            reused_unchanged=reused,
+            # a refresh re-computes only the companies whose facts or market statistics changed,
+            # and re-predicts only those whose model inputs changed
+            companies_recomputed="all" if changed is None else int(changed),
+            predicted=int(predicted),
+            reused_unchanged=int(population) - int(predicted),
             model_version=fitted[0][1],
             model_artifact=fitted[0][0],
             by_vertical=dg.MetadataValue.md(markdown_table(by_vertical)),

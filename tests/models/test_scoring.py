@@ -155,3 +155,37 @@ def test_recency_wording():
     assert "this month" in rationale(base)
     one = score(frame({"company_id": "a", "days_since_last_round": 31}), None).row(0, named=True)
     assert "1 month ago" in rationale(one)
+
+
+@pytest.mark.parametrize(
+    "weights",
+    [
+        None,
+        {"thesis_fit": 0.1, "momentum": 1 / 3, "success": 0.7},
+        {"thesis_fit": 1, "momentum": 0, "success": 2},
+    ],
+)
+def test_total_score_sql_equals_score_parts_bit_for_bit(weights):
+    import duckdb
+
+    from models.scoring import score_parts, total_score_sql
+
+    thesis = load_thesis()
+    if weights is not None:
+        thesis = thesis | {"total_weights": weights}
+    rng = np.random.default_rng(3)
+    n = 5000
+    verticals = ["generative_models", "ai_semiconductors", "sector_applications", None]
+    rows = [{"company_id": f"c{i}", "vertical": verticals[i % 4]} for i in range(n)]
+    features = frame(*rows).with_columns(
+        pl.Series("momentum", rng.random(n)),
+        pl.Series("in_population", rng.random(n) < 0.7),
+    )
+    probability = rng.random(int(features["in_population"].sum()))
+    scored = score_parts(features, probability, thesis).select(
+        "thesis_fit", "momentum", "success_probability", "total_score"
+    )
+    con = duckdb.connect()
+    con.register("s", scored.to_arrow())
+    got = con.sql(f"SELECT {total_score_sql(thesis)} AS t FROM s").pl()["t"]
+    assert (got == scored["total_score"]).all()

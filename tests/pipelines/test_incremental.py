@@ -220,6 +220,9 @@ def test_the_refresh_predicts_only_companies_whose_model_inputs_changed(incremen
     dropped = incremental["held_out"]["company_permalink"].str.to_lowercase().n_unique()
     assert predicted + reused == population and reused > 0
     assert 0 < predicted <= dropped  # at most the companies that raised in the drop
+    # and only the companies whose facts or market statistics changed were recomputed at all
+    recomputed = scores["companies_recomputed"].value
+    assert isinstance(recomputed, int) and predicted <= recomputed < population / 4
 
 
 def test_the_replica_has_the_dropped_rounds(incremental, pipeline_run):

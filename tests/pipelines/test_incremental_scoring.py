@@ -1,0 +1,161 @@
+"""Re-scoring a week recomputes only the companies whose inputs changed (models/incremental.py),
+and gives exactly the rows a full scoring gives: every column, momentum and rank included.
+
+Each case changes facts in a copy of the whole-graph run's warehouse, scores the week again with
+the saved state (incremental) and, on a second copy, without it (full), and compares."""
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from assets.scoring.assets import company_scores
+from models.incremental import STATE, drop_state
+from pipelines.resources import DealflowSettings, Warehouse
+
+SCORES = "SELECT * FROM marts.company_scores_history WHERE week_start = ? ORDER BY company_id"
+
+
+def _home(source: Path, folder: Path) -> Path:
+    folder.mkdir()
+    shutil.copy(source / "pipeline.duckdb", folder / "pipeline.duckdb")
+    return folder
+
+
+def _score(run, home: Path) -> dict:
+    """Materialize the week's `company_scores` in `home`; returns its metadata."""
+    settings = DealflowSettings(
+        sources=str(run.sources), home=str(home), as_of=run.as_of.isoformat()
+    )
+    result = dg.materialize(
+        [company_scores],
+        partition_key=run.week.isoformat(),
+        resources={"settings": settings, "warehouse": Warehouse(settings=settings)},
+    )
+    assert result.success
+    (event,) = result.get_asset_materialization_events()
+    return {k: v.value for k, v in event.event_specific_data.materialization.metadata.items()}
+
+
+def _scores(home: Path, week: date) -> pl.DataFrame:
+    with duckdb.connect(str(home / "pipeline.duckdb"), read_only=True) as con:
+        return con.sql(SCORES, params=[week]).pl()
+
+
+def _execute(home: Path, *statements: str) -> None:
+    with duckdb.connect(str(home / "pipeline.duckdb")) as con:
+        for statement in statements:
+            con.execute(statement)
+
+
+@pytest.fixture
+def homes(pipeline_run, tmp_path):
+    """Two copies of the run's warehouse: one keeps the saved state, one forgets it."""
+    incremental = _home(pipeline_run.home, tmp_path / "incremental")
+    full = _home(pipeline_run.home, tmp_path / "full")
+    with duckdb.connect(str(full / "pipeline.duckdb")) as con:
+        drop_state(con)
+    return incremental, full
+
+
+def _rescore_both(run, homes, *changes: str) -> tuple[dict, pl.DataFrame]:
+    incremental, full = homes
+    for home in homes:
+        _execute(home, *changes)
+    meta = _score(run, incremental)
+    full_meta = _score(run, full)
+    assert full_meta["companies_recomputed"] == "all"
+    got, expected = _scores(incremental, run.week), _scores(full, run.week)
+    assert got.height == expected.height > 0
+    assert_frame_equal(got, expected)  # exact: same bits, same ranks
+    return meta, got
+
+
+def test_the_weekly_run_saves_the_state_of_its_scores(pipeline_run):
+    with duckdb.connect(str(pipeline_run.home / "pipeline.duckdb"), read_only=True) as con:
+        (week,) = con.sql(f"SELECT week_start FROM {STATE}").fetchall()[0]
+    assert week == pipeline_run.week
+
+
+def test_nothing_changed_recomputes_no_company(pipeline_run, homes):
+    before = _scores(pipeline_run.home, pipeline_run.week)
+    meta, after = _rescore_both(pipeline_run, homes)
+    assert meta["companies_recomputed"] == 0 and meta["predicted"] == 0
+    assert_frame_equal(after, before)
+
+
+def test_new_rounds_recompute_their_companies_only(pipeline_run, homes):
+    """Two funded companies raise again on as_of: their rows change, momentum ranks move for all."""
+    as_of = pipeline_run.as_of.isoformat()
+    meta, after = _rescore_both(
+        pipeline_run,
+        homes,
+        "CREATE TEMP TABLE picked AS SELECT company_id FROM core.funding_rounds "
+        "GROUP BY ALL ORDER BY company_id LIMIT 2",
+        "INSERT INTO core.funding_rounds BY NAME SELECT r.* REPLACE ("
+        f"r.round_key || '-again' AS round_key, DATE '{as_of}' AS funded_on, "
+        "r.amount_usd * 3 AS amount_usd) FROM core.funding_rounds AS r "
+        "WHERE company_id IN (SELECT company_id FROM picked) "
+        "QUALIFY row_number() OVER (PARTITION BY company_id ORDER BY funded_on DESC) = 1",
+    )
+    assert 2 <= meta["companies_recomputed"] < after.height / 4
+    before = _scores(pipeline_run.home, pipeline_run.week)
+    moved = after.join(before, on="company_id", suffix="_before").filter(
+        pl.col("n_rounds") != pl.col("n_rounds_before")
+    )
+    assert moved.height == 2
+
+
+def test_an_investor_track_record_change_recomputes_its_whole_portfolio(pipeline_run, homes):
+    """A new exit changes the exit rate of the exited company's investors, hence the features
+    of every company they backed, which are recomputed too."""
+    as_of = pipeline_run.as_of.isoformat()
+    meta, _ = _rescore_both(
+        pipeline_run,
+        homes,
+        # a backed company, not exited, whose investors back other companies too
+        "CREATE TEMP TABLE picked AS SELECT i.company_id FROM core.investments AS i "
+        "JOIN core.investments AS o ON o.investor_id = i.investor_id "
+        "AND o.company_id <> i.company_id "
+        f"WHERE i.company_id NOT IN (SELECT company_id FROM core.company_exits) "
+        f"AND i.funded_on <= DATE '{as_of}' AND o.funded_on <= DATE '{as_of}' "
+        "ORDER BY i.company_id LIMIT 1",
+        f"INSERT INTO core.company_exits SELECT company_id, 'acquisition', DATE '{as_of}' "
+        "FROM picked",
+    )
+    assert meta["companies_recomputed"] > 1
+
+
+def test_a_removed_company_and_a_changed_category_are_handled(pipeline_run, homes):
+    _rescore_both(
+        pipeline_run,
+        homes,
+        "DELETE FROM core.companies WHERE company_id = "
+        "(SELECT min(company_id) FROM core.funding_rounds)",
+        "UPDATE core.companies SET categories = list_append(categories, 'robotics') "
+        "WHERE company_id = (SELECT max(company_id) FROM core.companies)",
+    )
+
+
+def test_another_thesis_or_as_of_scores_everything(pipeline_run, homes):
+    incremental, _ = homes
+    settings = DealflowSettings(
+        sources=str(pipeline_run.sources),
+        home=str(incremental),
+        as_of=(pipeline_run.week).isoformat(),  # another day of the same week
+    )
+    if pipeline_run.week == pipeline_run.as_of:
+        pytest.skip("as_of is the week's first day")
+    result = dg.materialize(
+        [company_scores],
+        partition_key=pipeline_run.week.isoformat(),
+        resources={"settings": settings, "warehouse": Warehouse(settings=settings)},
+    )
+    (event,) = result.get_asset_materialization_events()
+    meta = event.event_specific_data.materialization.metadata
+    assert meta["companies_recomputed"].value == "all"
