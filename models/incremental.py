@@ -86,9 +86,10 @@ def market_fingerprints_sql() -> str:
     reads as of `$as_of` (investor, category, region, top_cut)."""
     ctes = features_sql().split("-- @select")[0]
     return f"""{ctes}
-SELECT 'investor' AS kind, t.investor_id AS key,
+SELECT 'investor' AS kind, e.investor_id AS key,
        hash(t.n_backed, t.n_exited, fo.follow_on_rate, fo.n_seasoned, i.name, i.country_code) AS h
-FROM investor_track AS t
+FROM (SELECT DISTINCT investor_id FROM edges WHERE company_id IS NOT NULL) AS e
+LEFT JOIN investor_track AS t USING (investor_id)
 LEFT JOIN investor_follow_on AS fo USING (investor_id)
 LEFT JOIN core.investors AS i USING (investor_id)
 UNION ALL SELECT 'category', cat, hash(rate) FROM category_rate

@@ -149,11 +149,38 @@ def fund_reason(features: pl.DataFrame, config: dict | None = None) -> pl.Series
         key: {normalise_name(n) for n in rule[key]}
         for key in ("name_words", "exclude_words", "include_names", "exclude_names")
     }
-    return pl.Series(
-        "fund_reason",
-        [_fund_verdict(r, rule, sets) for r in features.iter_rows(named=True)],
-        dtype=pl.String,
-    )
+    rows = features.select(FUND_RULE_COLUMNS).iter_rows(named=True)
+    return pl.Series("fund_reason", [_fund_verdict(r, rule, sets) for r in rows], dtype=pl.String)
+
+
+# what the fund rule and the rationale read of a row (only those leave polars, row by row)
+FUND_RULE_COLUMNS = (
+    "name_norm",
+    "country_source",
+    "n_matched_companies",
+    "days_since_last_investment",
+)
+RATIONALE_COLUMNS = (
+    "n_matched_companies",
+    "n_generative_models",
+    "n_sector_applications",
+    "n_ai_semiconductors",
+    "n_ai_thesis_companies",
+    "ai_thesis_share",
+    "n_exits",
+    "exit_rate",
+    "n_seasoned_companies",
+    "n_follow_on",
+    "follow_on_rate",
+    "days_since_last_investment",
+    "n_investments_24m",
+    "median_round_usd",
+    "country_code",
+    "n_fra_companies",
+    "n_are_companies",
+    "fra_coinvestors",
+    "are_coinvestors",
+)
 
 
 def _fund_verdict(row: dict[str, Any], rule: dict, sets: dict[str, set[str]]) -> str:
@@ -309,5 +336,6 @@ def rationale(row: dict[str, Any], kind: str = "co_investor", config: dict | Non
 
 def with_rationale(frame: pl.DataFrame, kind: str, config: dict | None = None) -> pl.DataFrame:
     """Adds (or replaces) `rationale`, for the co-investor or the fund score."""
-    texts = [rationale(r, kind, config) for r in frame.iter_rows(named=True)]
+    rows = frame.select(f"{kind}_score", *RATIONALE_COLUMNS).iter_rows(named=True)
+    texts = [rationale(r, kind, config) for r in rows]
     return frame.with_columns(pl.Series("rationale", texts, dtype=pl.String))

@@ -5,7 +5,7 @@ Each case changes facts in a copy of the whole-graph run's warehouse, scores the
 the saved state (incremental) and, on a second copy, without it (full), and compares."""
 
 import shutil
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import dagster as dg
@@ -111,24 +111,34 @@ def test_new_rounds_recompute_their_companies_only(pipeline_run, homes):
     assert moved.height == 2
 
 
-def test_an_investor_track_record_change_recomputes_its_whole_portfolio(pipeline_run, homes):
-    """A new exit changes the exit rate of the exited company's investors, hence the features
-    of every company they backed, which are recomputed too."""
-    as_of = pipeline_run.as_of.isoformat()
-    meta, _ = _rescore_both(
-        pipeline_run,
-        homes,
-        # a backed company, not exited, whose investors back other companies too
+def _exit(as_of: date, exited_on: date) -> tuple[str, str]:
+    """Statements giving an exit on `exited_on` to a company, not exited, backed by then by an
+    investor that backed another company by then too."""
+    return (
         "CREATE TEMP TABLE picked AS SELECT i.company_id FROM core.investments AS i "
         "JOIN core.investments AS o ON o.investor_id = i.investor_id "
         "AND o.company_id <> i.company_id "
-        f"WHERE i.company_id NOT IN (SELECT company_id FROM core.company_exits) "
-        f"AND i.funded_on <= DATE '{as_of}' AND o.funded_on <= DATE '{as_of}' "
+        "WHERE i.company_id NOT IN (SELECT company_id FROM core.company_exits) "
+        f"AND i.funded_on <= DATE '{exited_on}' AND o.funded_on <= DATE '{exited_on}' "
         "ORDER BY i.company_id LIMIT 1",
-        f"INSERT INTO core.company_exits SELECT company_id, 'acquisition', DATE '{as_of}' "
+        f"INSERT INTO core.company_exits SELECT company_id, 'acquisition', DATE '{exited_on}' "
         "FROM picked",
     )
+
+
+def test_an_exit_before_the_quarter_recomputes_its_investors_whole_portfolios(pipeline_run, homes):
+    """An exit before the quarter's first day changes the track record of the exited company's
+    investors (measured then), hence the features of every company they backed."""
+    quarter = date(pipeline_run.as_of.year, 3 * ((pipeline_run.as_of.month - 1) // 3) + 1, 1)
+    meta, _ = _rescore_both(
+        pipeline_run, homes, *_exit(pipeline_run.as_of, quarter - timedelta(days=1))
+    )
     assert meta["companies_recomputed"] > 1
+
+
+def test_an_exit_during_the_quarter_recomputes_its_own_company_only(pipeline_run, homes):
+    meta, _ = _rescore_both(pipeline_run, homes, *_exit(pipeline_run.as_of, pipeline_run.as_of))
+    assert meta["companies_recomputed"] == 1
 
 
 def test_a_removed_company_and_a_changed_category_are_handled(pipeline_run, homes):

@@ -76,18 +76,22 @@ edges AS (
     SELECT * FROM core.investments
     WHERE funded_on <= $as_of AND company_id IN (SELECT company_id FROM known)
 ),
+-- Market statistics (investors' track records and follow-on rates, the top-investor cut,
+-- categories' and regions' outcome rates) are measured as of the first day of as_of's quarter
+-- (`rates_as_of`, never after as_of): they move slowly, and rounds or exits reported during the
+-- quarter then change only their own companies' inputs, so a mid-week refresh recomputes those
+-- companies only (models/incremental.py), not every company backed by the same investors.
+rates_as_of AS (SELECT date_trunc('quarter', $as_of::DATE)::DATE AS d),
 investor_track AS (
+    -- per investor: companies backed by rates_as_of, and how many of them had exited by then
     SELECT e.investor_id,
            count(DISTINCT e.company_id)                                             AS n_backed,
-           count(DISTINCT e.company_id) FILTER (x.company_id IS NOT NULL)           AS n_exited
+           count(DISTINCT e.company_id) FILTER (
+               x.exited_on <= (SELECT d FROM rates_as_of))                          AS n_exited
     FROM edges AS e LEFT JOIN exits AS x USING (company_id)
-    WHERE e.company_id IS NOT NULL GROUP BY e.investor_id
+    WHERE e.company_id IS NOT NULL AND e.funded_on <= (SELECT d FROM rates_as_of)
+    GROUP BY e.investor_id
 ),
--- Market statistics (investors' follow-on rates, categories' and regions' outcome rates) are
--- measured as of the first day of as_of's quarter (`rates_as_of`, never after as_of): they move
--- slowly, and rounds reported during the quarter then change only their own companies' inputs,
--- so a mid-week refresh re-predicts those companies only (marts/company_scores).
-rates_as_of AS (SELECT date_trunc('quarter', $as_of::DATE)::DATE AS d),
 investor_follow_on AS (
     -- per investor: share of its portfolio companies (first backed at least 12 months before
     -- rates_as_of) that raised again after that first investment, by rates_as_of
@@ -154,7 +158,7 @@ company_investors AS (
         list_sort(list(DISTINCT i.name) FILTER (i.country_code = 'FRA'))             AS fra_investors,
         list_sort(list(DISTINCT i.name) FILTER (i.country_code = 'ARE'))             AS are_investors
     FROM edges AS e
-    JOIN investor_track AS t USING (investor_id)
+    LEFT JOIN investor_track AS t USING (investor_id)  -- none for an investor new this quarter
     JOIN core.investors AS i USING (investor_id)
     LEFT JOIN investor_follow_on AS fo USING (investor_id)
     CROSS JOIN top_cut AS c
