@@ -160,15 +160,17 @@ def score_table(
             f"INSERT INTO {scratch} SELECT {select} FROM {carried} AS c "
             f"LEFT JOIN {momentum} AS m USING (company_id)"
         )
-    select = ", ".join(
-        f"row_number() OVER (ORDER BY {RANK_ORDER}) AS score_rank"
-        if c == "score_rank"
-        else _quote(c)
-        for c in columns
-    )
+    # ranked on two columns, then joined: a window over the whole rows is twice as slow
+    ranks = f"{target}_ranks"
     con.execute(
-        f"CREATE OR REPLACE TABLE {target} AS SELECT {select} FROM {scratch} ORDER BY {RANK_ORDER}"
+        f"CREATE OR REPLACE TABLE {ranks} AS SELECT company_id, "
+        f"row_number() OVER (ORDER BY {RANK_ORDER}) AS score_rank FROM {scratch}"
     )
-    con.execute(f"DROP TABLE {scratch}")
-    con.execute(f"DROP TABLE {momentum}")
+    select = ", ".join("r.score_rank" if c == "score_rank" else f"s.{_quote(c)}" for c in columns)
+    con.execute(
+        f"CREATE OR REPLACE TABLE {target} AS SELECT {select} FROM {scratch} AS s "
+        f"JOIN {ranks} AS r USING (company_id) ORDER BY r.score_rank"
+    )
+    for table in (scratch, momentum, ranks):
+        con.execute(f"DROP TABLE {table}")
     return rows

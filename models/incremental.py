@@ -31,7 +31,7 @@ from datetime import date
 
 import duckdb
 
-from transforms.features import features_sql
+from transforms.features import features_sql, used_params
 from transforms.sql import sql_text
 
 STATE = "marts._score_state"
@@ -81,10 +81,10 @@ def fact_fingerprints_sql(con: duckdb.DuckDBPyConnection) -> str:
     )
 
 
-def market_fingerprints_sql() -> str:
+def market_fingerprints_sql(shared: dict[str, str] | None = None) -> str:
     """A SELECT of (`kind`, `key`, `h`): one hash per market statistic that company_features.sql
-    reads as of `$as_of` (investor, category, region, top_cut)."""
-    ctes = features_sql().split("-- @select")[0]
+    reads as of `$as_of` (investor, category, region, top_cut); `shared` as in `features_sql`."""
+    ctes = features_sql(shared=shared).split("-- @select")[0]
     return f"""{ctes}
 SELECT 'investor' AS kind, e.investor_id AS key,
        hash(t.n_backed, t.n_exited, fo.follow_on_rate, fo.n_seasoned, i.name, i.country_code) AS h
@@ -139,16 +139,16 @@ def _table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     )
 
 
-def compute_fingerprints(con: duckdb.DuckDBPyConnection, params: dict) -> None:
+def compute_fingerprints(
+    con: duckdb.DuckDBPyConnection, params: dict, shared: dict[str, str] | None = None
+) -> None:
     """Temp tables `_facts_now` and `_market_now`: the fingerprints of the facts and market
-    statistics as they are now, as of `params['as_of']`."""
+    statistics as they are now, as of `params['as_of']` (`shared`: see
+    `transforms.features.materialize_shared`)."""
     facts = fact_fingerprints_sql(con)
     con.execute(f"CREATE OR REPLACE TEMP TABLE _facts_now AS {facts}", {"as_of": params["as_of"]})
-    market = market_fingerprints_sql()
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _market_now AS {market}",
-        {k: v for k, v in params.items() if f"${k}" in market},
-    )
+    market = f"CREATE OR REPLACE TEMP TABLE _market_now AS {market_fingerprints_sql(shared)}"
+    con.execute(market, used_params(market, params))
 
 
 def changed_companies(

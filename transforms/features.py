@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import TypeVar
@@ -16,11 +17,54 @@ from transforms.taxonomy import load_taxonomy
 T = TypeVar("T")
 
 
-def features_sql(subjects: str | None = None) -> str:
+# The CTEs of company_features.sql shared by every company's row: the facts known at as_of and
+# the market statistics, in dependency order (`materialize_shared`).
+SHARED_CTES = (
+    "known",
+    "rounds",
+    "exits",
+    "edges",
+    "investor_track",
+    "investor_follow_on",
+    "past_population",
+    "category_rate",
+    "region_rate",
+    "top_cut",
+)
+
+
+def cte_spans(text: str) -> dict[str, tuple[int, int]]:
+    """Where the body `( ... )` of each CTE `name AS (` written at a line's start begins and
+    ends in `text` (parentheses in comments and string literals do not count)."""
+    spans = {}
+    for match in re.finditer(r"^(\w+) AS \(", text, flags=re.MULTILINE):
+        start = i = match.end() - 1
+        depth = 0
+        while i < len(text):
+            ch = text[i]
+            if text.startswith("--", i):
+                i = text.find("\n", i)
+                i = len(text) if i < 0 else i
+                continue
+            if ch == "'":
+                i = text.find("'", i + 1)
+            elif ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth -= 1
+                if depth == 0:
+                    spans[match.group(1)] = (start, i + 1)
+                    break
+            i += 1
+    return spans
+
+
+def features_sql(subjects: str | None = None, shared: dict[str, str] | None = None) -> str:
     """company_features.sql; with `subjects` (a SELECT of company_id, which may read the file's
     CTEs such as `population`), rows only for those companies, their per-company parts computed
     for them alone (the market statistics still read every known company, so each row equals the
-    whole query's row for that company)."""
+    whole query's row for that company). `shared` maps CTEs to tables that already hold their
+    rows (see `materialize_shared`): those are read instead of computed."""
     among = "company_id IN (SELECT company_id FROM subjects)"
     markers = {
         "/*SUBJECTS_CTE*/": f"subjects AS ({subjects}),",
@@ -31,7 +75,30 @@ def features_sql(subjects: str | None = None) -> str:
     text = sql_text("company_features")
     for marker, narrowed in markers.items():
         text = text.replace(marker, narrowed if subjects is not None else "")
+    spans = cte_spans(text)
+    for name, (start, end) in sorted(
+        ((n, spans[n]) for n in (shared or {})), key=lambda item: -item[1][0]
+    ):
+        text = f"{text[:start]}(SELECT * FROM {shared[name]}){text[end:]}"
     return text
+
+
+def used_params(query: str, params: dict) -> dict:
+    """The named parameters `query` reads (DuckDB rejects the others)."""
+    return {k: v for k, v in params.items() if f"${k}" in query}
+
+
+def materialize_shared(con: duckdb.DuckDBPyConnection, params: dict) -> dict[str, str]:
+    """Temp tables `_shared_<cte>` holding the rows of `SHARED_CTES` as of `params['as_of']`,
+    each computed once from those before it; returns the mapping for `features_sql(shared=)`.
+    Scoring reads them twice (to tell what changed, then for the features)."""
+    shared: dict[str, str] = {}
+    for name in SHARED_CTES:
+        ctes = features_sql(shared=shared).split("-- @select")[0]
+        query = f"CREATE OR REPLACE TEMP TABLE _shared_{name} AS {ctes} SELECT * FROM {name}"
+        con.execute(query, used_params(query, params))
+        shared[name] = f"_shared_{name}"
+    return shared
 
 
 def _extent_sql() -> str:
@@ -111,19 +178,16 @@ def create_features_table(
     status_usable: bool = False,
     epoch_model_builders: bool | None = None,
     subjects: str | None = None,
+    shared: dict[str, str] | None = None,
 ) -> int:
     """Write the rows of `features_as_of` into `table`, without bringing them into Python;
-    returns the row count. With `subjects` (see `features_sql`), only those companies' rows. Rows are in no particular order (`rowid` ranges are chunks of it):
+    returns the row count. With `subjects` and `shared` (see `features_sql`), only those
+    companies' rows, and the shared CTEs read from their tables. Rows are in no particular order (`rowid` ranges are chunks of it):
     sorting them in the same statement is what tipped the feature SQL over the memory limit at
     3M companies, and every reader of the table orders what it reads."""
     params = feature_params(as_of, status_usable, epoch_model_builders)
-    one_thread_if_out_of_memory(
-        con,
-        lambda: con.execute(
-            f"CREATE OR REPLACE TABLE {table} AS {features_sql(subjects)}",
-            params,
-        ),
-    )
+    query = f"CREATE OR REPLACE TABLE {table} AS {features_sql(subjects, shared)}"
+    one_thread_if_out_of_memory(con, lambda: con.execute(query, used_params(query, params)))
     return int(con.sql(f"SELECT count(*) FROM {table}").fetchall()[0][0])
 
 

@@ -32,10 +32,12 @@ def funding_rounds(warehouse: Warehouse) -> dg.MaterializeResult:
     acquisitions, and IPOs (evidenced by the first post-IPO round)."""
     with warehouse.connect() as con:
         con.execute(sql_text("funding_rounds", SQL_DIR))
+        # counted by file first (few), then named: no join over every round
         by_delivery = con.sql(
-            "SELECT coalesce(d._drop, '(main rounds file)') AS delivery, count(*) AS rounds "
-            "FROM core.funding_rounds AS r LEFT JOIN (SELECT DISTINCT _source_file, _drop "
-            "FROM staging.round_drops) AS d USING (_source_file) GROUP BY ALL ORDER BY ALL"
+            "SELECT coalesce(d._drop, '(main rounds file)') AS delivery, sum(r.n)::BIGINT AS rounds "
+            "FROM (SELECT _source_file, count(*) AS n FROM core.funding_rounds GROUP BY ALL) AS r "
+            "LEFT JOIN (SELECT DISTINCT _source_file, _drop FROM staging.round_drops) AS d "
+            "USING (_source_file) GROUP BY ALL ORDER BY ALL"
         ).pl()
         meta = table_metadata(
             con, "core.funding_rounds", deliveries=dg.MetadataValue.md(markdown_table(by_delivery))

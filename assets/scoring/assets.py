@@ -22,7 +22,12 @@ from models.threads import limit_threads
 from models.training import FitReport, fit_success_model
 from pipelines.partitions import resolve_as_of, weekly_partitions
 from pipelines.resources import DealflowSettings, Warehouse
-from transforms.features import create_features_table, extent_as_of, feature_params
+from transforms.features import (
+    create_features_table,
+    extent_as_of,
+    feature_params,
+    materialize_shared,
+)
 from transforms.sources import load_sources
 
 SCORE_COLUMNS = [
@@ -286,15 +291,21 @@ def company_scores(
         params = feature_params(as_of, usable)
         scoring = ScoreContext(week_start, params, thesis, fingerprint)
         # what changed since the week was last scored under the same model, thesis and code
-        compute_fingerprints(con, params)
+        shared = materialize_shared(con, params)  # read twice: for what changed, for features
+        compute_fingerprints(con, params, shared)
         changed = changed_companies(con, scoring, "_changed")
         carried = None
         # features stay in DuckDB; companies are scored a chunk at a time (models/chunked_scoring.py)
         if changed is None:
-            create_features_table(con, "marts._features", as_of, usable)
+            create_features_table(con, "marts._features", as_of, usable, shared=shared)
         else:
             create_features_table(
-                con, "marts._features", as_of, usable, subjects="SELECT company_id FROM _changed"
+                con,
+                "marts._features",
+                as_of,
+                usable,
+                subjects="SELECT company_id FROM _changed",
+                shared=shared,
             )
             carried = "_carried_scores"
             con.execute(
@@ -346,15 +357,22 @@ def company_scores(
         except BaseException:
             con.execute("ROLLBACK")
             raise
-        for temp in ("_changed", carried, "_facts_now", "_market_now"):
+        for temp in ("_changed", carried, "_facts_now", "_market_now", *shared.values()):
             if temp:
                 con.execute(f"DROP TABLE IF EXISTS {temp}")
         con.execute("DROP TABLE marts._features")
+        latest = con.sql("SELECT max(week_start) FROM marts.company_scores_history").fetchall()
+        if latest[0][0] == week_start:  # the week's scores are already in rank order
+            con.execute(
+                "CREATE OR REPLACE TABLE marts.company_scores AS SELECT * FROM marts._scores_week"
+            )
+        else:
+            con.execute(
+                "CREATE OR REPLACE TABLE marts.company_scores AS SELECT * FROM "
+                "marts.company_scores_history WHERE week_start = ? ORDER BY score_rank",
+                [latest[0][0]],
+            )
         con.execute("DROP TABLE marts._scores_week")
-        con.execute(
-            "CREATE OR REPLACE TABLE marts.company_scores AS SELECT * FROM marts.company_scores_history "
-            "WHERE week_start = (SELECT max(week_start) FROM marts.company_scores_history) ORDER BY score_rank"
-        )
         by_vertical = con.sql(
             "SELECT vertical, count(*) AS companies, round(avg(total_score), 3) AS mean_score "
             "FROM marts.company_scores_history WHERE week_start = ? GROUP BY vertical "

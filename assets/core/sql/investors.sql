@@ -1,8 +1,14 @@
 -- Investor edges matched to companies by normalised name. A unique name matches; among
 -- homonyms, the one company with a round on the edge's date matches; otherwise the edge stays
 -- unmatched (`match_method` says why) and still counts for the investor's activity.
-CREATE OR REPLACE TEMP TABLE _edges AS
-SELECT row_number() OVER (ORDER BY _source_file, _source_row) AS edge_id, * FROM staging.investor_edges;
+-- an edge is identified by its row in staging.investor_edges (this statement list's snapshot)
+CREATE OR REPLACE TEMP VIEW _edges AS
+SELECT rowid AS edge_id, * FROM staging.investor_edges;
+
+-- an investor's id hashes its normalised name: once per name, not once per edge
+CREATE OR REPLACE TEMP TABLE _investor_ids AS
+SELECT investor_name_norm, 'I' || substr(md5(investor_name_norm), 1, 16) AS investor_id
+FROM (SELECT DISTINCT investor_name_norm FROM staging.investor_edges);
 
 CREATE OR REPLACE TEMP TABLE _cand AS
 SELECT e.edge_id, c.company_id,
@@ -25,20 +31,23 @@ SELECT edge_id,
 FROM _cand GROUP BY edge_id;
 
 CREATE OR REPLACE TABLE core.investments AS
-SELECT 'I' || substr(md5(e.investor_name_norm), 1, 16) AS investor_id,
+SELECT ids.investor_id,
        m.company_id,
        coalesce(m.match_method, 'no_match') AS match_method,
        e.investor_name, e.company_name, e.funded_on, e.round_amount_usd,
        e._source_file, e._source_row
-FROM _edges AS e LEFT JOIN _matched AS m USING (edge_id);
+FROM _edges AS e
+LEFT JOIN _investor_ids AS ids ON ids.investor_name_norm = e.investor_name_norm
+LEFT JOIN _matched AS m USING (edge_id);
 
 -- Investors: activity, home country (curated list first, else a unique company of that name),
 -- and the all-time exit rate of their matched portfolio (as-of versions live in the features).
 CREATE OR REPLACE TABLE core.investors AS
 WITH names AS (
-    SELECT 'I' || substr(md5(investor_name_norm), 1, 16) AS investor_id, investor_name_norm,
-           mode(investor_name) AS name
-    FROM staging.investor_edges GROUP BY ALL
+    SELECT ids.investor_id, n.investor_name_norm, n.name
+    FROM (SELECT investor_name_norm, mode(investor_name) AS name
+          FROM staging.investor_edges GROUP BY ALL) AS n
+    LEFT JOIN _investor_ids AS ids USING (investor_name_norm)
 ), activity AS (
     SELECT investor_id, count(*) AS n_investments,
            count(DISTINCT coalesce(company_id, company_name)) AS n_companies,
