@@ -205,10 +205,14 @@ def _fund_verdict(row: dict[str, Any], rule: dict, sets: dict[str, set[str]]) ->
     return why
 
 
-def score_investors(features: pl.DataFrame, config: dict | None = None) -> pl.DataFrame:
+def score_investors(
+    features: pl.DataFrame, config: dict | None = None, previous: pl.DataFrame | None = None
+) -> pl.DataFrame:
     """Every investor of `features` with its components, `co_investor_score` and rank, the fund
     rule's verdict (`is_fund`, `fund_reason`), `fund_score` and `fund_rank` (NULL for non-funds),
-    a plain-language `rationale` and the config version. Rank 1 is best; ties by investor_id."""
+    a plain-language `rationale` and the config version. Rank 1 is best; ties by investor_id.
+    `previous`: the rows scored before for the same date, whose rationales can be kept (see
+    `with_rationale`)."""
     config = config or load_investor_scoring()
     frame = components(features, config).with_columns(
         weighted(config["co_investor_weights"]).alias("co_investor_score"),
@@ -232,7 +236,7 @@ def score_investors(features: pl.DataFrame, config: dict | None = None) -> pl.Da
         )
         .join(funds, on="investor_id", how="left", maintain_order="left")
     )
-    return with_rationale(frame, "co_investor", config)
+    return with_rationale(frame, "co_investor", config, previous)
 
 
 def shortlist_funds(scores: pl.DataFrame, size: int, config: dict | None = None) -> pl.DataFrame:
@@ -321,21 +325,71 @@ def footprint_reasons(row: dict[str, Any]) -> str:
     return "; ".join(parts) if parts else "none"
 
 
-def rationale(row: dict[str, Any], kind: str = "co_investor", config: dict | None = None) -> str:
-    """E.g. 'Fund score 0.71. AI thesis: 12 of 40 portfolio companies in our verticals (30%:
-    ...). Track record: 9 exits (23%); ... Activity: last investment 2 months ago; ...
-    France/UAE: French investor; ...'"""
-    label = {"co_investor": "Co-investor score", "fund": "Fund score"}[kind]
-    months = (config or load_investor_scoring())["features"]["follow_on_min_months"]
+RATIONALE_LABELS = {"co_investor": "Co-investor score", "fund": "Fund score"}
+BODY_START = "AI thesis: "
+
+
+def rationale_body(row: dict[str, Any], follow_on_months: int) -> str:
+    """The rationale after its score: what the row's `RATIONALE_COLUMNS` say."""
     return (
-        f"{label} {row[f'{kind}_score']:.2f}. AI thesis: {ai_reasons(row)}. "
-        f"Track record: {track_reasons(row, months)}. Activity: {activity_reasons(row)}. "
+        f"{BODY_START}{ai_reasons(row)}. "
+        f"Track record: {track_reasons(row, follow_on_months)}. Activity: {activity_reasons(row)}. "
         f"France/UAE: {footprint_reasons(row)}."
     )
 
 
-def with_rationale(frame: pl.DataFrame, kind: str, config: dict | None = None) -> pl.DataFrame:
-    """Adds (or replaces) `rationale`, for the co-investor or the fund score."""
-    rows = frame.select(f"{kind}_score", *RATIONALE_COLUMNS).iter_rows(named=True)
-    texts = [rationale(r, kind, config) for r in rows]
+def rationale(row: dict[str, Any], kind: str = "co_investor", config: dict | None = None) -> str:
+    """E.g. 'Fund score 0.71. AI thesis: 12 of 40 portfolio companies in our verticals (30%:
+    ...). Track record: 9 exits (23%); ... Activity: last investment 2 months ago; ...
+    France/UAE: French investor; ...'"""
+    months = (config or load_investor_scoring())["features"]["follow_on_min_months"]
+    return f"{RATIONALE_LABELS[kind]} {row[f'{kind}_score']:.2f}. " + rationale_body(row, months)
+
+
+def _kept_bodies(inputs: pl.DataFrame, previous: pl.DataFrame, months: int) -> pl.Series:
+    """Per row of `inputs`, the body of `previous`'s rationale for the same investor when every
+    rationale input is equal (else NULL)."""
+    prev = previous.select(
+        "investor_id",
+        *[pl.col(c).cast(inputs.schema[c]).alias(f"__prev_{c}") for c in RATIONALE_COLUMNS],
+        pl.col("rationale").str.slice(pl.col("rationale").str.find(BODY_START)).alias("__body"),
+    ).unique("investor_id", keep="none")
+    joined = inputs.join(prev, on="investor_id", how="left", maintain_order="left")
+    same = pl.all_horizontal(
+        [pl.col(c).eq_missing(pl.col(f"__prev_{c}")) for c in RATIONALE_COLUMNS]
+    )
+    # the only setting the body reads: written there whenever seasoned companies exist
+    months_ok = (pl.col("n_seasoned_companies") == 0) | pl.col("__body").str.contains(
+        f" {months}+ months ago", literal=True
+    )
+    return joined.select(
+        pl.when(same & months_ok & pl.col("__body").is_not_null()).then(pl.col("__body"))
+    ).to_series()
+
+
+def with_rationale(
+    frame: pl.DataFrame,
+    kind: str,
+    config: dict | None = None,
+    previous: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """Adds (or replaces) `rationale`, for the co-investor or the fund score. `previous`, rows
+    with a rationale written before (`investor_id`, the `RATIONALE_COLUMNS`, `rationale`): an
+    investor whose rationale inputs are all equal keeps the text after its score, which is the
+    same text (only the score is written again); the others are written row by row."""
+    months = (config or load_investor_scoring())["features"]["follow_on_min_months"]
+    inputs = frame.select("investor_id", *RATIONALE_COLUMNS)
+    kept = (
+        _kept_bodies(inputs, previous, months)
+        if previous is not None and not previous.is_empty()
+        else pl.Series([None] * frame.height, dtype=pl.String)
+    )
+    bodies = kept.to_list()
+    missing = [i for i, body in enumerate(bodies) if body is None]
+    rows = inputs[missing].iter_rows(named=True) if missing else iter(())
+    for i, row in zip(missing, rows, strict=True):
+        bodies[i] = rationale_body(row, months)
+    label = RATIONALE_LABELS[kind]
+    scores = frame[f"{kind}_score"].to_list()
+    texts = [f"{label} {score:.2f}. {body}" for score, body in zip(scores, bodies, strict=True)]
     return frame.with_columns(pl.Series("rationale", texts, dtype=pl.String))

@@ -6,7 +6,7 @@ import dagster as dg
 import polars as pl
 
 from assets.tables import markdown_table, replace_week, table_metadata
-from models.investors import COMPONENTS, score_investors, shortlist_funds
+from models.investors import COMPONENTS, RATIONALE_COLUMNS, score_investors, shortlist_funds
 from pipelines.partitions import resolve_as_of, weekly_partitions
 from pipelines.resources import DealflowSettings, Warehouse
 from transforms.investors import investor_features_as_of, load_investor_scoring
@@ -115,7 +115,7 @@ def investor_scores(
     with warehouse.connect() as con:
         features = investor_features_as_of(con, as_of, config)
         scores = (
-            score_investors(features, config)
+            score_investors(features, config, _previous_rows(con, week, as_of))
             .with_columns(pl.lit(week).alias("week_start"))
             .select(INVESTOR_COLUMNS)
         )
@@ -149,6 +149,22 @@ def investor_scores(
             fund_rule=dg.MetadataValue.md(markdown_table(reasons)),
         )
     return dg.MaterializeResult(metadata=meta)
+
+
+def _previous_rows(con, week: date, as_of: date) -> pl.DataFrame | None:
+    """The week's rows scored before at the same as_of (a refresh after new rounds), whose
+    rationales `score_investors` may keep; None when there are none."""
+    exists = con.sql(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+        "AND schema_name = 'marts' AND table_name = 'investor_scores_history'"
+    ).fetchall()[0][0]
+    if not exists:
+        return None
+    columns = ", ".join(["investor_id", *RATIONALE_COLUMNS, "rationale"])
+    return con.sql(
+        f"SELECT {columns} FROM marts.investor_scores_history WHERE week_start = ? AND as_of = ?",
+        params=[week, as_of],
+    ).pl()
 
 
 @dg.asset(

@@ -253,3 +253,35 @@ def test_empty_features():
     scores = score_investors(empty, CONFIG)
     assert scores.is_empty() and "co_investor_score" in scores.columns
     assert shortlist_funds(scores, 25, CONFIG).is_empty()
+
+
+def test_kept_rationales_equal_rationales_written_again():
+    """A rationale kept from an earlier scoring (same inputs) is the text written from scratch;
+    a changed input or another follow-on window writes it again."""
+    from models.investors import RATIONALE_COLUMNS
+
+    config = load_investor_scoring()
+    base = population()
+    previous = score_investors(base, config).select("investor_id", *RATIONALE_COLUMNS, "rationale")
+    changed = base.with_columns(
+        pl.when(pl.int_range(pl.len()) == 0)
+        .then(pl.col("n_exits") + 1)
+        .otherwise(pl.col("n_exits"))
+        .alias("n_exits")
+    )
+    # a stale text planted for every investor: kept only where the inputs are all equal
+    stale = previous.with_columns(
+        pl.col("rationale").str.replace("AI thesis: ", "AI thesis: (old) ", literal=True)
+    )
+    for features, rewritten in ((base, 0), (changed, 1)):
+        fresh = score_investors(features, config)
+        kept = score_investors(features, config, previous)
+        assert kept["rationale"].to_list() == fresh["rationale"].to_list()
+        planted = score_investors(features, config, stale)["rationale"]
+        assert (~planted.str.contains("(old)", literal=True)).sum() == rewritten
+    other = copy.deepcopy(config)
+    other["features"]["follow_on_min_months"] = 7
+    planted = score_investors(base, other, stale)
+    seasoned = planted.filter(pl.col("n_seasoned_companies") > 0)
+    assert seasoned.height > 0
+    assert not seasoned["rationale"].str.contains("(old)", literal=True).any()

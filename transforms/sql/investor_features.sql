@@ -42,11 +42,14 @@ verticals AS (
            END AS vertical
     FROM core.company_taxonomy AS t LEFT JOIN first_models AS m USING (company_id)
 ),
--- Days a company raised money by as_of: its rounds, and any investor's edge.
-funding_days AS (
-    SELECT company_id, funded_on FROM core.funding_rounds WHERE funded_on <= $as_of
-    UNION
-    SELECT company_id, funded_on FROM edges WHERE company_id IS NOT NULL
+-- The last day a company raised money by as_of: its rounds, and any investor's edge. (A company
+-- raised again after a day exactly when its last funding day is later.)
+last_funding AS (
+    SELECT company_id, max(funded_on) AS last_funded_on FROM (
+        SELECT company_id, funded_on FROM core.funding_rounds WHERE funded_on <= $as_of
+        UNION ALL
+        SELECT company_id, funded_on FROM edges WHERE company_id IS NOT NULL
+    ) GROUP BY company_id
 ),
 holdings AS (
     SELECT investor_id, company_id, min(funded_on) AS first_in
@@ -58,10 +61,10 @@ holding_facts AS (
            coalesce(x.exited_on < h.first_in, false)                        AS exited_before,
            coalesce(x.exited_on >= h.first_in, false)                       AS exited_after,
            h.first_in <= $as_of - to_months($follow_on_min_months)          AS seasoned,
-           EXISTS (SELECT 1 FROM funding_days AS f
-                   WHERE f.company_id = h.company_id AND f.funded_on > h.first_in) AS raised_again
+           coalesce(lf.last_funded_on > h.first_in, false)                  AS raised_again
     FROM holdings AS h
     JOIN core.companies AS c USING (company_id)
+    LEFT JOIN last_funding AS lf USING (company_id)
     LEFT JOIN verticals AS v USING (company_id)
     LEFT JOIN exits AS x USING (company_id)
 ),
