@@ -11,13 +11,16 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from transforms.features import (
+    SHARED_CTES,
     create_features_table,
+    cte_spans,
     data_end,
     extent_as_of,
     feature_extent,
     feature_params,
     features_as_of,
     features_sql,
+    materialize_shared,
     population_as_of,
 )
 
@@ -80,6 +83,40 @@ def test_features_of_named_subjects_equal_the_whole_querys_rows(con, pipeline_ru
     ).pl()
     assert rows.height == len(some)
     assert_frame_equal(rows, whole.filter(pl.col("company_id").is_in(some.implode())), rtol=1e-9)
+
+
+def test_features_read_from_shared_tables_equal_the_whole_query(con, pipeline_run):
+    """The shared CTEs (facts known at as_of, market statistics) materialized once and read by
+    the feature SQL give the rows the whole query gives, for every company and for subjects."""
+    params = feature_params(pipeline_run.as_of, True)
+    shared = materialize_shared(con, params)
+    assert set(shared) == set(SHARED_CTES)
+    text = features_sql(shared=shared)
+    for name in SHARED_CTES:  # none of them is computed any more
+        assert f"{name} AS (SELECT * FROM _shared_{name})" in text
+    whole = features_as_of(con, pipeline_run.as_of, True)
+    create_features_table(con, "_from_shared", pipeline_run.as_of, True, shared=shared)
+    rows = con.sql("SELECT * FROM _from_shared ORDER BY company_id").pl()
+    assert_frame_equal(rows, whole)
+    some = whole["company_id"].gather_every(5)
+    con.register("_some", pl.DataFrame({"company_id": some}).to_arrow())
+    create_features_table(
+        con,
+        "_from_shared",
+        pipeline_run.as_of,
+        True,
+        subjects="SELECT company_id FROM _some",
+        shared=shared,
+    )
+    rows = con.sql("SELECT * FROM _from_shared ORDER BY company_id").pl()
+    assert_frame_equal(rows, whole.filter(pl.col("company_id").is_in(some.implode())))
+
+
+def test_cte_spans_skip_parentheses_in_comments_and_strings():
+    text = "WITH\na AS (\n  -- a comment (with a paren\n  SELECT ')' AS x\n),\nb AS (SELECT 1)\n"
+    spans = cte_spans(text)
+    assert text[slice(*spans["a"])].endswith("AS x\n)")
+    assert text[slice(*spans["b"])] == "(SELECT 1)"
 
 
 def check_results(con, run, tmp_path, gx_max_rows: int) -> dict:
