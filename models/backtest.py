@@ -20,6 +20,7 @@ import numpy as np
 import polars as pl
 
 from models.calendar import add_months
+from models.chunked_scoring import model_input_columns
 from transforms.features import extent_as_of, labels, population_as_of
 
 KS = (25, 50, 100)
@@ -138,6 +139,8 @@ def _n_investors(features: pl.DataFrame) -> np.ndarray:
     return np.nan_to_num(_column(features, "n_investors"), nan=0.0)
 
 
+# what the naive rankings read of the population (besides company_id)
+BASELINE_COLUMNS = ("total_raised_usd", "days_since_last_round", "n_investors")
 BASELINES: Mapping[str, Callable[[pl.DataFrame], np.ndarray]] = {
     "random": _random,
     "total_raised_usd": _total_raised,
@@ -193,7 +196,10 @@ def backtest_with_predictions(
             )
         # filtered in DuckDB, predicted a chunk at a time: at 3M companies the whole known set
         # and one pandas copy of the population took the evaluation to a 9.5 GiB peak
-        population = population_as_of(con, cutoff)
+        # only the columns the model and the naive rankings read leave DuckDB
+        population = population_as_of(
+            con, cutoff, columns=[*model_input_columns(), *BASELINE_COLUMNS]
+        )
         y = labels(con, population, cutoff, horizon_end)
         scores: dict[str, tuple[np.ndarray | None, bool]] = {}
         if train_fn is not None:

@@ -16,6 +16,7 @@ import numpy as np
 import polars as pl
 
 from models.calendar import add_months, training_cutoffs
+from models.chunked_scoring import model_input_columns
 from transforms.features import data_end, labels, population_as_of
 
 if TYPE_CHECKING:
@@ -70,7 +71,9 @@ def training_rows(
     ):
         # status is a snapshot of the present: never read it for a past cutoff; the population is
         # filtered (and capped) in DuckDB
-        pop = population_as_of(con, cutoff, limit=int(cfg["max_training_rows"]))
+        pop = population_as_of(
+            con, cutoff, limit=int(cfg["max_training_rows"]), columns=model_input_columns()
+        )
         if pop.is_empty():
             continue
         used.append(cutoff)

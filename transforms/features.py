@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TypeVar
 
@@ -138,21 +138,26 @@ def feature_params(
 
 
 def population_as_of(
-    con: duckdb.DuckDBPyConnection, as_of: date, limit: int | None = None
+    con: duckdb.DuckDBPyConnection,
+    as_of: date,
+    limit: int | None = None,
+    columns: Sequence[str] | None = None,
 ) -> pl.DataFrame:
     """The rows of `features_as_of(con, as_of)` in the success model's population (status never
     read), filtered in DuckDB. With `limit`, at most that many rows: the companies whose id
-    hashes lowest, a fixed pseudo-random sample (all rows when the population is smaller)."""
+    hashes lowest, a fixed pseudo-random sample (all rows when the population is smaller). With
+    `columns`, only those (and `company_id`): DuckDB then computes no other column either."""
     # the sample is chosen before any company's features are computed, then only its rows are
     subjects = "SELECT company_id FROM population"
     if limit is not None:
         subjects += f" ORDER BY hash(company_id), company_id LIMIT {int(limit)}"
-    query = f"SELECT * FROM ({features_sql(subjects)}) WHERE in_population"
+    wanted = "*"
+    if columns is not None:
+        wanted = ", ".join(f'"{c}"' for c in dict.fromkeys(["company_id", *columns]))
+    query = f"SELECT {wanted} FROM ({features_sql(subjects)}) WHERE in_population"
     return one_thread_if_out_of_memory(
         con,
-        lambda: con.sql(
-            f"SELECT * FROM ({query}) ORDER BY company_id", params=feature_params(as_of)
-        ).pl(),
+        lambda: con.sql(f"{query} ORDER BY company_id", params=feature_params(as_of)).pl(),
     )
 
 
