@@ -31,7 +31,12 @@ from datetime import date
 
 import duckdb
 
-from transforms.features import features_sql, used_params
+from transforms.features import (
+    create_features_table,
+    features_sql,
+    materialize_shared,
+    used_params,
+)
 from transforms.sql import sql_text
 
 STATE = "marts._score_state"
@@ -211,3 +216,46 @@ def save_state(con: duckdb.DuckDBPyConnection, context: ScoreContext) -> None:
         f"CREATE OR REPLACE TABLE {STATE} AS SELECT ?::DATE AS week_start, ?::VARCHAR AS digest",
         [context.week, context.digest()],
     )
+
+
+@dataclass(frozen=True)
+class Rescoring:
+    """How the week is being scored: `changed` companies (None: all of them) have their rows in
+    the features table; `carried` names the temp table of the other companies' score rows."""
+
+    changed: int | None
+    carried: str | None
+    temps: tuple[str, ...]
+
+
+def prepare_features(
+    con: duckdb.DuckDBPyConnection, context: ScoreContext, features: str, scores_history: str
+) -> Rescoring:
+    """Write the features table `features` for the week's scoring: every company's rows, or,
+    when the saved state allows (see `changed_companies`), only the changed companies' rows, the
+    others' score rows of the week in `scores_history` being carried (temp `_carried_scores`).
+    Leaves the fingerprints for `save_state`; `drop_temps` removes what it made."""
+    params = context.params
+    shared = materialize_shared(con, params)  # read twice: for what changed, for the features
+    compute_fingerprints(con, params, shared)
+    changed = changed_companies(con, context, "_changed")
+    temps = ("_changed", "_facts_now", "_market_now", *shared.values())
+    args = (params["as_of"], params["status_usable"], params["epoch_model_builders"])
+    if changed is None:
+        create_features_table(con, features, *args, shared=shared)
+        return Rescoring(None, None, temps)
+    create_features_table(
+        con, features, *args, subjects="SELECT company_id FROM _changed", shared=shared
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _carried_scores AS SELECT * EXCLUDE (score_rank) "
+        f"FROM {scores_history} WHERE week_start = ? "
+        "AND company_id NOT IN (SELECT company_id FROM _changed)",
+        [context.week],
+    )
+    return Rescoring(changed, "_carried_scores", (*temps, "_carried_scores"))
+
+
+def drop_temps(con: duckdb.DuckDBPyConnection, rescoring: Rescoring) -> None:
+    for table in rescoring.temps:
+        con.execute(f"DROP TABLE IF EXISTS {table}")

@@ -12,9 +12,9 @@ from assets.tables import markdown_table, replace_week, table_metadata
 from models.chunked_scoring import model_inputs_sql, reusable_scores_sql, score_table
 from models.incremental import (
     ScoreContext,
-    changed_companies,
-    compute_fingerprints,
     drop_state,
+    drop_temps,
+    prepare_features,
     save_state,
 )
 from models.thesis import load_thesis
@@ -22,12 +22,7 @@ from models.threads import limit_threads
 from models.training import FitReport, fit_success_model
 from pipelines.partitions import resolve_as_of, weekly_partitions
 from pipelines.resources import DealflowSettings, Warehouse
-from transforms.features import (
-    create_features_table,
-    extent_as_of,
-    feature_params,
-    materialize_shared,
-)
+from transforms.features import extent_as_of, feature_params
 from transforms.sources import load_sources
 
 SCORE_COLUMNS = [
@@ -290,30 +285,12 @@ def company_scores(
         week_start = date.fromisoformat(week)
         params = feature_params(as_of, usable)
         scoring = ScoreContext(week_start, params, thesis, fingerprint)
-        # what changed since the week was last scored under the same model, thesis and code
-        shared = materialize_shared(con, params)  # read twice: for what changed, for features
-        compute_fingerprints(con, params, shared)
-        changed = changed_companies(con, scoring, "_changed")
-        carried = None
-        # features stay in DuckDB; companies are scored a chunk at a time (models/chunked_scoring.py)
-        if changed is None:
-            create_features_table(con, "marts._features", as_of, usable, shared=shared)
-        else:
-            create_features_table(
-                con,
-                "marts._features",
-                as_of,
-                usable,
-                subjects="SELECT company_id FROM _changed",
-                shared=shared,
-            )
-            carried = "_carried_scores"
-            con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {carried} AS SELECT * EXCLUDE (score_rank) "
-                "FROM marts.company_scores_history WHERE week_start = ? "
-                "AND company_id NOT IN (SELECT company_id FROM _changed)",
-                [week_start],
-            )
+        # only the companies whose inputs changed since the week was last scored under the same
+        # model, thesis and code get feature rows; the others' scores are carried
+        rescoring = prepare_features(
+            con, scoring, "marts._features", "marts.company_scores_history"
+        )
+        carried, changed = rescoring.carried, rescoring.changed
         reused = reusable_scores(con, week_start, fingerprint)
         score_table(
             con,
@@ -357,9 +334,7 @@ def company_scores(
         except BaseException:
             con.execute("ROLLBACK")
             raise
-        for temp in ("_changed", carried, "_facts_now", "_market_now", *shared.values()):
-            if temp:
-                con.execute(f"DROP TABLE IF EXISTS {temp}")
+        drop_temps(con, rescoring)
         con.execute("DROP TABLE marts._features")
         latest = con.sql("SELECT max(week_start) FROM marts.company_scores_history").fetchall()
         if latest[0][0] == week_start:  # the week's scores are already in rank order
