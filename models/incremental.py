@@ -37,7 +37,7 @@ from transforms.features import (
     materialize_shared,
     used_params,
 )
-from transforms.sql import sql_text
+from transforms.sql import sql_text, table_exists
 
 STATE = "marts._score_state"
 STATE_FACTS = "marts._score_state_facts"
@@ -133,17 +133,6 @@ class ScoreContext:
         return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    schema, name = table.split(".")
-    return bool(
-        con.sql(
-            "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
-            "AND schema_name = ? AND table_name = ?",
-            params=[schema, name],
-        ).fetchall()[0][0]
-    )
-
-
 def compute_fingerprints(
     con: duckdb.DuckDBPyConnection, params: dict, shared: dict[str, str] | None = None
 ) -> None:
@@ -163,7 +152,7 @@ def changed_companies(
     from the saved state's, from `_facts_now` and `_market_now` (see `compute_fingerprints`).
     Returns how many, or None when the saved state cannot be used (none, another week or
     context, a changed top-investor cut, or more than `MAX_CHANGED_SHARE` of the companies)."""
-    if not all(_table_exists(con, t) for t in (STATE, STATE_FACTS, STATE_MARKET)):
+    if not all(table_exists(con, t) for t in (STATE, STATE_FACTS, STATE_MARKET)):
         return None
     saved = con.sql(f"SELECT digest FROM {STATE}").fetchall()
     if [r[0] for r in saved] != [context.digest()]:
@@ -239,7 +228,7 @@ def prepare_features(
     shared = materialize_shared(con, params)  # read twice: for what changed, for the features
     compute_fingerprints(con, params, shared)
     changed = changed_companies(con, context, "_changed")
-    temps = ("_changed", "_facts_now", "_market_now", *shared.values())
+    temps = ("_changed", "_market_changed", "_facts_now", "_market_now", *shared.values())
     args = (params["as_of"], params["status_usable"], params["epoch_model_builders"])
     if changed is None:
         create_features_table(con, features, *args, shared=shared)

@@ -10,6 +10,7 @@ from models.investors import COMPONENTS, RATIONALE_COLUMNS, score_investors, sho
 from pipelines.partitions import resolve_as_of, weekly_partitions
 from pipelines.resources import DealflowSettings, Warehouse
 from transforms.investors import investor_features_as_of, load_investor_scoring
+from transforms.sql import table_exists
 
 COMPONENT_COLUMNS = [f"{c}_score" for c in COMPONENTS]
 FIGURES = [
@@ -154,11 +155,7 @@ def investor_scores(
 def _previous_rows(con, week: date, as_of: date) -> pl.DataFrame | None:
     """The week's rows scored before at the same as_of (a refresh after new rounds), whose
     rationales `score_investors` may keep; None when there are none."""
-    exists = con.sql(
-        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
-        "AND schema_name = 'marts' AND table_name = 'investor_scores_history'"
-    ).fetchall()[0][0]
-    if not exists:
+    if not table_exists(con, "marts.investor_scores_history"):
         return None
     columns = ", ".join(["investor_id", *RATIONALE_COLUMNS, "rationale"])
     return con.sql(

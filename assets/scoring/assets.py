@@ -24,6 +24,7 @@ from pipelines.partitions import resolve_as_of, weekly_partitions
 from pipelines.resources import DealflowSettings, Warehouse
 from transforms.features import extent_as_of, feature_params
 from transforms.sources import load_sources
+from transforms.sql import table_exists
 
 SCORE_COLUMNS = [
     "week_start",
@@ -138,12 +139,8 @@ def reusable_scores(con, week: date, fingerprint: str | None) -> int:
     """Creates the temp table `_reused_scores`: this week's probabilities and factors of the
     companies whose model inputs did not change since the week was last scored by this model.
     Returns how many."""
-    exists = con.sql(
-        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
-        "AND schema_name = 'marts' "
-        "AND table_name IN ('company_model_inputs', 'company_scores_history')"
-    ).fetchall()[0][0]
-    if fingerprint is None or exists < 2:
+    tables = (INPUTS_TABLE, "marts.company_scores_history")
+    if fingerprint is None or not all(table_exists(con, t) for t in tables):
         return 0
     inputs = f"(SELECT * FROM {INPUTS_TABLE} WHERE week_start = $week AND model_fingerprint = $fp)"
     scores = "(SELECT * FROM marts.company_scores_history WHERE week_start = $week)"
