@@ -209,7 +209,7 @@ def extent_as_of(
 ) -> pl.DataFrame:
     """`feature_extent` of the features as of `as_of`, computed in DuckDB (one row leaves it)."""
     query = _extent_sql()
-    params = {k: v for k, v in feature_params(as_of, status_usable).items() if f"${k}" in query}
+    params = used_params(query, feature_params(as_of, status_usable))
     return con.sql(query, params=params).pl()
 
 
