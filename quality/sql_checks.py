@@ -1,6 +1,6 @@
 """The suites' expectations as SQL aggregates in DuckDB, for tables too large to validate in GX.
 
-GX validates pandas frames in memory; past `gx_max_rows` rows (a few hundred thousand) fetching
+GX validates pandas frames in memory; past `gx_max_rows` rows (a hundred thousand) fetching
 the table into Python costs more than the step that wrote it. Each expectation type the suites use
 on large tables has a twin here that counts, over every row of the table (or partition), the rows
 GX would find unexpected, with the same rules: NULLs (and NaN) are ignored except by the
@@ -93,11 +93,18 @@ def _map_test(e: Expectation, scope: Scope, params: dict[str, Any]) -> Test | No
         unexpected = missing if t.endswith("not_be_null") else f"NOT {missing}"
         return Test("TRUE", unexpected, [], count_nulls=True)
     if t == "expect_column_pair_values_a_to_be_greater_than_b":
-        if k.get("ignore_row_if", "both_values_are_missing") != "either_value_is_missing":
-            return None
         a, b = quote(k["column_A"]), quote(k["column_B"])
-        domain = f"NOT {_missing(k['column_A'], types)} AND NOT {_missing(k['column_B'], types)}"
-        return Test(domain, f"NOT ({a} {'>=' if k.get('or_equal') else '>'} {b})", [])
+        missing_a, missing_b = _missing(k["column_A"], types), _missing(k["column_B"], types)
+        domain = {
+            "either_value_is_missing": f"NOT {missing_a} AND NOT {missing_b}",
+            "both_values_are_missing": f"NOT ({missing_a} AND {missing_b})",
+            "neither": "TRUE",
+        }.get(k.get("ignore_row_if", "both_values_are_missing"))
+        if domain is None:
+            return None
+        # a missing value (NULL or NaN) on either side of a kept row fails, as in pandas
+        compare = f"{a} {'>=' if k.get('or_equal') else '>'} {b}"
+        return Test(domain, f"{missing_a} OR {missing_b} OR NOT ({compare})", [])
     if "column" not in k:
         return None
     col = quote(k["column"])

@@ -1,13 +1,15 @@
 """Core entities: one company table across sources, investors and their investments, taxonomy."""
 
+import hashlib
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 
 from assets.tables import markdown_table, table_metadata, write_frame
 from pipelines.resources import Warehouse
 from transforms.reference import known_investors_frame
-from transforms.sql import sql_text
+from transforms.sql import sql_text, table_exists
 from transforms.taxonomy import load_taxonomy, taxonomy_sql
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -39,29 +41,51 @@ def companies(warehouse: Warehouse) -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata=meta)
 
 
+# What core.investments' matches are built from: a rebuild of either rematches every edge.
+MATCH_INPUTS = [companies.key, dg.AssetKey(["staging", "investor_edges"])]
+MATCHES_BUILT_FROM = "core._investments_built_from"
+
+
 @dg.asset(
     key_prefix="core",
     group_name="entities",
     kinds={"duckdb"},
-    deps=[
-        companies,
-        dg.AssetKey(["core", "funding_rounds"]),
-        dg.AssetKey(["staging", "investor_edges"]),
-    ],
+    deps=[*MATCH_INPUTS, dg.AssetKey(["core", "funding_rounds"])],
 )
-def investors(warehouse: Warehouse) -> dg.MaterializeResult:
+def investors(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """One row per investor (from investor edges): activity, home country (curated list in
     `config/investors.yaml`, else a unique company record of that name) and portfolio exit
     rate. Also writes `core.investments`: each edge with the company it matched (by unique name,
-    or by name plus a round on the same day) and how."""
+    or by name plus a round on the same day) and how.
+
+    When only the rounds changed since the matches were made (Dagster's event log shows the same
+    materializations of `core/companies` and `staging/investor_edges`, and the matching SQL is the
+    same), only the edges whose name several companies share are matched again: metadata
+    `edges_rematched` counts them (`all` after a full matching)."""
+    built_from = matches_built_from(context.instance)
     with warehouse.connect() as con:
         frame = known_investors_frame()
-        write_frame(con, "ref.known_investors", frame)
-        con.execute(
-            "CREATE OR REPLACE TABLE ref.known_investors AS "
-            "SELECT DISTINCT norm_name(name) AS name_norm, country_code FROM ref.known_investors"
-        )
-        con.execute(sql_text("investors", SQL_DIR))
+        rematch = built_from is not None and _matches_built_from(con) == built_from
+        con.execute("BEGIN TRANSACTION")
+        try:
+            write_frame(con, "ref.known_investors", frame)
+            con.execute(
+                "CREATE OR REPLACE TABLE ref.known_investors AS "
+                "SELECT DISTINCT norm_name(name) AS name_norm, country_code FROM ref.known_investors"
+            )
+            con.execute(sql_text("investments_rematch" if rematch else "investments", SQL_DIR))
+            rematched = (
+                con.sql("SELECT count(*) FROM _rematched").fetchall()[0][0] if rematch else "all"
+            )
+            con.execute(sql_text("investors", SQL_DIR))
+            con.execute(
+                f"CREATE OR REPLACE TABLE {MATCHES_BUILT_FROM} AS SELECT ?::VARCHAR AS built_from",
+                [built_from],
+            )
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
         rates = con.sql(
             "SELECT match_method, count(*) AS edges, round(100.0 * count(*) / sum(count(*)) OVER (), 1) AS pct "
             "FROM core.investments GROUP BY ALL ORDER BY edges DESC"
@@ -74,8 +98,30 @@ def investors(warehouse: Warehouse) -> dg.MaterializeResult:
             "core.investors",
             edge_match_rate=dg.MetadataValue.float(round(float(matched), 4)),
             edge_matches=dg.MetadataValue.md(markdown_table(rates)),
+            edges_rematched=rematched,
         )
     return dg.MaterializeResult(metadata=meta)
+
+
+def matches_built_from(instance: dg.DagsterInstance) -> str | None:
+    """What matching edges now would be built from: the latest materialization (run and event
+    log id) of each of `MATCH_INPUTS` and a hash of the matching SQL; None when an input has no
+    materialization in this instance (its table may come from elsewhere: match everything)."""
+    code = "".join(sql_text(name, SQL_DIR) for name in ("investments", "investments_rematch"))
+    parts = [hashlib.sha256(code.encode()).hexdigest()[:16]]
+    for key in MATCH_INPUTS:
+        records = instance.fetch_materializations(key, limit=1).records
+        if not records:
+            return None
+        parts.append(f"{key.to_user_string()}@{records[0].run_id}/{records[0].storage_id}")
+    return " ".join(parts)
+
+
+def _matches_built_from(con: duckdb.DuckDBPyConnection) -> str | None:
+    if not (table_exists(con, MATCHES_BUILT_FROM) and table_exists(con, "core.investments")):
+        return None
+    rows = con.sql(f"SELECT built_from FROM {MATCHES_BUILT_FROM}").fetchall()
+    return rows[0][0] if rows else None
 
 
 @dg.asset(key_prefix="core", group_name="entities", kinds={"duckdb"}, deps=[companies])

@@ -161,6 +161,23 @@ def test_rounds_and_scores_equal_the_full_run_on_all_rounds(incremental, pipelin
     )
 
 
+def test_investor_matches_are_refreshed_for_homonyms_only(incremental, pipeline_run):
+    """Same companies and edges as the week's run: only edges whose name several companies share
+    are matched again, and every match equals the full run's on all rounds."""
+    (event,) = [
+        e
+        for e in incremental["refresh_tick"].results[0].get_asset_materialization_events()
+        if e.asset_key == dg.AssetKey(["core", "investors"])
+    ]
+    rematched = event.event_specific_data.materialization.metadata["edges_rematched"].value
+    assert isinstance(rematched, int)
+    sql = "SELECT * FROM core.investments ORDER BY _source_file, _source_row"
+    incr = query(incremental["home"] / "pipeline.duckdb", sql)
+    full = query(pipeline_run.home / "pipeline.duckdb", sql)
+    assert rematched < incr.height
+    assert_frame_equal(incr, full)
+
+
 def test_investor_marts_equal_the_full_run_on_all_rounds(incremental, pipeline_run):
     """The drop changes investors' track records (follow-on rounds): the refresh re-scores them."""
     for table, key in [("investor_scores", "investor_id"), ("fund_shortlist", "investor_id")]:

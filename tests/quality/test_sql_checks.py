@@ -95,6 +95,29 @@ CASES = {
             "last_round_on": [date(2015, 12, 10), date(2015, 12, 9), None, date(2020, 1, 1)],
         },
     ),
+    # GX's default keeps a row with one missing value, and it fails; "neither" keeps them all
+    "pair_with_missing_values": (
+        [
+            {
+                "type": "expect_column_pair_values_a_to_be_greater_than_b",
+                "column_A": "last_on",
+                "column_B": "first_on",
+                "or_equal": True,
+            },
+            {
+                "type": "expect_column_pair_values_a_to_be_greater_than_b",
+                "column_A": "total",
+                "column_B": "part",
+                "ignore_row_if": "neither",
+            },
+        ],
+        {
+            "last_on": [date(2015, 1, 2), None, date(2015, 1, 1), None, date(2014, 1, 1)],
+            "first_on": [date(2015, 1, 1), date(2015, 1, 1), None, None, date(2015, 1, 1)],
+            "total": [5.0, 3.0, None, None, 2.5],
+            "part": [4.0, 3.0, 1.0, None, 2.0],
+        },
+    ),
     "row_condition": (
         [
             {

@@ -83,6 +83,9 @@ CREATE OR REPLACE MACRO norm_name(s) AS (
         ''), '')
 );
 
+-- An investor's id: a hash of its normalised name (edges name investors, no provider key does).
+CREATE OR REPLACE MACRO investor_id(name_norm) AS ('I' || substr(md5(name_norm), 1, 16));
+
 -- Host of a URL: surrounding whitespace, scheme (or a bare "//"), any "www." prefixes, port,
 -- path, query and fragment removed. The host ends at the first character that cannot be in one
 -- (whitespace included, so a newline in a path cannot leak through). Idempotent.
