@@ -351,6 +351,7 @@ def duckdb_reference(sources: Path, home: Path, sampler: RssSampler) -> list[Row
     import duckdb
 
     from assets.core.assets import SQL_DIR as CORE_SQL
+    from assets.core.rounds import funding_rounds_sql
     from assets.staging.assets import SQL_DIR as STAGING_SQL
     from assets.staging.assets import STAGED
     from transforms.features import features_sql
@@ -376,9 +377,14 @@ def duckdb_reference(sources: Path, home: Path, sampler: RssSampler) -> list[Row
             stage(
                 con, name, raw_table, sql_text(name, STAGING_SQL), f"staging.{name}", date.today()
             )
-    for name in ("companies", "funding_rounds", "investors"):
-        with timed(rows, sampler, sec, f"core SQL {name}.sql", _count(con, f"core.{name}")):
-            con.execute(sql_text(name, CORE_SQL))
+    core_sql = {
+        "companies": sql_text("companies", CORE_SQL),
+        "funding_rounds": funding_rounds_sql(),  # with the exits
+        "investors": sql_text("investments", CORE_SQL) + sql_text("investors", CORE_SQL),
+    }
+    for name, text in core_sql.items():
+        with timed(rows, sampler, sec, f"core SQL {name}", _count(con, f"core.{name}")):
+            con.execute(text)
     with timed(rows, sampler, sec, "taxonomy SQL", _count(con, "core.company_taxonomy")):
         con.execute(taxonomy_sql())  # the pipeline's own statement (transforms/taxonomy.py)
     with timed(rows, sampler, sec, "feature SQL", _count(con, "marts.features")):

@@ -28,6 +28,8 @@ CHUNK_ROWS = 200_000
 MOMENTUM_INPUTS = [c for c, _ in SIGNALS]
 REUSED_PROBABILITY, REUSED_FACTORS = "_reused_probability", "_reused_factors"
 RANK_ORDER = "total_score DESC, company_id ASC"
+# the carried companies' new momentum, total score and rank (see score_table's `carried`)
+CARRIED_RANKS = "_carried_ranks"
 
 
 def _quote(name: str) -> str:
@@ -99,6 +101,7 @@ def score_table(
     chunk_rows: int = CHUNK_ROWS,
     reuse: str | None = None,
     carried: str | None = None,
+    carried_scores: str = CARRIED_RANKS,
 ) -> int:
     """Write the scores of every row of `features` into `target` (replaced), in `columns` order.
 
@@ -110,10 +113,13 @@ def score_table(
     `success_probability`, `success_factors`) already computed by this very model for companies
     whose model inputs are unchanged: those are taken as they are instead of predicted and
     explained again (the model is a function of the inputs row by row, so the result is the
-    same). `carried` names a table of score rows (`columns` but `score_rank`) of companies not in
-    `features` whose features are unchanged since they were scored under this very model and
-    thesis: they are kept as they are, but for momentum and total score, recomputed with the
-    population-wide ranks over both tables. Returns the number of rows scored (not carried)."""
+    same). `carried` names a table of the companies not in `features` whose features are
+    unchanged since they were scored under this very model and thesis (`company_id`,
+    `in_population`, the momentum inputs, `thesis_fit`, `success_probability` of their score
+    rows): their rows are kept as they are but for momentum, total score and rank, recomputed
+    over both tables. `target` then holds only the rows scored here, and `carried_scores` (a temp
+    table) the carried companies' `company_id`, `momentum`, `total_score` and `score_rank`, to
+    update their rows with. Returns the number of rows scored (not carried)."""
     rows = int(con.sql(f"SELECT count(*) FROM {features}").fetchall()[0][0])
     scratch, momentum = f"{target}_chunks", f"{target}_momentum"
     ranked = features
@@ -150,27 +156,35 @@ def score_table(
             pl.lit(str(thesis["version"])).alias("thesis_version"), *constants
         )
         _write_chunk(con, scratch, scored.select(wanted), first=start == 0)
+    ranked = scratch
     if carried is not None:
-        recomputed = {
-            "momentum": "coalesce(m.momentum, 0.0)",
-            "total_score": total_score_sql(thesis, momentum="coalesce(m.momentum, 0.0)"),
-        }
-        select = ", ".join(f"{recomputed.get(c, 'c.' + _quote(c))} AS {_quote(c)}" for c in wanted)
+        # only what changes of a carried row: the rest of it stays where it is
         con.execute(
-            f"INSERT INTO {scratch} SELECT {select} FROM {carried} AS c "
-            f"LEFT JOIN {momentum} AS m USING (company_id)"
+            f"CREATE OR REPLACE TEMP TABLE {carried_scores} AS SELECT c.company_id, "
+            "coalesce(m.momentum, 0.0) AS momentum, "
+            f"{total_score_sql(thesis, momentum='coalesce(m.momentum, 0.0)')} AS total_score "
+            f"FROM {carried} AS c LEFT JOIN {momentum} AS m USING (company_id)"
+        )
+        ranked = (
+            f"(SELECT company_id, total_score FROM {scratch} "
+            f"UNION ALL SELECT company_id, total_score FROM {carried_scores})"
         )
     # ranked on two columns, then joined: a window over the whole rows is twice as slow
     ranks = f"{target}_ranks"
     con.execute(
         f"CREATE OR REPLACE TABLE {ranks} AS SELECT company_id, "
-        f"row_number() OVER (ORDER BY {RANK_ORDER}) AS score_rank FROM {scratch}"
+        f"row_number() OVER (ORDER BY {RANK_ORDER}) AS score_rank FROM {ranked}"
     )
     select = ", ".join("r.score_rank" if c == "score_rank" else f"s.{_quote(c)}" for c in columns)
     con.execute(
         f"CREATE OR REPLACE TABLE {target} AS SELECT {select} FROM {scratch} AS s "
         f"JOIN {ranks} AS r USING (company_id) ORDER BY r.score_rank"
     )
+    if carried is not None:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {carried_scores} AS SELECT c.*, r.score_rank "
+            f"FROM {carried_scores} AS c JOIN {ranks} AS r USING (company_id)"
+        )
     for table in (scratch, momentum, ranks):
         con.execute(f"DROP TABLE {table}")
     return rows

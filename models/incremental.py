@@ -31,6 +31,7 @@ from datetime import date
 
 import duckdb
 
+from models.chunked_scoring import CARRIED_RANKS, MOMENTUM_INPUTS
 from transforms.features import (
     create_features_table,
     features_sql,
@@ -236,13 +237,24 @@ def prepare_features(
     create_features_table(
         con, features, *args, subjects="SELECT company_id FROM _changed", shared=shared
     )
+    # what `score_table` reads of a carried row: the rest of it stays in the history
+    columns = ", ".join(
+        f'"{c}"'
+        for c in [
+            "company_id",
+            "in_population",
+            *MOMENTUM_INPUTS,
+            "thesis_fit",
+            "success_probability",
+        ]
+    )
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE _carried_scores AS SELECT * EXCLUDE (score_rank) "
+        f"CREATE OR REPLACE TEMP TABLE _carried_scores AS SELECT {columns} "
         f"FROM {scores_history} WHERE week_start = ? "
         "AND company_id NOT IN (SELECT company_id FROM _changed)",
         [context.week],
     )
-    return Rescoring(changed, "_carried_scores", (*temps, "_carried_scores"))
+    return Rescoring(changed, "_carried_scores", (*temps, "_carried_scores", CARRIED_RANKS))
 
 
 def drop_temps(con: duckdb.DuckDBPyConnection, rescoring: Rescoring) -> None:

@@ -1,11 +1,10 @@
 """Core entities: one company table across sources, investors and their investments, taxonomy."""
 
-import hashlib
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 
+from assets.built_from import save_upstream, saved_upstream, upstream_now
 from assets.tables import markdown_table, table_metadata, write_frame
 from pipelines.resources import Warehouse
 from transforms.reference import known_investors_frame
@@ -43,7 +42,7 @@ def companies(warehouse: Warehouse) -> dg.MaterializeResult:
 
 # What core.investments' matches are built from: a rebuild of either rematches every edge.
 MATCH_INPUTS = [companies.key, dg.AssetKey(["staging", "investor_edges"])]
-MATCHES_BUILT_FROM = "core._investments_built_from"
+MATCH_SQL = ("investments", "investments_rematch")
 
 
 @dg.asset(
@@ -62,10 +61,14 @@ def investors(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mat
     materializations of `core/companies` and `staging/investor_edges`, and the matching SQL is the
     same), only the edges whose name several companies share are matched again: metadata
     `edges_rematched` counts them (`all` after a full matching)."""
-    built_from = matches_built_from(context.instance)
+    upstream = upstream_now(
+        context.instance, MATCH_INPUTS, [sql_text(name, SQL_DIR) for name in MATCH_SQL]
+    )
+    asset = context.asset_key.to_user_string()
     with warehouse.connect() as con:
         frame = known_investors_frame()
-        rematch = built_from is not None and _matches_built_from(con) == built_from
+        rematch = upstream is not None and saved_upstream(con, asset) == upstream
+        rematch = rematch and table_exists(con, "core.investments")
         con.execute("BEGIN TRANSACTION")
         try:
             write_frame(con, "ref.known_investors", frame)
@@ -78,10 +81,7 @@ def investors(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mat
                 con.sql("SELECT count(*) FROM _rematched").fetchall()[0][0] if rematch else "all"
             )
             con.execute(sql_text("investors", SQL_DIR))
-            con.execute(
-                f"CREATE OR REPLACE TABLE {MATCHES_BUILT_FROM} AS SELECT ?::VARCHAR AS built_from",
-                [built_from],
-            )
+            save_upstream(con, asset, upstream)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -101,27 +101,6 @@ def investors(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mat
             edges_rematched=rematched,
         )
     return dg.MaterializeResult(metadata=meta)
-
-
-def matches_built_from(instance: dg.DagsterInstance) -> str | None:
-    """What matching edges now would be built from: the latest materialization (run and event
-    log id) of each of `MATCH_INPUTS` and a hash of the matching SQL; None when an input has no
-    materialization in this instance (its table may come from elsewhere: match everything)."""
-    code = "".join(sql_text(name, SQL_DIR) for name in ("investments", "investments_rematch"))
-    parts = [hashlib.sha256(code.encode()).hexdigest()[:16]]
-    for key in MATCH_INPUTS:
-        records = instance.fetch_materializations(key, limit=1).records
-        if not records:
-            return None
-        parts.append(f"{key.to_user_string()}@{records[0].run_id}/{records[0].storage_id}")
-    return " ".join(parts)
-
-
-def _matches_built_from(con: duckdb.DuckDBPyConnection) -> str | None:
-    if not (table_exists(con, MATCHES_BUILT_FROM) and table_exists(con, "core.investments")):
-        return None
-    rows = con.sql(f"SELECT built_from FROM {MATCHES_BUILT_FROM}").fetchall()
-    return rows[0][0] if rows else None
 
 
 @dg.asset(key_prefix="core", group_name="entities", kinds={"duckdb"}, deps=[companies])

@@ -5,33 +5,67 @@ from pathlib import Path
 
 import dagster as dg
 
+from assets.built_from import Upstream, save_upstream, saved_upstream, upstream_now
 from assets.core.assets import companies
 from assets.drops.assets import staging_round_drops
 from assets.tables import markdown_table, table_metadata
 from pipelines.resources import Warehouse
-from transforms.sql import sql_text
+from transforms.sql import sql_text, table_exists
 
 SQL_DIR = Path(__file__).parent / "sql"
+
+
+# What core.funding_rounds is built from besides the drop files (any change: rebuild all).
+ROUND_INPUTS = [companies.key, dg.AssetKey(["staging", "rounds"])]
+ROUND_SQL = ("round_deliveries", "funding_rounds", "funding_rounds_refresh")
+
+
+def funding_rounds_sql(refresh: bool = False) -> str:
+    """The statements that write `core.funding_rounds` and `core.company_exits`: every round,
+    or with `refresh` only the round keys of the drops named in temp table `_changed_drops`."""
+    body = "funding_rounds_refresh" if refresh else "funding_rounds"
+    return "\n".join(
+        sql_text(name, SQL_DIR) for name in ("round_deliveries", body, "company_exits")
+    )
 
 
 @dg.asset(
     key_prefix="core",
     group_name="entities",
     kinds={"duckdb"},
-    deps=[
-        companies,
-        dg.AssetKey(["staging", "rounds"]),
-        dg.AssetKey(["staging", "acquisitions"]),
-        staging_round_drops,
-    ],
+    deps=[*ROUND_INPUTS, dg.AssetKey(["staging", "acquisitions"]), staging_round_drops],
 )
-def funding_rounds(warehouse: Warehouse) -> dg.MaterializeResult:
+def funding_rounds(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """Every funding round keyed by `company_id`: the main rounds file plus every file delivered
     to the rounds drop folder (`staging.round_drops`). A round delivered twice (same `round_key`)
     counts once, the latest delivery winning. Also writes `core.company_exits`: dated
-    acquisitions, and IPOs (evidenced by the first post-IPO round)."""
+    acquisitions, and IPOs (evidenced by the first post-IPO round).
+
+    When only drop files were delivered since the table was written (Dagster's event log shows
+    the same materializations of `core/companies` and `staging/rounds`), only the round keys of the
+    new or re-delivered drops are written again: metadata `drops_refreshed` names them (`all`
+    after a full rebuild)."""
+    upstream = upstream_now(
+        context.instance,
+        ROUND_INPUTS,
+        [sql_text(name, SQL_DIR) for name in ROUND_SQL],
+        partitioned=staging_round_drops.key,
+    )
+    asset = context.asset_key.to_user_string()
     with warehouse.connect() as con:
-        con.execute(sql_text("funding_rounds", SQL_DIR))
+        before = saved_upstream(con, asset)
+        changed = _changed_drops(upstream, before, table_exists(con, "core.funding_rounds"))
+        con.execute("CREATE OR REPLACE TEMP TABLE _changed_drops (drop_name VARCHAR)")
+        if changed:
+            con.execute("INSERT INTO _changed_drops SELECT unnest(?::VARCHAR[])", [sorted(changed)])
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(funding_rounds_sql(refresh=changed is not None))
+            save_upstream(con, asset, upstream)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
         # counted by file first (few), then named: no join over every round
         by_delivery = con.sql(
             "SELECT coalesce(d._drop, '(main rounds file)') AS delivery, sum(r.n)::BIGINT AS rounds "
@@ -40,6 +74,20 @@ def funding_rounds(warehouse: Warehouse) -> dg.MaterializeResult:
             "USING (_source_file) GROUP BY ALL ORDER BY ALL"
         ).pl()
         meta = table_metadata(
-            con, "core.funding_rounds", deliveries=dg.MetadataValue.md(markdown_table(by_delivery))
+            con,
+            "core.funding_rounds",
+            deliveries=dg.MetadataValue.md(markdown_table(by_delivery)),
+            drops_refreshed="all" if changed is None else ", ".join(sorted(changed)) or "none",
         )
     return dg.MaterializeResult(metadata=meta)
+
+
+def _changed_drops(now: Upstream | None, before: Upstream | None, table: bool) -> set[str] | None:
+    """The drops whose rows a refresh writes again; None when everything is rebuilt: no table
+    yet, another main rounds file or companies table (or SQL), or a drop no longer materialized."""
+    if now is None or before is None or not table:
+        return None
+    if (now.code, now.assets) != (before.code, before.assets):
+        return None
+    changed = now.changed_partitions(before)
+    return None if changed - now.partitions.keys() else changed

@@ -9,7 +9,12 @@ import dagster as dg
 import polars as pl
 
 from assets.tables import markdown_table, replace_week, table_metadata
-from models.chunked_scoring import model_inputs_sql, reusable_scores_sql, score_table
+from models.chunked_scoring import (
+    CARRIED_RANKS,
+    model_inputs_sql,
+    reusable_scores_sql,
+    score_table,
+)
 from models.incremental import (
     ScoreContext,
     drop_state,
@@ -152,6 +157,9 @@ def reusable_scores(con, week: date, fingerprint: str | None) -> int:
     return int(con.sql("SELECT count(*) FROM _reused_scores").fetchall()[0][0])
 
 
+HISTORY = "marts.company_scores_history"
+
+
 def save_model_inputs(con, week: date, fingerprint: str | None, only: str | None = None) -> None:
     """Keeps the scored week's model inputs (population rows of `marts._features`) with the
     model's fingerprint; with `only` (a table of `company_id`), replaces those companies' rows
@@ -165,6 +173,31 @@ def save_model_inputs(con, week: date, fingerprint: str | None, only: str | None
         return
     con.execute(f"DELETE FROM {INPUTS_TABLE} WHERE company_id IN (SELECT company_id FROM {only})")
     con.execute(f"INSERT INTO {INPUTS_TABLE} {rows}", [week, fingerprint])
+
+
+def write_week_scores(con, week: date, carried: str | None = None) -> None:
+    """Write the week's scores (`marts._scores_week`) into `marts.company_scores_history`, in
+    the caller's transaction. Without `carried`, they replace the week's rows. With `carried` (a
+    table of the carried companies' new `momentum`, `total_score` and `score_rank`), they replace
+    the rows of the companies scored again or gone, and the carried rows are updated in place:
+    three columns change, the rest of a million rows is not written again."""
+    con.execute(f"CREATE TABLE IF NOT EXISTS {HISTORY} AS SELECT * FROM marts._scores_week LIMIT 0")
+    if carried is None:
+        con.execute(f"DELETE FROM {HISTORY} WHERE week_start = ?", [week])
+    else:
+        con.execute(
+            f"DELETE FROM {HISTORY} WHERE week_start = ? "
+            f"AND company_id NOT IN (SELECT company_id FROM {carried})",
+            [week],
+        )
+        con.execute(
+            f"UPDATE {HISTORY} AS h SET momentum = c.momentum, total_score = c.total_score, "
+            f"score_rank = c.score_rank FROM {carried} AS c "
+            "WHERE h.week_start = ? AND h.company_id = c.company_id AND (h.score_rank <> c.score_rank "
+            "OR h.momentum IS DISTINCT FROM c.momentum OR h.total_score IS DISTINCT FROM c.total_score)",
+            [week],
+        )
+    con.execute(f"INSERT INTO {HISTORY} SELECT * FROM marts._scores_week")
 
 
 # what the model's features and labels read (transforms/sql/company_features.sql, labels.sql)
@@ -305,9 +338,6 @@ def company_scores(
             reuse="_reused_scores" if reused else None,
             carried=carried,
         )
-        population = con.sql(
-            "SELECT count(*) FILTER (in_population) FROM marts._scores_week"
-        ).fetchall()[0][0]
         predicted = (
             con.sql("SELECT count(*) FILTER (in_population) FROM marts._features").fetchall()[0][0]
             - reused
@@ -317,14 +347,7 @@ def company_scores(
         con.execute("BEGIN TRANSACTION")
         try:
             drop_state(con)
-            con.execute(
-                "CREATE TABLE IF NOT EXISTS marts.company_scores_history AS "
-                "SELECT * FROM marts._scores_week LIMIT 0"
-            )
-            con.execute(
-                "DELETE FROM marts.company_scores_history WHERE week_start = ?", [week_start]
-            )
-            con.execute("INSERT INTO marts.company_scores_history SELECT * FROM marts._scores_week")
+            write_week_scores(con, week_start, carried=CARRIED_RANKS if carried else None)
             save_model_inputs(con, week_start, fingerprint, only="_changed" if carried else None)
             save_state(con, scoring)
             con.execute("COMMIT")
@@ -334,7 +357,7 @@ def company_scores(
         drop_temps(con, rescoring)
         con.execute("DROP TABLE marts._features")
         latest = con.sql("SELECT max(week_start) FROM marts.company_scores_history").fetchall()
-        if latest[0][0] == week_start:  # the week's scores are already in rank order
+        if latest[0][0] == week_start and not carried:  # already in rank order
             con.execute(
                 "CREATE OR REPLACE TABLE marts.company_scores AS SELECT * FROM marts._scores_week"
             )
@@ -344,6 +367,11 @@ def company_scores(
                 "marts.company_scores_history WHERE week_start = ? ORDER BY score_rank",
                 [latest[0][0]],
             )
+        population = con.sql(
+            "SELECT count(*) FILTER (in_population) FROM marts.company_scores_history "
+            "WHERE week_start = ?",
+            params=[week_start],
+        ).fetchall()[0][0]
         con.execute("DROP TABLE marts._scores_week")
         by_vertical = con.sql(
             "SELECT vertical, count(*) AS companies, round(avg(total_score), 3) AS mean_score "

@@ -161,15 +161,23 @@ def test_rounds_and_scores_equal_the_full_run_on_all_rounds(incremental, pipelin
     )
 
 
-def test_investor_matches_are_refreshed_for_homonyms_only(incremental, pipeline_run):
-    """Same companies and edges as the week's run: only edges whose name several companies share
-    are matched again, and every match equals the full run's on all rounds."""
+def _refresh_metadata(incremental, *key: str) -> dict:
     (event,) = [
         e
         for e in incremental["refresh_tick"].results[0].get_asset_materialization_events()
-        if e.asset_key == dg.AssetKey(["core", "investors"])
+        if e.asset_key == dg.AssetKey(list(key))
     ]
-    rematched = event.event_specific_data.materialization.metadata["edges_rematched"].value
+    return {k: v.value for k, v in event.event_specific_data.materialization.metadata.items()}
+
+
+def test_only_the_dropped_files_rounds_are_written_again(incremental):
+    assert _refresh_metadata(incremental, "core", "funding_rounds")["drops_refreshed"] == DROP
+
+
+def test_investor_matches_are_refreshed_for_homonyms_only(incremental, pipeline_run):
+    """Same companies and edges as the week's run: only edges whose name several companies share
+    are matched again, and every match equals the full run's on all rounds."""
+    rematched = _refresh_metadata(incremental, "core", "investors")["edges_rematched"]
     assert isinstance(rematched, int)
     sql = "SELECT * FROM core.investments ORDER BY _source_file, _source_row"
     incr = query(incremental["home"] / "pipeline.duckdb", sql)

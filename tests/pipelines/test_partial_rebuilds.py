@@ -1,8 +1,13 @@
-"""Investor edges matched to companies again after new rounds: only the edges whose name several
-companies share are rematched (`investments_rematch.sql`), and `core.investments` equals a full
-matching (`investments.sql`); `core/investors` takes that path only when Dagster's event log shows
-the same materializations of the companies and the edges as the matches were built from."""
+"""Tables updated instead of rebuilt after new rounds, equal to a rebuild.
 
+Investor edges: only the edges whose name several companies share are matched again
+(`investments_rematch.sql`), and `core.investments` equals a full matching (`investments.sql`).
+Funding rounds: only the round keys of new or re-delivered drop files are written again
+(`funding_rounds_refresh.sql`). Each asset takes that path only when Dagster's event log shows
+the same materializations of its other inputs as its tables were built from (assets/built_from.py).
+"""
+
+import itertools
 import shutil
 from pathlib import Path
 
@@ -13,6 +18,8 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from assets.core.assets import MATCH_INPUTS, SQL_DIR, investors
+from assets.core.rounds import ROUND_INPUTS, funding_rounds, funding_rounds_sql
+from assets.drops.assets import staging_round_drops
 from pipelines.resources import DealflowSettings, Warehouse
 from tests.helpers import query
 from transforms.sql import install_macros, sql_text
@@ -80,10 +87,10 @@ def test_rematching_homonyms_equals_a_full_matching(pipeline_run, tmp_path):
     )
 
 
-def _materialize(instance: dg.DagsterInstance, run, home: Path) -> dict:
+def _materialize(instance: dg.DagsterInstance, run, home: Path, asset=investors) -> dict:
     settings = DealflowSettings(sources=str(run.sources), home=str(home))
     result = dg.materialize(
-        [investors],
+        [asset],
         instance=instance,
         resources={"settings": settings, "warehouse": Warehouse(settings=settings)},
     )
@@ -111,3 +118,82 @@ def test_the_asset_rematches_only_edges_of_the_inputs_it_matched(pipeline_run, t
             assert isinstance(
                 _materialize(instance, pipeline_run, db.parent)["edges_rematched"], int
             )
+
+
+ROUNDS = "SELECT * FROM core.funding_rounds ORDER BY round_key"
+EXITS = "SELECT * FROM core.company_exits ORDER BY ALL"
+
+
+def _deliver(db: Path, drop: str, select: str) -> None:
+    """Rows of `staging.rounds` chosen by `select` (a query over `r`), staged as drop `drop`."""
+    with duckdb.connect(str(db)) as con:
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS staging.round_drops AS "
+            "SELECT *, NULL::VARCHAR AS _drop FROM staging.rounds LIMIT 0"
+        )
+        con.execute("DELETE FROM staging.round_drops WHERE _drop = ?", [drop])
+        con.execute(
+            f"INSERT INTO staging.round_drops BY NAME SELECT * REPLACE ('drops/{drop}' AS "
+            f"_source_file), '{drop}' AS _drop FROM ({select})"
+        )
+
+
+def _rebuilt(db: Path, folder: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """`core.funding_rounds` and `core.company_exits` rebuilt from scratch on a copy of `db`."""
+    folder.mkdir()
+    copy = folder / "pipeline.duckdb"
+    shutil.copy(db, copy)
+    with duckdb.connect(str(copy)) as con:
+        con.execute(funding_rounds_sql())
+        return con.sql(ROUNDS).pl(), con.sql(EXITS).pl()
+
+
+def test_new_drops_rewrite_their_round_keys_only(pipeline_run, tmp_path):
+    db = _copy(pipeline_run.home, tmp_path / "home")
+    home = db.parent
+    with dg.instance_for_test() as instance:
+        for key in ROUND_INPUTS:
+            instance.report_runless_asset_event(dg.AssetMaterialization(key))
+        assert (
+            _materialize(instance, pipeline_run, home, funding_rounds)["drops_refreshed"] == "all"
+        )
+
+        deliveries = itertools.count()
+
+        def deliver(drop: str, select: str) -> str:
+            _deliver(db, drop, select)
+            event = dg.AssetMaterialization(staging_round_drops.key, partition=drop)
+            instance.add_dynamic_partitions("round_drops", [drop])
+            instance.report_runless_asset_event(event)
+            meta = _materialize(instance, pipeline_run, home, funding_rounds)
+            rebuilt = _rebuilt(db, tmp_path / f"rebuilt_{next(deliveries)}")
+            assert_frame_equal(query(db, ROUNDS), rebuilt[0])
+            assert_frame_equal(query(db, EXITS), rebuilt[1])
+            return meta["drops_refreshed"]
+
+        # a drop re-delivering rounds of the main file (new amounts: it wins) and new rounds,
+        # one of them an IPO round (a new exit)
+        first = (
+            "SELECT * REPLACE (amount_usd * 2 AS amount_usd) FROM staging.rounds AS r "
+            "WHERE _source_row % 7 = 0 UNION ALL "
+            "SELECT * REPLACE (round_key || '-new' AS round_key, 'post_ipo' AS stage) "
+            "FROM staging.rounds AS r WHERE _source_row % 11 = 1"
+        )
+        assert deliver("a.csv", first) == "a.csv"
+        before = query(db, ROUNDS)
+        # a later drop over the first, and the first delivered again without half its rows:
+        # their main-file rounds come back
+        assert (
+            deliver("b.csv", "SELECT * FROM staging.rounds WHERE _source_row % 14 = 0") == "b.csv"
+        )
+        smaller = f"SELECT * FROM ({first}) WHERE _source_row % 2 = 1"
+        assert deliver("a.csv", smaller) == "a.csv"
+        assert not query(db, ROUNDS).equals(before)
+        # nothing new: nothing written; another rounds file: everything rebuilt
+        assert (
+            _materialize(instance, pipeline_run, home, funding_rounds)["drops_refreshed"] == "none"
+        )
+        instance.report_runless_asset_event(dg.AssetMaterialization(ROUND_INPUTS[1]))
+        assert (
+            _materialize(instance, pipeline_run, home, funding_rounds)["drops_refreshed"] == "all"
+        )
