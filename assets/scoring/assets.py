@@ -133,6 +133,7 @@ MODEL_COLUMNS = {
 
 
 INPUTS_TABLE = "marts.company_model_inputs"
+HISTORY = "marts.company_scores_history"
 
 
 def model_fingerprint(path: str | None) -> str | None:
@@ -144,20 +145,17 @@ def reusable_scores(con, week: date, fingerprint: str | None) -> int:
     """Creates the temp table `_reused_scores`: this week's probabilities and factors of the
     companies whose model inputs did not change since the week was last scored by this model.
     Returns how many."""
-    tables = (INPUTS_TABLE, "marts.company_scores_history")
+    tables = (INPUTS_TABLE, HISTORY)
     if fingerprint is None or not all(table_exists(con, t) for t in tables):
         return 0
     inputs = f"(SELECT * FROM {INPUTS_TABLE} WHERE week_start = $week AND model_fingerprint = $fp)"
-    scores = "(SELECT * FROM marts.company_scores_history WHERE week_start = $week)"
+    scores = f"(SELECT * FROM {HISTORY} WHERE week_start = $week)"
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _reused_scores AS "
         + reusable_scores_sql("marts._features", inputs, scores),
         {"week": week, "fp": fingerprint},
     )
     return int(con.sql("SELECT count(*) FROM _reused_scores").fetchall()[0][0])
-
-
-HISTORY = "marts.company_scores_history"
 
 
 def save_model_inputs(con, week: date, fingerprint: str | None, only: str | None = None) -> None:
@@ -317,9 +315,7 @@ def company_scores(
         scoring = ScoreContext(week_start, params, thesis, fingerprint)
         # only the companies whose inputs changed since the week was last scored under the same
         # model, thesis and code get feature rows; the others' scores are carried
-        rescoring = prepare_features(
-            con, scoring, "marts._features", "marts.company_scores_history"
-        )
+        rescoring = prepare_features(con, scoring, "marts._features", HISTORY)
         carried, changed = rescoring.carried, rescoring.changed
         reused = reusable_scores(con, week_start, fingerprint)
         score_table(
@@ -356,31 +352,30 @@ def company_scores(
             raise
         drop_temps(con, rescoring)
         con.execute("DROP TABLE marts._features")
-        latest = con.sql("SELECT max(week_start) FROM marts.company_scores_history").fetchall()
+        latest = con.sql(f"SELECT max(week_start) FROM {HISTORY}").fetchall()
         if latest[0][0] == week_start and not carried:  # already in rank order
             con.execute(
                 "CREATE OR REPLACE TABLE marts.company_scores AS SELECT * FROM marts._scores_week"
             )
         else:
             con.execute(
-                "CREATE OR REPLACE TABLE marts.company_scores AS SELECT * FROM "
-                "marts.company_scores_history WHERE week_start = ? ORDER BY score_rank",
+                f"CREATE OR REPLACE TABLE marts.company_scores AS SELECT * FROM {HISTORY} "
+                "WHERE week_start = ? ORDER BY score_rank",
                 [latest[0][0]],
             )
         population = con.sql(
-            "SELECT count(*) FILTER (in_population) FROM marts.company_scores_history "
-            "WHERE week_start = ?",
+            f"SELECT count(*) FILTER (in_population) FROM {HISTORY} WHERE week_start = ?",
             params=[week_start],
         ).fetchall()[0][0]
         con.execute("DROP TABLE marts._scores_week")
         by_vertical = con.sql(
             "SELECT vertical, count(*) AS companies, round(avg(total_score), 3) AS mean_score "
-            "FROM marts.company_scores_history WHERE week_start = ? GROUP BY vertical "
+            f"FROM {HISTORY} WHERE week_start = ? GROUP BY vertical "
             "ORDER BY companies DESC",
             params=[date.fromisoformat(week)],
         ).pl()
         fits = con.sql(
-            "SELECT compute_fit, count(*) AS companies FROM marts.company_scores_history "
+            f"SELECT compute_fit, count(*) AS companies FROM {HISTORY} "
             "WHERE week_start = ? AND compute_fit IS NOT NULL GROUP BY 1 ORDER BY 1",
             params=[date.fromisoformat(week)],
         ).pl()
