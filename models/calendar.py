@@ -2,6 +2,10 @@
 
 from datetime import date
 
+WINDOW = "window_months"
+"""Training rows' model input: the months of outcome their cutoff has seen (the horizon when
+scoring)."""
+
 
 def add_months(day: date, months: int) -> date:
     """`day` moved by `months` (negative goes back), clamped to the month's last day."""
@@ -20,5 +24,26 @@ def training_cutoffs(
 ) -> list[date]:
     """Cutoffs whose whole outcome window (cutoff, cutoff + horizon] ends on or before `data_end`,
     newest first. `data_end` must itself be on or before the scoring date."""
-    newest = add_months(data_end, -horizon_months)
-    return [add_months(newest, -k * step_months) for k in range(n_cutoffs)]
+    return [c for c, _ in training_windows(data_end, horizon_months, n_cutoffs, step_months)]
+
+
+def training_windows(
+    data_end: date,
+    horizon_months: int,
+    n_cutoffs: int,
+    step_months: int,
+    newest_window_months: int | None = None,
+) -> list[tuple[date, int]]:
+    """Rolling-origin cutoffs with the months of outcome each one has seen by `data_end`, newest
+    first: the newest cutoff is `newest_window_months` before `data_end` (default: the horizon,
+    so every window is whole), the others `step_months` apart. A window is the horizon, or
+    shorter where `data_end` cuts it: (cutoff, cutoff + window] always ends on or before
+    `data_end`, which must itself be on or before the scoring date."""
+    newest = horizon_months if newest_window_months is None else int(newest_window_months)
+    if not 0 < newest <= horizon_months:
+        raise ValueError(f"newest_window_months {newest} must be in 1..{horizon_months}")
+    out = []
+    for k in range(n_cutoffs):
+        back = newest + k * step_months
+        out.append((add_months(data_end, -back), min(horizon_months, back)))
+    return out

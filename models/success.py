@@ -3,7 +3,9 @@ within the horizon after the scoring date.
 
 Shaped like a scikit-learn estimator: parameters in `__init__`, `fit` returns self, learned
 attributes end in `_`. Training rows come from earlier cutoffs whose outcome windows closed on or
-before the scoring date (see `training_cutoffs`), so no label peeks past it.
+before the scoring date (see `training_windows`), so no label peeks past it. A row's window may
+be shorter than the horizon (a recent cutoff): its length is an input (`window_months`), set to
+the horizon when the model scores.
 """
 
 from __future__ import annotations
@@ -22,7 +24,10 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, OrdinalEncoder
 from threadpoolctl import threadpool_limits
 
-MODEL_VERSION = "success-3"  # 3: market rates at the quarter start, 150 trees at 0.1
+from models.calendar import WINDOW
+
+# 3: market rates at the quarter start, 150 trees at 0.1; 4: recent cutoffs with partial windows
+MODEL_VERSION = "success-4"
 
 NUMERIC = (
     "age_years",
@@ -93,8 +98,12 @@ TOP_COUNTRIES = (
 )
 
 
-def model_matrix(features: pl.DataFrame) -> pl.DataFrame:
-    """The model's input columns from a features frame (as produced by company_features.sql)."""
+def model_matrix(features: pl.DataFrame, window_months: int | None = None) -> pl.DataFrame:
+    """The model's input columns from a features frame (as produced by company_features.sql),
+    with `window_months` (the frame's own column, or the value given: the horizon when scoring;
+    null when neither)."""
+    if window_months is not None or WINDOW not in features.columns:
+        features = features.with_columns(pl.lit(window_months, dtype=pl.Int32).alias(WINDOW))
     return (
         features.with_columns(
             pl.col("fra_investors").list.len().alias("n_fra_investors"),
@@ -106,8 +115,10 @@ def model_matrix(features: pl.DataFrame) -> pl.DataFrame:
             .alias("country_group"),
             *[pl.col(c).cast(pl.Float64).clip(lower_bound=0).log1p() for c in LOG_SCALED],
         )
-        .select([*NUMERIC, *CATEGORICAL])
-        .with_columns([pl.col(c).cast(pl.Float64) for c in NUMERIC if c not in LOG_SCALED])
+        .select([*NUMERIC, WINDOW, *CATEGORICAL])
+        .with_columns(
+            [pl.col(c).cast(pl.Float64) for c in (*NUMERIC, WINDOW) if c not in LOG_SCALED]
+        )
     )
 
 
@@ -144,7 +155,8 @@ FACTOR_GROUPS: dict[str, tuple[str, ...]] = {
     "location": ("country_group", "region_rate"),
     "acquisitions_and_models": ("n_acquisitions_made", "n_models", "max_training_compute_flop"),
 }
-"""Model inputs grouped into the factors an analyst reads; every input belongs to one group."""
+"""Model inputs grouped into the factors an analyst reads; every input belongs to one group,
+except `window_months`, which is the horizon for every company scored (no factor of a company)."""
 
 ESTIMATORS = ("hgb", "random_forest", "logistic")
 MIN_FEATURE_VALUES = 20
@@ -171,6 +183,9 @@ class SuccessModel:
     `estimator` picks the learner: "hgb" (histogram gradient boosting, native missing values and
     categories), "random_forest" or "logistic" (median imputation, one-hot categories, scaled).
     Probabilities are calibrated by cross-validation (`calibration`: "sigmoid" or "isotonic").
+    Training rows whose outcome window is shorter than `horizon_months` carry its length in a
+    `window_months` column (rows without it count as whole windows); every prediction is for
+    the whole horizon.
     `n_jobs` workers predict and explain blocks of rows side by side (Python threads: the trees
     are walked without the GIL), each on one native thread; the result is the same for any
     `n_jobs`, row by row.
@@ -181,6 +196,7 @@ class SuccessModel:
     def __init__(
         self,
         estimator: str = "hgb",
+        horizon_months: int = 24,
         random_state: int = 0,
         max_iter: int = 150,
         learning_rate: float = 0.1,
@@ -192,6 +208,7 @@ class SuccessModel:
         n_jobs: int = 1,
     ) -> None:
         self.estimator = estimator
+        self.horizon_months = horizon_months
         self.random_state = random_state
         self.max_iter = max_iter
         self.learning_rate = learning_rate
@@ -291,11 +308,15 @@ class SuccessModel:
             return self._fit(features, labels)
 
     def _fit(self, features: pl.DataFrame, labels: np.ndarray) -> SuccessModel:
-        X = _to_pandas(model_matrix(features))
+        window = None if WINDOW in features.columns else self.horizon_months
+        X = _to_pandas(model_matrix(features, window))
+        X[WINDOW] = X[WINDOW].fillna(self.horizon_months)
         y = np.asarray(labels, dtype=int)
         # a feature with (almost) no value in training carries nothing, and a cross-validation
-        # fold holding none of its values cannot bin it
+        # fold holding none of its values cannot bin it; windows all of one length say nothing
         self.numeric_features_ = [c for c in NUMERIC if X[c].notna().sum() >= MIN_FEATURE_VALUES]
+        if X[WINDOW].nunique() > 1:
+            self.numeric_features_.append(WINDOW)
         cv = max(2, min(self.cv, int(np.bincount(y, minlength=2).min())))
         folds = StratifiedKFold(cv, shuffle=True, random_state=self.random_state)
         self.model_ = CalibratedClassifierCV(
@@ -308,7 +329,7 @@ class SuccessModel:
         self.reference_ = {
             c: (X[c].mode(dropna=True).iloc[0] if c in CATEGORICAL else X[c].median())
             for c in [*NUMERIC, *CATEGORICAL]
-        }
+        } | {WINDOW: float(self.horizon_months)}
         return self
 
     def predict_proba(self, features: pl.DataFrame) -> np.ndarray:
@@ -318,7 +339,11 @@ class SuccessModel:
         return np.concatenate(self._by_row_blocks(self._predict_block, features))
 
     def _predict_block(self, features: pl.DataFrame) -> np.ndarray:
-        return self.model_.predict_proba(_to_pandas(model_matrix(features)))[:, 1]
+        return self.model_.predict_proba(self._matrix(features))[:, 1]
+
+    def _matrix(self, features: pl.DataFrame):
+        """The model's inputs for scoring: every window is the whole horizon."""
+        return _to_pandas(model_matrix(features, self.horizon_months))
 
     def contributions(self, features: pl.DataFrame) -> pl.DataFrame:
         """Each factor group's contribution to each row's score, in log-odds: the row's logit
@@ -335,7 +360,7 @@ class SuccessModel:
         return pl.concat(self._by_row_blocks(self._contributions_block, features))
 
     def _contributions_block(self, features: pl.DataFrame) -> pl.DataFrame:
-        X = _to_pandas(model_matrix(features))
+        X = self._matrix(features)
         if self.estimator == "hgb" and self.calibration == "sigmoid":
             return pl.DataFrame(self._margin_contributions(X))
         out = {}
@@ -385,6 +410,7 @@ class SuccessModel:
         return {
             "version": self.version,
             "estimator": self.estimator,
+            "horizon_months": self.horizon_months,
             "calibration": self.calibration,
             "features": [*self.numeric_features_, *CATEGORICAL],
             "training_rows": self.n_train_,

@@ -1,8 +1,11 @@
 """Fit the success model on earlier cutoffs, using only facts and outcomes known at as_of.
 
-Rolling origin: the training rows are the populations at cutoffs whose whole outcome window
-(cutoff, cutoff + horizon] closed on or before the data's end as seen from as_of, labelled with
-those outcomes. Free of Dagster; the SQL runs in DuckDB (transforms.features).
+Rolling origin: the training rows are the populations at earlier cutoffs, each labelled with the
+outcomes seen in its window (cutoff, cutoff + window], which closes on or before the data's end as
+seen from as_of. A window is the horizon, or shorter for the newest cutoffs (`newest_window_months`):
+the model takes the window's length as an input and is asked for the whole horizon when it scores,
+so it learns from the latest outcomes too, not only from cutoffs two years back. Free of Dagster;
+the SQL runs in DuckDB (transforms.features).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from models.calendar import add_months, training_cutoffs
+from models.calendar import WINDOW, add_months, training_windows
 from models.chunked_scoring import model_input_columns
 from transforms.features import data_end, labels, population_as_of
 
@@ -24,6 +27,7 @@ if TYPE_CHECKING:
 
 MODEL_PARAMS = (
     "estimator",
+    "horizon_months",
     "calibration",
     "max_iter",
     "learning_rate",
@@ -41,6 +45,7 @@ class FitReport:
 
     data_end: date | None = None
     cutoffs: list[date] = field(default_factory=list)
+    window_months: list[int] = field(default_factory=list)
     rows: int = 0
     base_rate: float | None = None
     skipped_reason: str | None = None
@@ -62,12 +67,17 @@ def new_model(cfg: dict) -> SuccessModel:
 
 def training_rows(
     con: duckdb.DuckDBPyConnection, end: date, cfg: dict
-) -> tuple[pl.DataFrame, np.ndarray, np.ndarray, list[date]]:
-    """Features, labels and each row's cutoff for the rolling-origin cutoffs before `end`."""
+) -> tuple[pl.DataFrame, np.ndarray, np.ndarray, list[tuple[date, int]]]:
+    """Features (with each row's `window_months`), labels and each row's cutoff for the
+    rolling-origin cutoffs before `end`, and the (cutoff, window months) used."""
     horizon = int(cfg["horizon_months"])
     frames, ys, origins, used = [], [], [], []
-    for cutoff in training_cutoffs(
-        end, horizon, int(cfg["n_cutoffs"]), int(cfg["cutoff_step_months"])
+    for cutoff, window in training_windows(
+        end,
+        horizon,
+        int(cfg["n_cutoffs"]),
+        int(cfg["cutoff_step_months"]),
+        cfg.get("newest_window_months"),
     ):
         # status is a snapshot of the present: never read it for a past cutoff; the population is
         # filtered (and capped) in DuckDB
@@ -76,9 +86,9 @@ def training_rows(
         )
         if pop.is_empty():
             continue
-        used.append(cutoff)
-        frames.append(pop)
-        ys.append(labels(con, pop, cutoff, add_months(cutoff, horizon)))
+        used.append((cutoff, window))
+        frames.append(pop.with_columns(pl.lit(window, dtype=pl.Int32).alias(WINDOW)))
+        ys.append(labels(con, pop, cutoff, add_months(cutoff, window)))
         origins.append(np.full(pop.height, cutoff.toordinal()))
     if not frames:
         return pl.DataFrame(), np.empty(0, dtype=int), np.empty(0, dtype=int), used
@@ -92,14 +102,17 @@ def fit_success_model(
     """Train on populations at rolling-origin cutoffs whose outcome window closed by the as_of
     of `features` (the data's end as seen from there), so no label peeks past it.
 
-    With `validate`, first fit on all but the newest training cutoff and measure on that one
-    (a temporal hold-out: AUC-ROC, precision@k, Brier), then refit on every cutoff."""
+    With `validate`, first measure on a temporal hold-out: fit on the cutoffs before the newest
+    one whose window is the whole horizon, measure on that one (AUC-ROC, precision@k, Brier);
+    then refit on every cutoff."""
     end = data_end(features)
     report = FitReport(data_end=end)
     if end is None:
         report.skipped_reason = "no dated rounds or exits on or before as_of"
         return None, report
-    X, y, origin, report.cutoffs = training_rows(con, end, cfg)
+    X, y, origin, windows = training_rows(con, end, cfg)
+    report.cutoffs = [c for c, _ in windows]
+    report.window_months = [w for _, w in windows]
     if not len(y):
         report.skipped_reason = "no funded companies at any training cutoff"
         return None, report
@@ -116,16 +129,22 @@ def fit_success_model(
 
 
 def _holdout(X: pl.DataFrame, y: np.ndarray, origin: np.ndarray, cfg: dict) -> dict | None:
+    """Fit on the cutoffs older than the newest whole-horizon one, measure on that one: no
+    training row's cutoff is as recent as the hold-out's (a shorter window of a newer cutoff
+    would see the hold-out's own outcomes)."""
     from models.backtest import ranking_metrics
 
-    newest = origin.max()
-    test, train = origin == newest, origin != newest
+    whole = X[WINDOW].to_numpy() >= int(cfg["horizon_months"])
+    if not whole.any():
+        return None
+    held = origin[whole].max()
+    test, train = origin == held, origin < held
     if not train.any() or len(set(y[train])) < 2 or len(set(y[test])) < 2:
         return None
     model = new_model(cfg).fit(X.filter(pl.Series(train)), y[train])
     p = model.predict_proba(X.filter(pl.Series(test)))
     metrics = ranking_metrics(y[test], p, probability=True)
-    return {"holdout_cutoff": str(date.fromordinal(int(newest)))} | metrics
+    return {"holdout_cutoff": str(date.fromordinal(int(held)))} | metrics
 
 
 def _cap_rows(

@@ -218,8 +218,10 @@ def success_models(
 ) -> dg.MaterializeResult:
     """The success model fitted for the week (one row per week): a calibrated classifier of "a
     new round or an exit within the horizon", trained on rolling-origin cutoffs whose outcomes were
-    known at as_of. The row names its version, learner, training cutoffs and rows, feature list,
-    a temporal hold-out (trained without the newest cutoff, measured on it) and the saved artifact
+    known at as_of (the newest ones seen for less than the horizon, the window's length a model
+    input). The row names its version, learner, training cutoffs and rows, feature list, a
+    temporal hold-out (the newest whole-horizon cutoff, measured by a model fitted on the older
+    ones) and the saved artifact
     (`models/success_<week>.joblib` in the pipeline home, with a JSON card beside it) that
     `company_scores` loads."""
     week = context.partition_key
@@ -264,7 +266,11 @@ def success_models(
             "marts.success_models",
             as_of=str(as_of),
             model_version=row["model_version"],
-            training_cutoffs=", ".join(str(c) for c in report.cutoffs) or "none",
+            training_cutoffs=", ".join(
+                f"{c} ({w} months seen)"
+                for c, w in zip(report.cutoffs, report.window_months, strict=True)
+            )
+            or "none",
             training_rows=report.rows,
             training_base_rate=report.base_rate,
             holdout_auc_roc=row["holdout_auc_roc"],

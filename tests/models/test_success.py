@@ -4,9 +4,10 @@ from datetime import date
 
 import numpy as np
 import polars as pl
+import pytest
 from sklearn.metrics import roc_auc_score
 
-from models.calendar import add_months, training_cutoffs
+from models.calendar import WINDOW, add_months, training_cutoffs, training_windows
 from models.success import (
     CATEGORICAL,
     FACTOR_GROUPS,
@@ -96,6 +97,37 @@ def test_training_windows_close_on_or_before_data_end():
     cutoffs = training_cutoffs(end, 24, 4, 6)
     assert cutoffs == [date(2013, 12, 5), date(2013, 6, 5), date(2012, 12, 5), date(2012, 6, 5)]
     assert all(add_months(c, 24) <= end for c in cutoffs)
+
+
+def test_newer_cutoffs_see_shorter_windows_that_still_close_by_data_end():
+    end = date(2015, 12, 31)
+    windows = training_windows(end, 24, 6, 6, newest_window_months=6)
+    assert [w for _, w in windows] == [6, 12, 18, 24, 24, 24]
+    assert windows[0][0] == date(2015, 6, 30) and windows[-1][0] == date(2012, 12, 31)
+    for cutoff, months in windows:
+        assert add_months(cutoff, months) <= end
+    assert training_windows(end, 24, 2, 6) == [(date(2013, 12, 31), 24), (date(2013, 6, 30), 24)]
+    with pytest.raises(ValueError, match="newest_window_months"):
+        training_windows(end, 24, 2, 6, newest_window_months=30)
+
+
+def test_window_length_is_an_input_and_scoring_asks_for_the_whole_horizon():
+    """Rows seen for 3 months are mostly negative whatever they look like; the model must not
+    carry that into its horizon-long predictions."""
+    X, y = synthetic_features(3000, 7)
+    rng = np.random.default_rng(8)
+    short = rng.random(len(y)) < 0.5
+    y_seen = np.where(short & (rng.random(len(y)) < 0.8), 0, y)  # most events fall after 3 m
+    windows = pl.Series(WINDOW, np.where(short, 3, 24), dtype=pl.Int32)
+    model = SuccessModel().fit(X.with_columns(windows), y_seen)
+    assert WINDOW in model.numeric_features_
+    Xt, yt = synthetic_features(1000, 9)
+    p = model.predict_proba(Xt)
+    assert abs(p.mean() - yt.mean()) < 0.05  # the horizon's rate, not the mixed windows'
+    # the frame's own window column is ignored when scoring: always the horizon
+    assert np.array_equal(p, model.predict_proba(Xt.with_columns(pl.lit(3).alias(WINDOW))))
+    # every row of one length: the window says nothing and is no input
+    assert WINDOW not in SuccessModel().fit(X, y).numeric_features_
 
 
 def test_add_months_clamps_month_end():
