@@ -48,3 +48,20 @@ def pipeline_run(tmp_path_factory) -> PipelineRun:
     assert run_week(run.sources, run.home, run.as_of).success
     assert run_week(run.sources, run.home, run.as_of, job_name="model_evaluation_job").success
     return run
+
+
+@pytest.fixture
+def warehouse_copy(pipeline_run, tmp_path):
+    """A writable copy of the pipeline run's warehouse, macros installed: tests edit it freely."""
+    import shutil
+
+    import duckdb
+
+    from transforms.sql import install_macros
+
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copy(pipeline_run.home / "pipeline.duckdb", copy)
+    connection = duckdb.connect(str(copy))
+    install_macros(connection)
+    yield connection
+    connection.close()

@@ -1,27 +1,19 @@
 """Rounds on the same day give the same features whatever order DuckDB reads them in: the last
 round is the higher stage (then the greater key), in every run and on every thread count."""
 
-import shutil
 from datetime import timedelta
 
-import duckdb
 import polars as pl
 import pytest
 
 from transforms.features import features_as_of
-from transforms.sql import install_macros
 
 TIED = ["first_round_usd", "last_round_usd", "last_stage", "step_up", "max_round_usd"]
 
 
 @pytest.fixture
-def con(pipeline_run, tmp_path):
-    copy = tmp_path / "warehouse.duckdb"
-    shutil.copy(pipeline_run.home / "pipeline.duckdb", copy)
-    connection = duckdb.connect(str(copy))
-    install_macros(connection)
-    yield connection
-    connection.close()
+def con(warehouse_copy):
+    return warehouse_copy
 
 
 def _features(con, as_of) -> pl.DataFrame:

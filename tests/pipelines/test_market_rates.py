@@ -2,16 +2,13 @@
 round reported during the quarter changes its own company's inputs and nobody else's, which is
 what lets a refresh re-predict only the companies that raised (marts/company_scores)."""
 
-import shutil
 from datetime import date, timedelta
 
-import duckdb
 import polars as pl
 import pytest
 
 from models.chunked_scoring import model_input_columns
 from transforms.features import features_as_of
-from transforms.sql import install_macros
 
 RATES = [
     "category_rate_max",
@@ -23,13 +20,8 @@ RATES = [
 
 
 @pytest.fixture
-def con(pipeline_run, tmp_path):
-    copy = tmp_path / "warehouse.duckdb"
-    shutil.copy(pipeline_run.home / "pipeline.duckdb", copy)
-    connection = duckdb.connect(str(copy))
-    install_macros(connection)
-    yield connection
-    connection.close()
+def con(warehouse_copy):
+    return warehouse_copy
 
 
 def _inputs(con, as_of: date) -> pl.DataFrame:
