@@ -71,6 +71,8 @@ def training_rows(
     """Features (with each row's `window_months`), labels and each row's cutoff for the
     rolling-origin cutoffs before `end`, and the (cutoff, window months) used."""
     horizon = int(cfg["horizon_months"])
+    # each cutoff's share of the row budget: at scale no cutoff computes rows the cap then drops
+    per_cutoff = max(1, int(cfg["max_training_rows"]) // max(1, int(cfg["n_cutoffs"])))
     frames, ys, origins, used = [], [], [], []
     for cutoff, window in training_windows(
         end,
@@ -80,10 +82,8 @@ def training_rows(
         cfg.get("newest_window_months"),
     ):
         # status is a snapshot of the present: never read it for a past cutoff; the population is
-        # filtered (and capped) in DuckDB
-        pop = population_as_of(
-            con, cutoff, limit=int(cfg["max_training_rows"]), columns=model_input_columns()
-        )
+        # filtered (and sampled: the companies whose ids hash lowest) in DuckDB
+        pop = population_as_of(con, cutoff, limit=per_cutoff, columns=model_input_columns())
         if pop.is_empty():
             continue
         used.append((cutoff, window))
@@ -116,7 +116,6 @@ def fit_success_model(
     if not len(y):
         report.skipped_reason = "no funded companies at any training cutoff"
         return None, report
-    X, y, origin = _cap_rows(X, y, origin, int(cfg["max_training_rows"]))
     report.rows, report.base_rate = len(y), float(y.mean())
     if len(y) < int(cfg["min_training_rows"]) or y.min() == y.max():
         report.skipped_reason = (
@@ -145,12 +144,3 @@ def _holdout(X: pl.DataFrame, y: np.ndarray, origin: np.ndarray, cfg: dict) -> d
     p = model.predict_proba(X.filter(pl.Series(test)))
     metrics = ranking_metrics(y[test], p, probability=True)
     return {"holdout_cutoff": str(date.fromordinal(int(held)))} | metrics
-
-
-def _cap_rows(
-    X: pl.DataFrame, y: np.ndarray, origin: np.ndarray, cap: int
-) -> tuple[pl.DataFrame, np.ndarray, np.ndarray]:
-    if len(y) <= cap:
-        return X, y, origin
-    keep = np.sort(np.random.default_rng(0).choice(len(y), size=cap, replace=False))
-    return X[keep], y[keep], origin[keep]
