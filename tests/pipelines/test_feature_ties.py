@@ -1,5 +1,5 @@
 """Rounds on the same day give the same features whatever order DuckDB reads them in: the last
-round is the higher stage (then the greater key), in every run and on every thread count."""
+round is the higher stage (then the greater hash of its key), in every run and on every thread count."""
 
 from datetime import timedelta
 
