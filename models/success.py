@@ -26,7 +26,8 @@ from threadpoolctl import threadpool_limits
 
 from models.calendar import WINDOW
 
-# 3: market rates at the quarter start, 150 trees at 0.1; 4: recent cutoffs with partial windows
+# 3: market rates at the quarter start, 150 trees at 0.1; 4: same-day rounds in a fixed order,
+# training windows may be partial (their length an input), per-cutoff training sample
 MODEL_VERSION = "success-4"
 
 NUMERIC = (
