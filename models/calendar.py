@@ -19,14 +19,6 @@ def add_months(day: date, months: int) -> date:
     raise ValueError(day)
 
 
-def training_cutoffs(
-    data_end: date, horizon_months: int, n_cutoffs: int, step_months: int
-) -> list[date]:
-    """Cutoffs whose whole outcome window (cutoff, cutoff + horizon] ends on or before `data_end`,
-    newest first. `data_end` must itself be on or before the scoring date."""
-    return [c for c, _ in training_windows(data_end, horizon_months, n_cutoffs, step_months)]
-
-
 def training_windows(
     data_end: date,
     horizon_months: int,

@@ -309,9 +309,8 @@ class SuccessModel:
             return self._fit(features, labels)
 
     def _fit(self, features: pl.DataFrame, labels: np.ndarray) -> SuccessModel:
-        window = None if WINDOW in features.columns else self.horizon_months
-        X = _to_pandas(model_matrix(features, window))
-        X[WINDOW] = X[WINDOW].fillna(self.horizon_months)
+        X = _to_pandas(model_matrix(features))
+        X[WINDOW] = X[WINDOW].fillna(self.horizon_months)  # no window column: whole windows
         y = np.asarray(labels, dtype=int)
         # a feature with (almost) no value in training carries nothing, and a cross-validation
         # fold holding none of its values cannot bin it; windows all of one length say nothing

@@ -218,8 +218,8 @@ def success_models(
 ) -> dg.MaterializeResult:
     """The success model fitted for the week (one row per week): a calibrated classifier of "a
     new round or an exit within the horizon", trained on rolling-origin cutoffs whose outcomes were
-    known at as_of (the newest ones seen for less than the horizon, the window's length a model
-    input). The row names its version, learner, training cutoffs and rows, feature list, a
+    known at as_of (with `newest_window_months` below the horizon, the newest ones seen for less
+    than the horizon, the window's length a model input). The row names its version, learner, training cutoffs and rows, feature list, a
     temporal hold-out (the newest whole-horizon cutoff, measured by a model fitted on the older
     ones) and the saved artifact
     (`models/success_<week>.joblib` in the pipeline home, with a JSON card beside it) that

@@ -7,7 +7,7 @@ import polars as pl
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from models.calendar import WINDOW, add_months, training_cutoffs, training_windows
+from models.calendar import WINDOW, add_months, training_windows
 from models.success import (
     CATEGORICAL,
     FACTOR_GROUPS,
@@ -94,8 +94,10 @@ def test_fit_is_deterministic():
 
 def test_training_windows_close_on_or_before_data_end():
     end = date(2015, 12, 5)
-    cutoffs = training_cutoffs(end, 24, 4, 6)
+    windows = training_windows(end, 24, 4, 6)
+    cutoffs = [c for c, _ in windows]
     assert cutoffs == [date(2013, 12, 5), date(2013, 6, 5), date(2012, 12, 5), date(2012, 6, 5)]
+    assert all(months == 24 for _, months in windows)
     assert all(add_months(c, 24) <= end for c in cutoffs)
 
 
