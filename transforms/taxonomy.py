@@ -109,8 +109,12 @@ def _signal_hit(signal: dict) -> tuple[str, str]:
 
 def _chip_sql(rule: dict) -> str:
     parts = [_any(rule)]
+    excluded = ", ".join(_literal(t.lower()) for t in rule.get("except_tags", [])) or "NULL"
     for prefix in rule.get("tag_prefixes", []):
-        parts.append(f"len(list_filter(_tags, lambda t: starts_with(t, {_literal(prefix)}))) > 0")
+        parts.append(
+            f"len(list_filter(_tags, lambda t: starts_with(t, {_literal(prefix)}) "
+            f"AND t NOT IN ({excluded}))) > 0"
+        )
     return "(" + " OR ".join(parts) + ")"
 
 

@@ -128,14 +128,19 @@ def test_chip_list_ai_tag_needs_no_ai_category():
 
 
 def test_chip_list_other_technologies():
-    eda, hpc = classify({"tags": ["chip_list:eda"]}, {"tags": ["chip_list:hpc"]})
-    assert (
-        eda["chip_company"] and eda["ai_confidence"] == 0 and eda["vertical_by_categories"] is None
-    )
+    photonics, hpc = classify({"tags": ["chip_list:photonics"]}, {"tags": ["chip_list:hpc"]})
+    assert photonics["chip_company"] and photonics["ai_confidence"] == 0
+    assert photonics["vertical_by_categories"] is None
     assert hpc["ai_confidence"] == pytest.approx(0.3) and hpc["vertical_by_categories"] is None
     inference = one(tags=["chip_list:hpc"], description="Accelerators for AI inference")
     assert inference["vertical_by_categories"] == "ai_semiconductors"
     assert "description: 'AI'" in inference["vertical_reason"]
+
+
+def test_eda_tools_are_not_chips_an_ai_eda_company_is_an_application():
+    row = one(tags=["chip_list:eda"], description="AI platform for chip design")
+    assert not row["chip_company"]
+    assert (row["vertical_by_categories"], row["sector"]) == ("sector_applications", "software")
 
 
 def test_description_is_a_signal_and_can_say_generative():
@@ -144,6 +149,7 @@ def test_description_is_a_signal_and_can_say_generative():
     gen = one(description="A foundation model company training large language models")
     assert gen["vertical_by_categories"] == "generative_models"
     assert one(description="A bakery in Lyon")["ai_confidence"] == 0
+    assert one(description="Neural implants")["ai_confidence"] == 0  # medical devices
 
 
 @pytest.mark.parametrize(
