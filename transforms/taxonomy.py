@@ -45,31 +45,13 @@ def _category_test(rule: dict, x: str) -> str | None:
     return " OR ".join(tests) or None
 
 
-def _matched(rule: dict, cats: str = "_cats") -> str:
-    """SQL list of the categories of `cats` (as the provider wrote them) that match `rule`."""
-    test = _category_test(rule, f"lower(trim(c, {_literal(WHITESPACE)}))")
-    if test is None:
-        return "[]::VARCHAR[]"
-    return f"list_filter({cats}, lambda c: {test})"
-
-
-def _any(rule: dict, cats: str = "_cats") -> str:
-    return f"(len({_matched(rule, cats)}) > 0)"
-
-
-def _sector_case(rules: dict, cats: str) -> str:
-    whens = " ".join(
-        f"WHEN {_any(r, cats)} THEN {_literal(n)}" for n, r in rules["sectors"].items()
-    )
-    return f"CASE {whens} END"
-
-
-def _signal_hit(signal: dict) -> tuple[str, str]:
-    """(SQL boolean: the signal fires, SQL text: what fired) for one signal of the YAML."""
+def _signal_hit(name: str, signal: dict) -> tuple[str, str]:
+    """(SQL boolean: the signal fires, SQL text: what fired) for one signal of the YAML. Category
+    matches come from the per-company aggregate (`m_<name>`: matched categories in order)."""
     hits, texts = [], []
     if signal.get("categories") or signal.get("keywords"):
-        hits.append(_any(signal))
-        texts.append(f"array_to_string({_matched(signal)}, ' + ')")
+        hits.append(f"(m_{name} IS NOT NULL)")
+        texts.append(f"array_to_string(m_{name}, ' + ')")
     if signal.get("name_pattern"):
         hits.append(f"coalesce(regexp_matches(name, {_literal(signal['name_pattern'])}), false)")
         texts.append("'''' || name || ''''")
@@ -97,7 +79,7 @@ def _signal_hit(signal: dict) -> tuple[str, str]:
         return "false", "NULL"
     hit = "(" + " OR ".join(hits) + ")"
     if signal.get("unless_categories"):
-        hit = f"({hit} AND NOT {_any({'categories': signal['unless_categories']})})"
+        hit = f"({hit} AND NOT coalesce(u_{name}, false))"
     if signal.get("requires_sector"):
         hit = f"({hit} AND _sector_other IS NOT NULL)"
     # the text of the first part that fired
@@ -107,8 +89,42 @@ def _signal_hit(signal: dict) -> tuple[str, str]:
     return hit, text + ")"
 
 
+def _category_columns(rules: dict) -> tuple[list[str], list[str]]:
+    """(tests of one distinct lower-cased category `x`, per-company aggregates over `_cats`):
+    each rule's test is evaluated once per distinct category, not once per company."""
+    signals, sectors, verticals = rules["signals"], rules["sectors"], rules["verticals"]
+    broad = sorted(
+        {c for s in signals.values() if s.get("requires_sector") for c in s["categories"]}
+    )
+    tests, aggs = [f"{_category_test({'categories': broad}, 'x') or 'false'} AS d_broad"], []
+    for name, signal in signals.items():
+        test = _category_test(signal, "x")
+        if test:
+            tests.append(f"{test} AS d_{name}")
+            aggs.append(f"list(cat ORDER BY pos) FILTER (WHERE d_{name}) AS m_{name}")
+        if signal.get("unless_categories"):
+            unless = _category_test({"categories": signal["unless_categories"]}, "x")
+            tests.append(f"{unless} AS du_{name}")
+            aggs.append(f"bool_or(du_{name}) AS u_{name}")
+    for name, sector in sectors.items():
+        tests.append(f"{_category_test(sector, 'x') or 'false'} AS ds_{name}")
+        aggs.append(f"bool_or(ds_{name}) AS a_{name}")
+        aggs.append(f"bool_or(ds_{name} AND NOT d_broad) AS o_{name}")
+    for key, vertical in (("chip", "ai_semiconductors"), ("gen", "generative_models")):
+        tests.append(f"{_category_test(verticals[vertical], 'x') or 'false'} AS dv_{key}")
+        aggs.append(f"bool_or(dv_{key}) AS v_{key}")
+    return tests, aggs
+
+
+def _sector_case(rules: dict, prefix: str) -> str:
+    whens = " ".join(
+        f"WHEN coalesce({prefix}_{n}, false) THEN {_literal(n)}" for n in rules["sectors"]
+    )
+    return f"CASE {whens} END"
+
+
 def _chip_sql(rule: dict) -> str:
-    parts = [_any(rule)]
+    parts = ["coalesce(v_chip, false)"]
     excluded = ", ".join(_literal(t.lower()) for t in rule.get("except_tags", [])) or "NULL"
     for prefix in rule.get("tag_prefixes", []):
         parts.append(
@@ -119,7 +135,7 @@ def _chip_sql(rule: dict) -> str:
 
 
 def _generative_sql(rule: dict) -> str:
-    parts = [_any(rule)]
+    parts = ["coalesce(v_gen, false)"]
     if rule.get("description_pattern"):
         pattern = _literal(rule["description_pattern"])
         parts.append(f"coalesce(regexp_matches(description, {pattern}), false)")
@@ -136,18 +152,16 @@ def taxonomy_sql(
     """One CREATE TABLE statement classifying every company of `companies` (company_id, name,
     domain, categories, description, tags): ai_confidence, ai_signal (confidence at or above
     the threshold), sector, vertical_by_categories, vertical_reason, chip_company, plus
-    `model_builder_since` and `max_training_compute_flop` from `models`."""
+    `model_builder_since` and `max_training_compute_flop` from `models`. Category rules are
+    evaluated once per distinct category (a few thousand), then joined to the companies."""
     rules = rules or load_taxonomy()
     signals = rules["signals"]
     threshold = float(rules["threshold"])
     verticals = rules["verticals"]
-    broad = sorted(
-        {c for s in signals.values() if s.get("requires_sector") for c in s["categories"]}
-    )
-    broad_sql = ", ".join(_literal(c.lower()) for c in broad) or "NULL"
+    tests, aggs = _category_columns(rules)
     hit_cols, text_cols, factors, reasons = [], [], [], []
     for name, signal in signals.items():
-        hit, text = _signal_hit(signal)
+        hit, text = _signal_hit(name, signal)
         hit_cols.append(f"{hit} AS _hit_{name}")
         text_cols.append(f"{text} AS _text_{name}")
         factors.append(f"(1 - {float(signal['weight'])} * _hit_{name}::INT)")
@@ -161,19 +175,29 @@ def taxonomy_sql(
     trim = _literal(WHITESPACE)
     return f"""
         CREATE OR REPLACE TABLE {target} AS
-        WITH c0 AS (
-            SELECT company_id, name, domain, description,
-                   list_filter(coalesce(categories, []), lambda x: x IS NOT NULL) AS _cats,
-                   list_transform(list_filter(coalesce(tags, []), lambda x: x IS NOT NULL),
-                                  lambda x: lower(trim(x, {trim}))) AS _tags
-            FROM {companies}
+        WITH cats AS (
+            SELECT company_id, cat, lower(trim(cat, {trim})) AS x, pos
+            FROM (SELECT company_id, unnest(categories) AS cat,
+                         generate_subscripts(categories, 1) AS pos
+                  FROM {companies} WHERE len(categories) > 0)
+            WHERE cat IS NOT NULL
+        ), dict AS (
+            SELECT x, {", ".join(tests)} FROM (SELECT DISTINCT x FROM cats)
+        ), agg AS (
+            SELECT company_id, {", ".join(aggs)}
+            FROM cats JOIN dict USING (x) GROUP BY company_id
         ), c AS (
-            SELECT c0.*, coalesce(i.sources, []) AS _sources FROM c0
+            SELECT k.company_id, k.name, k.domain, k.description,
+                   list_transform(list_filter(coalesce(k.tags, []), lambda x: x IS NOT NULL),
+                                  lambda x: lower(trim(x, {trim}))) AS _tags,
+                   coalesce(i.sources, []) AS _sources, a.* EXCLUDE (company_id)
+            FROM {companies} AS k
+            LEFT JOIN agg AS a USING (company_id)
             LEFT JOIN (SELECT company_id, list(DISTINCT source) AS sources FROM {source_ids}
                        GROUP BY company_id) AS i USING (company_id)
         ), s AS (
-            SELECT *, {_sector_case(rules, "_cats")} AS _sector_stated,
-                   {_sector_case(rules, f"list_filter(_cats, lambda c: lower(trim(c, {trim})) NOT IN ({broad_sql}))")} AS _sector_other
+            SELECT *, {_sector_case(rules, "a")} AS _sector_stated,
+                   {_sector_case(rules, "o")} AS _sector_other
             FROM c
         ), h AS (
             SELECT *, {", ".join(hit_cols)} FROM s
