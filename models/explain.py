@@ -159,8 +159,8 @@ def momentum_items(
     row: dict[str, Any], eur_per_usd: float | None = None, stale_months: int = STALE_AFTER_MONTHS
 ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """What the funding history says, as (model factor, words) for and against."""
-    if not row.get("n_rounds"):
-        return [], [("funding_history", "no funding round on record")]
+    if not row.get("n_rounds"):  # said once, in the rationale's "No success probability"
+        return [], []
     pros, cons = [], []
     if _is_stale(row, stale_months):
         days = _days_since_last_round(row) or 0
@@ -374,15 +374,14 @@ def no_success_reason(row: dict[str, Any]) -> str:
 
 def facts_sentence(row: dict[str, Any], stale_months: int = STALE_AFTER_MONTHS) -> str:
     """How old the facts are: founding year, the funding history up to its latest round
-    (current or old against the scoring date), Epoch AI models."""
+    (current or old against the scoring date), Epoch AI models (a current source); '' when there
+    is none of them."""
     as_of = row.get("as_of")
     parts = []
     if row.get("founded_on"):
         parts.append(f"founded {row['founded_on'].year}")
     n = row.get("n_rounds") or 0
-    if not n:
-        parts.append("no funding round on record")
-    else:
+    if n:
         text = f"{n} round{'s' if n != 1 else ''}"
         days = _days_since_last_round(row)
         if row.get("last_round_on") is not None:
@@ -397,8 +396,10 @@ def facts_sentence(row: dict[str, Any], stale_months: int = STALE_AFTER_MONTHS) 
         parts.append(text)
     if row.get("n_models"):
         k = row["n_models"]
-        parts.append(f"{k} AI model{'s' if k != 1 else ''} on record (Epoch AI)")
+        parts.append(f"{k} AI model{'s' if k != 1 else ''} on record (Epoch AI, current)")
     when = f" as of {as_of.isoformat()}" if isinstance(as_of, date) else ""
+    if not parts:
+        return ""
     return f"Facts{when}: " + "; ".join(parts) + "."
 
 
@@ -426,8 +427,8 @@ def rationale(
     compute = compute_phrase(row)
     if compute:
         text.append(f"Compute: {compute}.")
-    text.append(facts_sentence(row, stale_months))
-    return " ".join(text)
+    facts = facts_sentence(row, stale_months)
+    return " ".join(text + ([facts] if facts else []))
 
 
 def with_rationale(frame: pl.DataFrame, eur_per_usd: float | None = None) -> pl.DataFrame:
