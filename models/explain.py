@@ -123,10 +123,6 @@ def _is_stale(row: dict[str, Any], stale_months: int = STALE_AFTER_MONTHS) -> bo
     return days is not None and days > stale_months * DAYS_PER_MONTH
 
 
-def thesis_reasons(row: dict[str, Any]) -> list[str]:
-    return [text for _, text in _thesis_items(row)]
-
-
 def _thesis_items(row: dict[str, Any]) -> list[tuple[str, str]]:
     """(model factor it matches, words) for what the thesis fit rewards."""
     parts = []
@@ -186,11 +182,6 @@ def momentum_items(
             )
         )
     return pros, cons
-
-
-def momentum_reasons(row: dict[str, Any], eur_per_usd: float | None = None) -> list[str]:
-    pros, cons = momentum_items(row, eur_per_usd)
-    return [text for _, text in pros + cons]
 
 
 def _pct(x: float | None) -> str:
