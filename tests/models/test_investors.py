@@ -298,7 +298,7 @@ def test_amounts_in_eur_and_a_kept_rationale_at_another_rate_written_again():
     eur = score_investors(base, CONFIG, eur_per_usd=0.9)
     text = eur.filter(pl.col("investor_id") == "I1")["rationale"].item()
     assert "median round USD 5.0M / EUR 4.5M (round total)" in text
-    funds = shortlist_funds(eur, 25, CONFIG, eur_per_usd=0.9)
+    funds = shortlist_funds(eur, config=CONFIG, eur_per_usd=0.9)
     with_median = funds.filter(pl.col("median_round_usd").is_not_null())
     assert with_median.height > 0 and with_median["rationale"].str.contains(" / EUR ").all()
     # rationales written without the rate (or at another) are not kept
