@@ -252,6 +252,16 @@ CONTRARY_PHRASES = {
 }
 
 
+def against_phrase(factor: str, row: dict[str, Any]) -> str | None:
+    """How a factor that lowers the success chance reads when its words would only name a
+    fact (a sector, a country): what the model reads in it. None: the factor's own words."""
+    if factor == "sector":
+        return "companies in its categories raise again less often"
+    if factor == "location" and row.get("country_code"):
+        return f"companies based in {_country(row['country_code'])} raise again less often"
+    return None
+
+
 def missing_value(factor: str, row: dict[str, Any]) -> str | None:
     """What is unknown about the company for this factor ('its founding date'), or None when
     the factor rests on a known value. The rule: a missing value is never a reason for a
@@ -337,7 +347,9 @@ def _add_model_factors(
             first.points = pts
             continue
         text = factor_phrase(factor, row, eur)
-        if any(r.factor == factor for r in other):
+        if effect < 0 and against_phrase(factor, row):
+            text = against_phrase(factor, row)
+        elif any(r.factor == factor for r in other):
             text = CONTRARY_PHRASES.get(factor, text)
         same.append(Reason(factor, text, pts))
 
@@ -365,14 +377,15 @@ def no_success_reason(row: dict[str, Any]) -> str:
 
 def facts_sentence(row: dict[str, Any], stale_months: int = STALE_AFTER_MONTHS) -> str:
     """How old the facts are: founding year, the funding history up to its latest round
-    (current or old against the scoring date), Epoch AI models (a current source); '' when there
-    is none of them."""
+    (current or old against the scoring date), Epoch AI models (a current source)."""
     as_of = row.get("as_of")
     parts = []
     if row.get("founded_on"):
         parts.append(f"founded {row['founded_on'].year}")
     n = row.get("n_rounds") or 0
-    if n:
+    if not n:
+        parts.append("no funding round on record")
+    else:
         text = f"{n} round{'s' if n != 1 else ''}"
         days = _days_since_last_round(row)
         if row.get("last_round_on") is not None:
@@ -389,8 +402,6 @@ def facts_sentence(row: dict[str, Any], stale_months: int = STALE_AFTER_MONTHS) 
         k = row["n_models"]
         parts.append(f"{k} AI model{'s' if k != 1 else ''} on record (Epoch AI, current)")
     when = f" as of {as_of.isoformat()}" if isinstance(as_of, date) else ""
-    if not parts:
-        return ""
     return f"Facts{when}: " + "; ".join(parts) + "."
 
 
@@ -418,8 +429,8 @@ def rationale(
     compute = compute_phrase(row)
     if compute:
         text.append(f"Compute: {compute}.")
-    facts = facts_sentence(row, stale_months)
-    return " ".join(text + ([facts] if facts else []))
+    text.append(facts_sentence(row, stale_months))
+    return " ".join(text)
 
 
 def with_rationale(frame: pl.DataFrame, eur_per_usd: float | None = None) -> pl.DataFrame:

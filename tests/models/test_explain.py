@@ -117,7 +117,7 @@ def test_positive_and_negative_factors_go_in_separate_sentences():
     assert "AI semiconductors (+7 pts)" in pros and "French HQ" in pros
     assert "Emirati investors (MGX)" in pros
     # French HQ speaks for it (thesis), the model's location effect holds it back
-    assert cons == "its location (−9 pts)"
+    assert cons == "companies based in France raise again less often (−9 pts)"
     assert not SIGNED_DECIMAL.search(text), text
 
 
@@ -189,7 +189,9 @@ def test_no_success_probability_is_said_plainly():
     assert "No success probability: no funding round on record." in text
     assert "What speaks for it: generative AI models." in text
     assert "What holds it back" not in text  # said once, plainly
-    assert text.endswith("Facts as of 2026-12-07: 3 AI models on record (Epoch AI, current).")
+    assert text.endswith(
+        "Facts as of 2026-12-07: no funding round on record; 3 AI models on record (Epoch AI, current)."
+    )
     assert "pts" not in text and "%" not in text
 
 
