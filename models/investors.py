@@ -207,13 +207,16 @@ def _fund_verdict(row: dict[str, Any], rule: dict, sets: dict[str, set[str]]) ->
 
 
 def score_investors(
-    features: pl.DataFrame, config: dict | None = None, previous: pl.DataFrame | None = None
+    features: pl.DataFrame,
+    config: dict | None = None,
+    previous: pl.DataFrame | None = None,
+    eur_per_usd: float | None = None,
 ) -> pl.DataFrame:
     """Every investor of `features` with its components, `co_investor_score` and rank, the fund
     rule's verdict (`is_fund`, `fund_reason`), `fund_score` and `fund_rank` (NULL for non-funds),
     a plain-language `rationale` and the config version. Rank 1 is best; ties by investor_id.
     `previous`: the rows scored before for the same date, whose rationales can be kept (see
-    `with_rationale`)."""
+    `with_rationale`); `eur_per_usd`: the rate for amounts in EUR beside USD."""
     config = config or load_investor_scoring()
     frame = components(features, config).with_columns(
         weighted(config["co_investor_weights"]).alias("co_investor_score"),
@@ -237,7 +240,7 @@ def score_investors(
         )
         .join(funds, on="investor_id", how="left", maintain_order="left")
     )
-    return with_rationale(frame, "co_investor", config, previous)
+    return with_rationale(frame, "co_investor", config, previous, eur_per_usd)
 
 
 FUND_ORDER = "fund_score DESC, investor_id ASC"
@@ -249,13 +252,17 @@ def fund_lanes(config: dict | None = None) -> list[Lane]:
 
 
 def shortlist_funds(
-    scores: pl.DataFrame, lanes: list[Lane] | None = None, config: dict | None = None
+    scores: pl.DataFrame,
+    lanes: list[Lane] | None = None,
+    config: dict | None = None,
+    eur_per_usd: float | None = None,
 ) -> pl.DataFrame:
     """Each fund lane's best funds by fund score (`lane`, `lane_rank` inside the lane, `rank`
-    over all listed funds), in lane order, each with the fund rationale."""
+    over all listed funds), in lane order, each with the fund rationale (amounts also in EUR at
+    `eur_per_usd`)."""
     config = config or load_investor_scoring()
     top = lane_shortlist(scores, lanes or fund_lanes(config), "is_fund", FUND_ORDER)
-    return with_rationale(top, "fund", config)
+    return with_rationale(top, "fund", config, eur_per_usd=eur_per_usd)
 
 
 # --- rationale -----------------------------------------------------------------------------------
@@ -309,11 +316,15 @@ def track_reasons(row: dict[str, Any], follow_on_months: int = 12) -> str:
     return text
 
 
-def activity_reasons(row: dict[str, Any]) -> str:
+def median_round_phrase(median_round_usd: float, eur_per_usd: float | None = None) -> str:
+    return f"median round {money(median_round_usd, eur_per_usd)} (round total)"
+
+
+def activity_reasons(row: dict[str, Any], eur_per_usd: float | None = None) -> str:
     text = f"last investment {_ago(row['days_since_last_investment'])}"
     text += f"; {_count(row['n_investments_24m'], 'investment')} in 24 months"
     if row.get("median_round_usd") is not None:
-        text += f"; median round {money(row['median_round_usd'])} (round total)"
+        text += "; " + median_round_phrase(row["median_round_usd"], eur_per_usd)
     return text
 
 
@@ -336,21 +347,30 @@ RATIONALE_LABELS = {"co_investor": "Co-investor score", "fund": "Fund score"}
 BODY_START = "AI thesis: "
 
 
-def rationale_body(row: dict[str, Any], follow_on_months: int) -> str:
+def rationale_body(
+    row: dict[str, Any], follow_on_months: int, eur_per_usd: float | None = None
+) -> str:
     """The rationale after its score: what the row's `RATIONALE_COLUMNS` say."""
     return (
         f"{BODY_START}{ai_reasons(row)}. "
-        f"Track record: {track_reasons(row, follow_on_months)}. Activity: {activity_reasons(row)}. "
+        f"Track record: {track_reasons(row, follow_on_months)}. "
+        f"Activity: {activity_reasons(row, eur_per_usd)}. "
         f"France/UAE: {footprint_reasons(row)}."
     )
 
 
-def rationale(row: dict[str, Any], kind: str = "co_investor", config: dict | None = None) -> str:
+def rationale(
+    row: dict[str, Any],
+    kind: str = "co_investor",
+    config: dict | None = None,
+    eur_per_usd: float | None = None,
+) -> str:
     """E.g. 'Fund score 0.71. AI thesis: 12 of 40 portfolio companies in our verticals (30%:
     ...). Track record: 9 exits (23%); ... Activity: last investment 2 months ago; ...
     France/UAE: French investor; ...'"""
     months = (config or load_investor_scoring())["features"]["follow_on_min_months"]
-    return f"{RATIONALE_LABELS[kind]} {row[f'{kind}_score']:.2f}. " + rationale_body(row, months)
+    body = rationale_body(row, months, eur_per_usd)
+    return f"{RATIONALE_LABELS[kind]} {row[f'{kind}_score']:.2f}. " + body
 
 
 def _kept_bodies(inputs: pl.DataFrame, previous: pl.DataFrame, months: int) -> pl.Series:
@@ -379,11 +399,14 @@ def with_rationale(
     kind: str,
     config: dict | None = None,
     previous: pl.DataFrame | None = None,
+    eur_per_usd: float | None = None,
 ) -> pl.DataFrame:
-    """Adds (or replaces) `rationale`, for the co-investor or the fund score. `previous`, rows
-    with a rationale written before (`investor_id`, the `RATIONALE_COLUMNS`, `rationale`): an
-    investor whose rationale inputs are all equal keeps the text after its score, which is the
-    same text (only the score is written again); the others are written row by row."""
+    """Adds (or replaces) `rationale`, for the co-investor or the fund score, amounts also in EUR
+    at `eur_per_usd` (EUR per USD) when given. `previous`, rows with a rationale written before
+    (`investor_id`, the `RATIONALE_COLUMNS`, `rationale`): an investor whose rationale inputs
+    are all equal, and whose median round reads the same at this rate, keeps the text after its
+    score, which is the same text (only the score is written again); the others are written row
+    by row."""
     months = (config or load_investor_scoring())["features"]["follow_on_min_months"]
     inputs = frame.select("investor_id", *RATIONALE_COLUMNS)
     kept = (
@@ -392,10 +415,19 @@ def with_rationale(
         else pl.Series([None] * frame.height, dtype=pl.String)
     )
     bodies = kept.to_list()
+    medians = inputs["median_round_usd"].to_list()
+    for i, body in enumerate(bodies):  # the one amount: written at another rate, written again
+        median = medians[i]
+        if (
+            body is not None
+            and median is not None
+            and median_round_phrase(median, eur_per_usd) not in body
+        ):
+            bodies[i] = None
     missing = [i for i, body in enumerate(bodies) if body is None]
     rows = inputs[missing].iter_rows(named=True) if missing else iter(())
     for i, row in zip(missing, rows, strict=True):
-        bodies[i] = rationale_body(row, months)
+        bodies[i] = rationale_body(row, months, eur_per_usd)
     label = RATIONALE_LABELS[kind]
     scores = frame[f"{kind}_score"].to_list()
     texts = [f"{label} {score:.2f}. {body}" for score, body in zip(scores, bodies, strict=True)]

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import date
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
+import duckdb
 import polars as pl
 import yaml
 
@@ -104,3 +106,16 @@ def known_investors_frame() -> pl.DataFrame:
     cfg = yaml.safe_load((CONFIG_DIR / "investors.yaml").read_text(encoding="utf-8"))
     rows = [(name, code) for code, names in cfg.items() for name in names]
     return pl.DataFrame(rows, schema=["name", "country_code"], orient="row")
+
+
+def eur_per_usd_as_of(con: duckdb.DuckDBPyConnection, as_of: date | None) -> float | None:
+    """EUR per USD at the latest ECB fixing on or before `as_of`, from `ref.fx_rates` (whose
+    `units_per_eur` is USD per EUR); None when there is none (or no date)."""
+    if as_of is None:
+        return None
+    found = con.sql(
+        "SELECT units_per_eur FROM ref.fx_rates WHERE currency = 'USD' AND rate_date <= ? "
+        "AND units_per_eur > 0 ORDER BY rate_date DESC LIMIT 1",
+        params=[as_of],
+    ).fetchall()
+    return 1.0 / found[0][0] if found else None

@@ -17,6 +17,7 @@ from models.lanes import lane_counts, lane_report
 from pipelines.partitions import resolve_as_of, weekly_partitions
 from pipelines.resources import DealflowSettings, Warehouse
 from transforms.investors import investor_features_as_of, load_investor_scoring
+from transforms.reference import eur_per_usd_as_of
 from transforms.sql import table_exists
 
 COMPONENT_COLUMNS = [f"{c}_score" for c in COMPONENTS]
@@ -125,7 +126,9 @@ def investor_scores(
     with warehouse.connect() as con:
         features = investor_features_as_of(con, as_of, config)
         scores = (
-            score_investors(features, config, _previous_rows(con, week, as_of))
+            score_investors(
+                features, config, _previous_rows(con, week, as_of), eur_per_usd_as_of(con, as_of)
+            )
             .with_columns(pl.lit(week).alias("week_start"))
             .select(INVESTOR_COLUMNS)
         )
@@ -198,7 +201,8 @@ def fund_shortlist(context: dg.AssetExecutionContext, warehouse: Warehouse) -> d
             "SELECT * FROM marts.investor_scores_history WHERE week_start = ? AND is_fund",
             params=[week],
         ).pl()
-        rows = shortlist_funds(scores, lanes, config).select(FUND_COLUMNS)
+        rate = eur_per_usd_as_of(con, scores["as_of"].max())
+        rows = shortlist_funds(scores, lanes, config, rate).select(FUND_COLUMNS)
         replace_week(con, "marts.fund_shortlist", rows, week)
         meta = table_metadata(con, "marts.fund_shortlist")
     report = lane_report(lanes, lane_counts(scores, lanes))

@@ -13,6 +13,7 @@ from models.scoring import company_lanes, shortlist_rules_sql, shortlist_sql
 from models.thesis import load_thesis
 from pipelines.partitions import weekly_partitions
 from pipelines.resources import DealflowSettings, Warehouse
+from transforms.reference import eur_per_usd_as_of
 
 SHORTLIST_COLUMNS = [
     "week_start",
@@ -78,7 +79,8 @@ def weekly_shortlist(
                 params=[week],
             ).fetchall()
         )
-        rows = with_rationale(scores).with_columns(pl.lit(week).alias("week_start"))
+        rate = eur_per_usd_as_of(con, scores["as_of"].max())
+        rows = with_rationale(scores, rate).with_columns(pl.lit(week).alias("week_start"))
         rows = rows.select(SHORTLIST_COLUMNS)
         replace_week(con, "marts.weekly_shortlist", rows, week)
         meta = table_metadata(con, "marts.weekly_shortlist")

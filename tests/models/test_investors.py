@@ -289,3 +289,21 @@ def test_kept_rationales_equal_rationales_written_again():
     seasoned = planted.filter(pl.col("n_seasoned_companies") > 0)
     assert seasoned.height > 0
     assert not seasoned["rationale"].str.contains("(old)", literal=True).any()
+
+
+def test_amounts_in_eur_and_a_kept_rationale_at_another_rate_written_again():
+    from models.investors import RATIONALE_COLUMNS
+
+    base = population()
+    eur = score_investors(base, CONFIG, eur_per_usd=0.9)
+    text = eur.filter(pl.col("investor_id") == "I1")["rationale"].item()
+    assert "median round USD 5.0M / EUR 4.5M (round total)" in text
+    funds = shortlist_funds(eur, config=CONFIG, eur_per_usd=0.9)
+    with_median = funds.filter(pl.col("median_round_usd").is_not_null())
+    assert with_median.height > 0 and with_median["rationale"].str.contains(" / EUR ").all()
+    # rationales written without the rate (or at another) are not kept
+    previous = score_investors(base, CONFIG).select("investor_id", *RATIONALE_COLUMNS, "rationale")
+    again = score_investors(base, CONFIG, previous, eur_per_usd=0.9)
+    assert again["rationale"].to_list() == eur["rationale"].to_list()
+    same = score_investors(base, CONFIG, eur.select(previous.columns), eur_per_usd=0.9)
+    assert same["rationale"].to_list() == eur["rationale"].to_list()

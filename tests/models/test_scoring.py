@@ -143,7 +143,7 @@ def test_rationale_names_the_factors():
         "Series A 8 months ago",
         "USD 7.0M",
         "2 top-decile",
-        "Success probability 64%",
+        "success chance 64%",
     ):
         assert part in text, (part, text)
 

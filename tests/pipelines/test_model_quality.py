@@ -85,7 +85,9 @@ def test_scores_carry_their_top_factors_and_the_shortlist_says_them(pipeline_run
         pipeline_run.replica, "SELECT rationale, success_probability FROM marts.weekly_shortlist"
     )
     with_model = shortlist.filter(pl.col("success_probability").is_not_null())
-    assert with_model.height > 0 and with_model["rationale"].str.contains("driven by: ").all()
+    # each says what the model leans on, in percentage points of the success chance
+    model_reason = r"\((?:[+−]\d+ pts?|<1 pt)\)|reads the gap as"
+    assert with_model.height > 0 and with_model["rationale"].str.contains(model_reason).all()
 
 
 def test_backtest_plot_is_a_png():

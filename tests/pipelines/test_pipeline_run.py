@@ -84,6 +84,7 @@ def test_weekly_shortlist(pipeline_run):
     assert shortlist["week_start"].unique().to_list() == [pipeline_run.week]
     assert shortlist["rank"].to_list() == list(range(1, shortlist.height + 1))
     assert shortlist["total_score"].is_sorted(descending=True)
+    assert shortlist["rationale"].str.contains(r"^Score \d\.\d\d \(thesis fit ").all()
     assert shortlist["vertical"].null_count() == 0
     for _lane, rows in shortlist.group_by("lane"):
         assert sorted(rows["lane_rank"]) == list(range(1, rows.height + 1))

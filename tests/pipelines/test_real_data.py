@@ -113,7 +113,18 @@ def test_backtest_on_real_data_beats_every_naive_ranking_at_every_cutoff(real_ho
 
 def test_real_shortlist_explains_itself_and_flags_compute_fit(real_home):
     shortlist = query(real_home, "SELECT rationale FROM marts.weekly_shortlist")
-    assert shortlist["rationale"].str.contains("driven by: ").sum() >= 20
+    text = shortlist["rationale"]
+    # most carry the success model's reasons, in percentage points of the success chance
+    with_model = text.str.contains(r"\((?:[+−]\d+ pts?|<1 pt)\)|reads the gap as").sum()
+    assert text.len() >= 10 and with_model >= 0.8 * text.len()
+    assert text.str.contains("What speaks for it: ", literal=True).all()
+    # every amount in USD and EUR
+    assert text.str.contains(r" / EUR \d").sum() >= text.len() // 2
+    assert text.str.count_matches(r"USD \d").equals(text.str.count_matches(r" / EUR \d"))
+    assert text.str.contains(r"Facts as of 2015-12-09: ").all()
+    assert not text.str.contains(r"[+\-−]\d+\.\d").any()  # no log-odds
+    pros = text.str.extract(r"What speaks for it: ([^.]*(?:\.\d[^.]*)*)\.")
+    assert not pros.str.contains("little is known|unknown|no recorded").any()
     fits = query(
         real_home,
         "SELECT compute_fit, count(*) AS n FROM marts.company_scores "

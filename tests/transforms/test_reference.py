@@ -6,7 +6,13 @@ import duckdb
 import polars as pl
 import pytest
 
-from transforms.reference import AED_PER_USD, ecb_history_bytes, fx_rates_long, stage_map_frame
+from transforms.reference import (
+    AED_PER_USD,
+    ecb_history_bytes,
+    eur_per_usd_as_of,
+    fx_rates_long,
+    stage_map_frame,
+)
 
 ECB_CSV = b"""Date,USD,JPY,CYP,GBP,
 2015-01-06,1.1914,142.2,N/A,0.78705,
@@ -39,6 +45,18 @@ def test_round_converted_at_rate_of_round_date():
         "ASOF JOIN (SELECT * FROM fx WHERE currency = 'USD') f ON r.d >= f.rate_date"
     ).fetchall()[0][0]
     assert eur == pytest.approx(1e6 / 1.2043)
+
+
+def test_eur_per_usd_is_the_latest_fixing_on_or_before_as_of():
+    con = duckdb.connect()
+    con.sql("CREATE SCHEMA ref")
+    fx = fx_rates_long(ECB_CSV)  # noqa: F841 (read by DuckDB)
+    con.sql("CREATE TABLE ref.fx_rates AS SELECT * FROM fx")
+    assert eur_per_usd_as_of(con, date(2015, 1, 4)) == pytest.approx(1 / 1.2043)  # a Sunday
+    assert eur_per_usd_as_of(con, date(2015, 1, 6)) == pytest.approx(1 / 1.1914)
+    assert eur_per_usd_as_of(con, date(2026, 12, 7)) == pytest.approx(1 / 1.1914)
+    assert eur_per_usd_as_of(con, date(2014, 12, 31)) is None  # before the first fixing
+    assert eur_per_usd_as_of(con, None) is None
 
 
 def test_stage_map_covers_every_crunchbase_round_type():
