@@ -193,6 +193,9 @@ def rationale(row: dict[str, Any]) -> str:
                 else "."
             )
         )
+    elif not row.get("n_rounds"):
+        # e.g. a start-up known only from a current list (chip list, Epoch AI): scored on what it has
+        text.append("No success probability: no funding round on record.")
     compute = compute_phrase(row)
     if compute:
         text.append(f"Compute: {compute}.")
