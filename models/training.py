@@ -117,9 +117,11 @@ def fit_success_model(
         report.skipped_reason = "no funded companies at any training cutoff"
         return None, report
     report.rows, report.base_rate = len(y), float(y.mean())
-    # calibration cross-validates in stratified folds: each class needs two rows at least (one
-    # positive happens when only a few current-source companies were funded at the cutoffs)
-    if len(y) < int(cfg["min_training_rows"]) or _minority(y) < 2:
+    # calibration cross-validates in stratified folds: each class needs two rows at least; and a
+    # model resting on a handful of outcomes (a few current-source companies funded again after
+    # the Crunchbase export stopped) is no model
+    few = max(2, int(cfg.get("min_training_positives", 2)))
+    if len(y) < int(cfg["min_training_rows"]) or _minority(y) < few:
         report.skipped_reason = (
             f"{len(y)} training rows with {int(y.sum())} positives: too few to fit"
         )

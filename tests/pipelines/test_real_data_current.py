@@ -90,7 +90,12 @@ def test_mistral_ai_with_its_2023_2025_rounds(today_db):
     ).row(0, named=True)
     assert scores["country_code"] == "FRA" and scores["n_rounds"] == 5
     assert scores["last_round_on"] == date(2025, 9, 9) and scores["last_stage"] == "series_c"
-    assert scores["in_population"] and scores["success_probability"] is not None
+    assert scores["in_population"]
+    # the Crunchbase export stops in 2015: the training windows of today (2023-2026) hold only the
+    # few current-source companies that raised again, too few outcomes for a model
+    model = query(today_db, "SELECT skipped_reason FROM marts.success_models")
+    assert "too few to fit" in model["skipped_reason"][0]
+    assert scores["success_probability"] is None
 
 
 def test_companies_not_government_labs_or_universities(today_db):
