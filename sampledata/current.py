@@ -6,8 +6,8 @@ A handful of invented rows, written as they are (no random draw): French and Emi
 start-ups and model builders with 2024–2026 rounds, one chip company that is also in the
 synthetic Crunchbase file (same homepage domain, another spelling of its name), and the quirks
 of the real files (`UK` for the United Kingdom, a garbled exit year, M/D/YYYY dates, multi-line
-quoted notes, a round reported twice, rounds still in discussion, a secondary sale) plus one bad
-row per file for the quarantine.
+quoted notes, a round reported twice, rounds still in discussion, a secondary sale, a row shifted
+by one column) plus one bad row per file for the quarantine.
 """
 
 from __future__ import annotations
@@ -38,7 +38,8 @@ Startups", github.com/aolofsson/awesome-semiconductor-startups) and Epoch AI's A
 funding rounds (epoch.ai/data). Domains use the reserved `.example` TLD. `{crunchbase_name}` is a
 company of the synthetic Crunchbase file listed again under another spelling, to exercise the
 entity merge. Quirks on purpose: `UK` as a country code, an exit year `270`, a blank company name,
-an amount that is not a number, a round reported twice, rounds in discussion, a secondary sale.
+an amount that is not a number, a round reported twice, rounds in discussion, a secondary sale,
+a row shifted by one column (a year as the country, the description as the year).
 """
 
 STARTUP_COLUMNS = ("Company", "Website", "Technology", "Country", "Founded", "Description")
@@ -51,6 +52,7 @@ STARTUPS = [
     ("Thames Photonics", "thames-photonics.example", "PHOTONICS", "UK", "2019", "Silicon photonics transceivers"),
     ("Gulf Wafer", "gulf-wafer.example", "MFG", "AE", "2016", "Advanced packaging"),
     ("", "no-name.example", "AI", "FR", "2022", "A row with no company name"),
+    ("Shifted Sim", "shifted-sim.example", "EDA", "2025", "fast circuit simulation", ""),
 ]  # fmt: skip
 
 ALUMNI_COLUMNS = ("Company", "Exit", "Year", "Value($M)", "Link")

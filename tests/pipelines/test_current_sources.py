@@ -120,3 +120,21 @@ def test_chip_list_exit_marks_the_company_exited(replica):
         "SELECT column_name, raw_value FROM meta.quarantine WHERE source = 'chip_exits'",
     )
     assert quarantined.rows() == [("Year", "270")]
+
+
+def test_a_company_of_another_source_needs_a_date_to_be_known(replica):
+    """The Crunchbase snapshot makes its own undated companies known, no other source's."""
+    undated = query(
+        replica,
+        "SELECT c.name FROM marts.company_scores AS s JOIN core.companies AS c USING (company_id) "
+        "WHERE c.founded_on IS NULL AND c.primary_source <> 'crunchbase' AND s.n_rounds = 0 "
+        "AND coalesce(s.n_models, 0) = 0 AND coalesce(s.n_investors, 0) = 0",
+    )
+    assert undated.height == 0, undated
+    shifted = _company(replica, "shifted sim")  # no founding year, no dated fact: never known
+    scored = query(
+        replica,
+        "SELECT count(*) AS n FROM marts.company_scores WHERE company_id = ?",
+        [shifted["company_id"]],
+    )
+    assert shifted["founded_on"] is None and scored["n"][0] == 0

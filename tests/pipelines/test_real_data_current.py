@@ -66,6 +66,13 @@ def test_french_chip_start_ups_are_scored_today(today_db):
     assert by_name["sipearl"]["n_rounds"] == 0
     assert by_name["sipearl"]["success_probability"] is None
     assert len(by_name) == 14  # every French company of the list
+    # the list's Build4Sim has no founding year (its row is shifted): never known, never scored
+    build4sim = query(
+        today_db,
+        "SELECT count(*) AS n FROM marts.company_scores AS s JOIN core.companies AS c "
+        "USING (company_id) WHERE c.name_norm = 'build4sim'",
+    )
+    assert build4sim["n"][0] == 0
 
 
 def test_mistral_ai_with_its_2023_2025_rounds(today_db):

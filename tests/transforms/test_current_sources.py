@@ -61,8 +61,9 @@ def _quarantine(con, source: str) -> list[tuple]:
 
 def test_chip_list_staged_with_year_country_and_tags(con):
     counts = _stage(con, "chip_startups")
-    assert counts["reconciled"] and counts["rows_read"] == 9
-    assert (counts["rows_staged"], counts["rows_quarantined"]) == (8, 1)
+    assert counts["reconciled"] and counts["rows_read"] == 10
+    assert (counts["rows_staged"], counts["rows_quarantined"]) == (9, 1)
+    assert (counts["dates_nulled"], counts["value_issues"]) == (1, 2)  # the shifted row
     assert _quarantine(con, "chip_startups") == [
         ("startups.csv", 8, "Company", None, "missing key: Company is blank")
     ]
@@ -74,6 +75,13 @@ def test_chip_list_staged_with_year_country_and_tags(con):
     assert falcon["description"] == "AI training chips"
     assert rows["Thames Photonics"]["country_code"] == "GBR"  # the list's `UK`
     assert rows["Oasis RISC"]["tags"] == ["chip_list:risc-v"]
+    shifted = rows["Shifted Sim"]  # `2025` as the country, the description as the year
+    assert shifted["country_code"] is None and shifted["founded_on"] is None
+    issues = con.sql(
+        "SELECT column_name, raw_value FROM meta.value_issues WHERE source = 'chip_startups' "
+        "ORDER BY 1"
+    ).fetchall()
+    assert issues == [("Country", "2025"), ("Founded", "fast circuit simulation")]
 
 
 def test_chip_exits_garbled_year_quarantined_and_dated_end_of_year(con):
