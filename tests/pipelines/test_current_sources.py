@@ -123,11 +123,13 @@ def test_chip_list_exit_marks_the_company_exited(replica):
 
 
 def test_a_company_of_another_source_needs_a_date_to_be_known(replica):
-    """The Crunchbase snapshot makes its own undated companies known, no other source's."""
+    """The Crunchbase snapshot makes undated companies of Crunchbase (and, as before, of Epoch AI
+    organisations) known, not those of the current sources."""
     undated = query(
         replica,
         "SELECT c.name FROM marts.company_scores AS s JOIN core.companies AS c USING (company_id) "
-        "WHERE c.founded_on IS NULL AND c.primary_source <> 'crunchbase' AND s.n_rounds = 0 "
+        "WHERE c.founded_on IS NULL AND c.primary_source NOT IN ('crunchbase', 'epoch') "
+        "AND s.n_rounds = 0 "
         "AND coalesce(s.n_models, 0) = 0 AND coalesce(s.n_investors, 0) = 0",
     )
     assert undated.height == 0, undated
