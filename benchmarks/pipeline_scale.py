@@ -74,6 +74,7 @@ COUNTRY_COLUMNS = {
     "crunchbase_acquisitions": ["acquirer_country_code"],
     "epoch_models": ["Country (of organization)"],
     "epoch_organizations": ["Country"],
+    "chip_startups": ["Country"],
 }
 STAGING_ORDER = (
     "companies",
@@ -82,6 +83,10 @@ STAGING_ORDER = (
     "investor_edges",
     "acquisitions",
     "rounds",
+    "chip_startups",
+    "chip_exits",
+    "epoch_funding_rounds",
+    "epoch_companies",
 )
 
 
@@ -284,7 +289,7 @@ def _load_sql(table: str, path: Path, encoding: str) -> str:
         f"CREATE OR REPLACE TABLE raw.{table} AS SELECT *, NULL::VARCHAR AS _malformed, "
         f"{_sql_literal(str(path))} AS _source_file, row_number() OVER () AS _source_row, "
         f"now() AS _loaded_at FROM read_csv({_sql_literal(str(path))}, all_varchar = true, "
-        f"header = true, quote = '\"', escape = '\"', encoding = '{encoding}')"
+        f"header = true, delim = ',', quote = '\"', escape = '\"', encoding = '{encoding}')"
     )
 
 

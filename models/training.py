@@ -117,7 +117,11 @@ def fit_success_model(
         report.skipped_reason = "no funded companies at any training cutoff"
         return None, report
     report.rows, report.base_rate = len(y), float(y.mean())
-    if len(y) < int(cfg["min_training_rows"]) or y.min() == y.max():
+    # calibration cross-validates in stratified folds: each class needs two rows at least; and a
+    # model resting on a handful of outcomes (a few current-source companies funded again after
+    # the Crunchbase export stopped) is no model
+    few = max(2, int(cfg.get("min_training_positives", 2)))
+    if len(y) < int(cfg["min_training_rows"]) or _minority(y) < few:
         report.skipped_reason = (
             f"{len(y)} training rows with {int(y.sum())} positives: too few to fit"
         )
@@ -125,6 +129,11 @@ def fit_success_model(
     if validate:
         report.validation = _holdout(X, y, origin, cfg)
     return new_model(cfg).fit(X, y), report
+
+
+def _minority(y: np.ndarray) -> int:
+    """Rows of the rarer class (0 when there is one class only)."""
+    return int(np.bincount(np.asarray(y, dtype=int), minlength=2).min())
 
 
 def _holdout(X: pl.DataFrame, y: np.ndarray, origin: np.ndarray, cfg: dict) -> dict | None:
@@ -138,7 +147,7 @@ def _holdout(X: pl.DataFrame, y: np.ndarray, origin: np.ndarray, cfg: dict) -> d
         return None
     held = origin[whole].max()
     test, train = origin == held, origin < held
-    if not train.any() or len(set(y[train])) < 2 or len(set(y[test])) < 2:
+    if not train.any() or _minority(y[train]) < 2 or len(set(y[test])) < 2:
         return None
     model = new_model(cfg).fit(X.filter(pl.Series(train)), y[train])
     p = model.predict_proba(X.filter(pl.Series(test)))

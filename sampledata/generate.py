@@ -52,6 +52,9 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from sampledata.current import SOURCES_YAML as CURRENT_SOURCES_YAML
+from sampledata.current import write_current_sources
+
 # ---------------------------------------------------------------------------------------------
 # Vocabulary
 # ---------------------------------------------------------------------------------------------
@@ -1690,8 +1693,10 @@ def generate(
         out / "investor_edges/investments.csv.gz",
     )
     paths |= _write_epoch(rng_epoch, comp, out, ref_day)
+    paths |= write_current_sources(out, reference_date, paths["companies"])
     paths["sources"] = _write_text(
-        out / "sources.yaml", SOURCES_YAML.format(snapshot_date=reference_date.isoformat())
+        out / "sources.yaml",
+        SOURCES_YAML.format(snapshot_date=reference_date.isoformat()) + CURRENT_SOURCES_YAML,
     )
     readme = SYNTHETIC_MD.format(companies=companies, seed=seed, reference_date=reference_date)
     paths["readme"] = _write_text(out / "SYNTHETIC.md", readme)

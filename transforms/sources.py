@@ -17,10 +17,19 @@ class SourceKind:
     required: tuple[str, ...]
     optional: tuple[str, ...] = ()
     aliases: tuple[tuple[str, str], ...] = ()  # (column as some exports name it, our name)
+    attribution: str = ""  # the citation the provider asks for, shown with every asset it feeds
 
     @property
     def columns(self) -> tuple[str, ...]:
         return self.required + self.optional
+
+
+CHIP_LIST_CITATION = (
+    "Andreas Olofsson, Database of Awesome Semiconductor Startups, GitHub repository, "
+    "https://github.com/aolofsson/awesome-semiconductor-startups (doi:10.5281/zenodo.20466138). "
+    "No licence declared: internal reference only, not redistributed."
+)
+EPOCH_COMPANIES_CITATION = "Epoch AI, AI Companies, epoch.ai/data (CC BY 4.0)."
 
 
 SOURCE_KINDS: dict[str, SourceKind] = {
@@ -93,6 +102,46 @@ SOURCE_KINDS: dict[str, SourceKind] = {
             ("Country", "Organization categorization", "All ML Systems"),
         ),
         SourceKind("fx_rates", ("Date", "USD")),
+        # A. Olofsson's "Database of Awesome Semiconductor Startups" (startups.csv, alumni.csv)
+        SourceKind(
+            "chip_startups",
+            ("Company",),
+            ("Website", "Technology", "Country", "Founded", "Description"),
+            attribution=CHIP_LIST_CITATION,
+        ),
+        SourceKind(
+            "chip_exits",
+            ("Company", "Exit", "Year"),
+            ("Value($M)", "Link"),
+            attribution=CHIP_LIST_CITATION,
+        ),
+        # Epoch AI "AI Companies" registry and its funding rounds
+        SourceKind(
+            "epoch_funding_rounds",
+            ("Company", "Close date"),
+            (
+                "Id",
+                "Status",
+                "Funding (equity)",
+                "Funding (debt)",
+                "Valuation (post-money)",
+                "Report date",
+                "Type",
+                "Confidence",
+            ),
+            attribution=EPOCH_COMPANIES_CITATION,
+        ),
+        SourceKind(
+            "epoch_companies",
+            ("Name",),
+            (
+                "Organization (from Organizations)",
+                "Company type",
+                "Product Domain(s)",
+                "Founding date",
+            ),
+            attribution=EPOCH_COMPANIES_CITATION,
+        ),
     )
 }
 

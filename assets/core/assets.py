@@ -21,14 +21,28 @@ SQL_DIR = Path(__file__).parent / "sql"
     kinds={"duckdb"},
     deps=[
         dg.AssetKey(["staging", n])
-        for n in ("companies", "acquisitions", "epoch_organizations", "epoch_models")
+        for n in (
+            "companies",
+            "acquisitions",
+            "epoch_organizations",
+            "epoch_models",
+            "chip_startups",
+            "chip_exits",
+            "epoch_companies",
+            "epoch_funding_rounds",
+        )
     ],
 )
 def companies(warehouse: Warehouse) -> dg.MaterializeResult:
     """One row per company across sources (`company_id`), with `core.company_source_ids` mapping
     each provider key to it. Crunchbase permalinks are identities; an Epoch AI industry
     organisation merges into the one Crunchbase company with the same normalised name and country.
-    Also writes `core.company_acquisitions_made` and `core.company_models` (Epoch AI models by
+    Companies of the current sources (the semiconductor start-ups list, Epoch AI's companies and
+    funding rounds) merge into the one Crunchbase company of the same domain, else the one company
+    of the same normalised name and compatible country, else are companies of their own; they
+    bring `description` and `tags` (e.g. `chip_list:ai`). An exit of the semiconductor list maps to
+    the one company of its name. Semiconductor list: A. Olofsson, Database of Awesome
+    Semiconductor Startups (github.com/aolofsson/awesome-semiconductor-startups). Also writes `core.company_acquisitions_made` and `core.company_models` (Epoch AI models by
     company); rounds and exits are `core/funding_rounds`."""
     with warehouse.connect() as con:
         con.execute(sql_text("companies", SQL_DIR))

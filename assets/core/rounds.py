@@ -16,7 +16,11 @@ SQL_DIR = Path(__file__).parent / "sql"
 
 
 # What core.funding_rounds is built from besides the drop files (any change: rebuild all).
-ROUND_INPUTS = [companies.key, dg.AssetKey(["staging", "rounds"])]
+ROUND_INPUTS = [
+    companies.key,
+    dg.AssetKey(["staging", "rounds"]),
+    dg.AssetKey(["staging", "epoch_funding_rounds"]),
+]
 ROUND_SQL = ("round_deliveries", "funding_rounds", "funding_rounds_refresh")
 
 
@@ -33,13 +37,20 @@ def funding_rounds_sql(refresh: bool = False) -> str:
     key_prefix="core",
     group_name="entities",
     kinds={"duckdb"},
-    deps=[*ROUND_INPUTS, dg.AssetKey(["staging", "acquisitions"]), staging_round_drops],
+    deps=[
+        *ROUND_INPUTS,
+        dg.AssetKey(["staging", "acquisitions"]),
+        dg.AssetKey(["staging", "chip_exits"]),
+        staging_round_drops,
+    ],
 )
 def funding_rounds(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """Every funding round keyed by `company_id`: the main rounds file plus every file delivered
-    to the rounds drop folder (`staging.round_drops`). A round delivered twice (same `round_key`)
-    counts once, the latest delivery winning. Also writes `core.company_exits`: dated
-    acquisitions, and IPOs (evidenced by the first post-IPO round).
+    to the rounds drop folder (`staging.round_drops`), plus the closed primary rounds of Epoch
+    AI's funding rounds (`staging.epoch_funding_rounds`). A round delivered twice (same
+    `round_key`) counts once, the latest delivery winning. Also writes `core.company_exits`: dated
+    acquisitions, IPOs (evidenced by the first post-IPO round) and the exits of the semiconductor
+    start-ups list (`staging.chip_exits`, dated the last day of their year).
 
     When only drop files were delivered since the table was written (Dagster's event log shows
     the same materializations of `core/companies` and `staging/rounds`), only the round keys of the
@@ -68,9 +79,12 @@ def funding_rounds(context: dg.AssetExecutionContext, warehouse: Warehouse) -> d
             raise
         # counted by file first (few), then named: no join over every round
         by_delivery = con.sql(
-            "SELECT coalesce(d._drop, '(main rounds file)') AS delivery, sum(r.n)::BIGINT AS rounds "
+            "SELECT coalesce(d._drop, e.label, '(main rounds file)') AS delivery, "
+            "sum(r.n)::BIGINT AS rounds "
             "FROM (SELECT _source_file, count(*) AS n FROM core.funding_rounds GROUP BY ALL) AS r "
             "LEFT JOIN (SELECT DISTINCT _source_file, _drop FROM staging.round_drops) AS d "
+            "USING (_source_file) LEFT JOIN (SELECT DISTINCT _source_file, "
+            "'(Epoch AI funding rounds)' AS label FROM staging.epoch_funding_rounds) AS e "
             "USING (_source_file) GROUP BY ALL ORDER BY ALL"
         ).pl()
         meta = table_metadata(

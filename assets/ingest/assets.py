@@ -20,6 +20,10 @@ RAW_TABLES = {
     "investor_edges": "investor_edges",
     "epoch_models": "epoch_models",
     "epoch_organizations": "epoch_organizations",
+    "chip_startups": "chip_startups",
+    "chip_exits": "chip_exits",
+    "epoch_funding_rounds": "epoch_funding_rounds",
+    "epoch_companies": "epoch_companies",
 }
 
 
@@ -42,6 +46,7 @@ def _raw_asset(name: str, kind_key: str) -> dg.AssetsDefinition:
             f"Provider file declared as `{kind_key}` in the sources YAML, loaded as read: every "
             "column as text plus `_source_file`, `_source_row` (record number after the header) "
             "and `_loaded_at`. Empty when the source is not declared."
+            + (f" Source: {kind.attribution}" if kind.attribution else "")
         ),
     )
     def _asset(settings: DealflowSettings, warehouse: Warehouse) -> dg.MaterializeResult:
@@ -58,6 +63,7 @@ def _raw_asset(name: str, kind_key: str) -> dg.AssetsDefinition:
                 encoding=report.encoding,
                 delimiter=repr(report.delimiter),
                 malformed_records=report.malformed_records,
+                **({"attribution": kind.attribution} if kind.attribution else {}),
                 read_notes=dg.MetadataValue.md(
                     "\n".join(f"- {n}" for n in report.notes) or "_(none)_"
                 ),

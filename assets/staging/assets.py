@@ -6,9 +6,11 @@ from pathlib import Path
 
 import dagster as dg
 
+from assets.ingest.assets import RAW_TABLES
 from assets.tables import markdown_table, table_metadata, write_frame
 from pipelines.resources import Warehouse
 from transforms.reference import stage_frame, stage_map_frame
+from transforms.sources import SOURCE_KINDS
 from transforms.sql import sql_text
 from transforms.staging import quarantine_sample, register_country_lookup, stage
 
@@ -30,6 +32,14 @@ STAGED = {
     "investor_edges": ("raw.investor_edges", [], []),
     "epoch_models": ("raw.epoch_models", ["Country (of organization)"], []),
     "epoch_organizations": ("raw.epoch_organizations", ["Country"], []),
+    "chip_startups": ("raw.chip_startups", ["Country"], []),
+    "chip_exits": ("raw.chip_exits", [], []),
+    "epoch_funding_rounds": (
+        "raw.epoch_funding_rounds",
+        [],
+        [["ref", "fx_rates"], ["ref", "round_stage_map"]],
+    ),
+    "epoch_companies": ("raw.epoch_companies", [], []),
 }
 
 
@@ -47,6 +57,7 @@ def _staged_asset(
     name: str, raw_table: str, country_columns: list[str], extra: list
 ) -> dg.AssetsDefinition:
     raw_key = dg.AssetKey(raw_table.split("."))
+    attribution = SOURCE_KINDS[RAW_TABLES[raw_table.split(".")[1]]].attribution
 
     @dg.asset(
         name=name,
@@ -58,6 +69,7 @@ def _staged_asset(
             f"`{raw_table}` typed and conformed: keys lower-cased, dates parsed (impossible ones "
             "NULL and counted), countries ISO alpha-3, amounts numeric. Rows that cannot be staged "
             "are in `meta.quarantine`; `meta.row_accounting` reconciles the counts."
+            + (f" Source: {attribution}" if attribution else "")
         ),
     )
     def _asset(warehouse: Warehouse) -> dg.MaterializeResult:
@@ -71,6 +83,7 @@ def _staged_asset(
                 con,
                 f"staging.{name}",
                 **counts,
+                **({"attribution": attribution} if attribution else {}),
                 quarantine_sample=dg.MetadataValue.md(markdown_table(quarantine_sample(con, name))),
             )
         return dg.MaterializeResult(metadata=meta)

@@ -222,6 +222,14 @@ def test_with_rationale_passes_the_rate():
     assert "EUR" not in with_rationale(frame)["rationale"][0]
 
 
+def test_rationale_says_plainly_when_there_is_no_funding_history():
+    row = {"total_score": 0.4, "thesis_fit": 0.7, "momentum": 0.0, "n_rounds": 0}
+    row |= {"success_probability": None, "days_since_last_round": None}
+    assert "No success probability: no funding round on record." in rationale(row)
+    funded_exited = row | {"n_rounds": 2, "last_stage": "seed", "days_since_last_round": 90}
+    assert "No success probability" not in rationale(funded_exited)
+
+
 def test_compute_fit_bands():
     low_rate = 1.0e19 * 0.5 * 86_400  # FLOP per day at the low capacity
     frame = pl.DataFrame(

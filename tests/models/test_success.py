@@ -238,3 +238,29 @@ def test_parallel_workers_give_the_same_probabilities_and_factors_row_by_row(mon
     assert seen == [1000, 1000, 1000]
     assert np.array_equal(one[0], three[0])
     assert one[1].equals(three[1])
+
+
+def test_too_few_positives_to_fit(monkeypatch):
+    """Calibration cross-validates in stratified folds: with a single positive (as of late 2025 on
+    the real data, where only current-source companies raise again) the fit is skipped, not
+    failed; below the configured minimum of outcomes too."""
+    from models import training
+    from models.thesis import load_thesis
+
+    X, _ = synthetic_features(300, 3)
+    y = np.zeros(300, dtype=int)
+    y[7] = 1
+    windows = [(date(2023, 9, 9), 24)]
+    rows = (X.with_columns(pl.lit(24).alias(WINDOW)), y, np.full(300, 738772), windows)
+    monkeypatch.setattr(training, "data_end", lambda features: date(2025, 9, 9))
+    monkeypatch.setattr(training, "training_rows", lambda con, end, cfg: rows)
+    cfg = load_thesis()["success_model"] | {"min_training_positives": 0}
+    model, report = training.fit_success_model(None, X, cfg)
+    assert model is None
+    assert report.skipped_reason == "300 training rows with 1 positives: too few to fit"
+    y[8] = 1  # two of each class: fitted
+    model, report = training.fit_success_model(None, X, cfg)
+    assert model is not None and report.skipped_reason is None
+    # ... unless the configured minimum of outcomes (50) is not reached
+    model, report = training.fit_success_model(None, X, load_thesis()["success_model"])
+    assert model is None and "2 positives: too few" in report.skipped_reason

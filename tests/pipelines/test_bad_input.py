@@ -70,8 +70,9 @@ def sources_with(
     base = SAMPLE_SOURCES.parent
     for key in ("companies", "rounds", "acquisitions"):
         spec["crunchbase"][key] = str(base / spec["crunchbase"][key])
-    for key in ("investor_edges", "epoch_models", "epoch_organizations"):
-        spec[key] = str(base / spec[key])
+    for key, value in spec.items():  # investor edges, Epoch AI, the current sources
+        if isinstance(value, str):
+            spec[key] = str(base / value)
     if kind is not None:
         (tmp / name).write_bytes(content)
         if kind in ("companies", "rounds", "acquisitions"):

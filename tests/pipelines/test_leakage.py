@@ -23,6 +23,24 @@ DATED = {
 }
 
 
+# current sources (top-level keys): the date of each row's fact. The semiconductor list gives years
+# (founded: 1 January, as staged; exits: 31 December, as staged); a round still in discussion has
+# no close date and is dated by its report.
+def _text(column: str) -> pl.Expr:
+    return pl.col(column).str.strip_chars()
+
+
+CURRENT_DATED = {
+    "chip_startups": (_text("Founded") + "-01-01").str.to_date("%Y-%m-%d", strict=False),
+    "chip_exits": (_text("Year") + "-12-31").str.to_date("%Y-%m-%d", strict=False),
+    "epoch_funding_rounds": pl.coalesce(
+        _text("Close date").str.to_date("%m/%d/%Y", strict=False),
+        _text("Report date").str.to_date("%m/%d/%Y", strict=False),
+    ),
+    "epoch_companies": _text("Founding date").str.to_date("%m/%d/%Y", strict=False),
+}
+
+
 def _read(path: Path) -> pl.DataFrame:
     return pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
 
@@ -32,7 +50,10 @@ def _write(frame: pl.DataFrame, path: Path) -> None:
 
 
 def _after_as_of(frame: pl.DataFrame, column: str, fmt: str) -> pl.Expr:
-    day = pl.col(column).str.strip_chars().str.to_date(fmt, strict=False)
+    return _day_after_as_of(pl.col(column).str.strip_chars().str.to_date(fmt, strict=False))
+
+
+def _day_after_as_of(day: pl.Expr) -> pl.Expr:
     # a typo such as 2914 is not a fact dated after as_of: it is no date at all
     return (day > AS_OF) & (day <= TODAY) & (day.dt.year() >= 1900)
 
@@ -63,6 +84,12 @@ def trimmed_sources(tmp: Path) -> Path:
     out["epoch_organizations"] = str(
         (SAMPLE_SOURCES.parent / spec["epoch_organizations"]).resolve()
     )
+    for key, day in CURRENT_DATED.items():
+        frame = _read(SAMPLE_SOURCES.parent / spec[key])
+        frame = frame.filter(~_day_after_as_of(day).fill_null(False))
+        if frame.height:  # a file left with no row is a source not declared
+            _write(frame, tmp / f"{key}.csv.gz")
+            out[key] = str(tmp / f"{key}.csv.gz")
     out.setdefault("crunchbase", {})["snapshot_date"] = spec["crunchbase"]["snapshot_date"]
     path = tmp / "sources.yaml"
     path.write_text(yaml.safe_dump(out))

@@ -115,7 +115,8 @@ def test_source_ids_map_crunchbase_permalinks(pipeline_run):
 
 def test_every_row_accounted_for(pipeline_run):
     acc = query(pipeline_run.replica, "SELECT * FROM meta.row_accounting")
-    assert acc["reconciled"].all() and acc.height == 6
+    # Crunchbase 3, investor edges, Epoch AI 4, the semiconductor list 2
+    assert acc["reconciled"].all() and acc.height == 10
     assert (
         acc["rows_read"]
         == acc["rows_staged"] + acc["rows_quarantined"] + acc["duplicates_collapsed"]

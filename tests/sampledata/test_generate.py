@@ -27,6 +27,10 @@ def test_sample_reads_as_every_declared_kind():
         "investor_edges",
         "epoch_models",
         "epoch_organizations",
+        "chip_startups",
+        "chip_exits",
+        "epoch_funding_rounds",
+        "epoch_companies",
     }
     for kind, path in sources.files.items():
         assert raw_frame(SOURCE_KINDS[kind], path)[0].height > 0, kind

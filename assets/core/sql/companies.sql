@@ -1,6 +1,9 @@
 -- One company table across sources. Crunchbase permalinks are identities; an Epoch AI industry
 -- organisation joins the Crunchbase company with the same normalised name (and the same country
 -- when both are known) when exactly one such company exists, else it becomes a company of its own.
+-- The current sources (chip list, Epoch AI companies and funding rounds) then join by domain or
+-- name (below). `description` and `tags` (lower-case provider tags, e.g. `chip_list:ai`) come
+-- from them; Crunchbase and Epoch AI organisations have none (NULL, []).
 CREATE OR REPLACE TEMP TABLE _cb AS
 SELECT 'C' || substr(md5('crunchbase:' || company_key), 1, 16) AS company_id, *
 FROM staging.companies;
@@ -18,10 +21,91 @@ LEFT JOIN _cb AS cb
 WHERE o.is_industry
 GROUP BY o.org_name, o.name_norm, o.country_code, o.categorization;
 
+-- Companies the current sources name: the semiconductor start-ups list, the Epoch AI companies
+-- registry and the companies of Epoch AI funding rounds. Each record joins the one Crunchbase
+-- company with the same domain, else the one company so far (Crunchbase, or Epoch AI organisation)
+-- with the same normalised name, a compatible country and no conflicting domain (the list's
+-- "Beam", beam.ai-like, is not Crunchbase's "Beam" school), else a company of its own (records of
+-- the same normalised name from several of these sources are then one company).
+CREATE OR REPLACE TEMP TABLE _extra_records AS
+SELECT 'chip_startups' AS source, name_norm AS source_key, 1 AS priority, name, name_norm, domain,
+       homepage_url, country_code, founded_on, description, tags
+FROM staging.chip_startups
+UNION ALL
+SELECT 'epoch_companies', name_norm, 2, name, name_norm, NULL, NULL, NULL, founded_on, NULL, tags
+FROM staging.epoch_companies
+UNION ALL
+SELECT 'epoch_funding_rounds', company_key, 3, any_value(company_name ORDER BY _source_row), company_key,
+       NULL, NULL, NULL, NULL, NULL, []::VARCHAR[]
+FROM staging.epoch_funding_rounds GROUP BY company_key;
+
+CREATE OR REPLACE TEMP TABLE _base AS
+SELECT company_id, name_norm, domain, country_code FROM _cb
+UNION ALL
+SELECT DISTINCT company_id, name_norm, NULL, country_code FROM _epoch WHERE NOT matched;
+
+CREATE OR REPLACE TEMP TABLE _extra AS
+WITH by_domain AS (
+    SELECT x.source, x.source_key, any_value(b.company_id) AS company_id
+    FROM _extra_records AS x JOIN _cb AS b ON b.domain = x.domain
+    GROUP BY ALL HAVING count(DISTINCT b.company_id) = 1
+), by_name AS (
+    SELECT x.source, x.source_key, any_value(b.company_id) AS company_id
+    FROM _extra_records AS x
+    JOIN _base AS b
+      ON b.name_norm = x.name_norm
+     AND (x.country_code IS NULL OR b.country_code IS NULL OR x.country_code = b.country_code)
+     AND (x.domain IS NULL OR b.domain IS NULL OR x.domain = b.domain)
+    GROUP BY ALL HAVING count(DISTINCT b.company_id) = 1
+)
+SELECT x.*,
+       coalesce(d.company_id, n.company_id, 'C' || substr(md5('name:' || x.name_norm), 1, 16)) AS company_id,
+       CASE WHEN d.company_id IS NOT NULL THEN 'domain'
+            WHEN n.company_id IS NOT NULL THEN 'name+country' ELSE 'new' END AS match_method
+FROM _extra_records AS x
+LEFT JOIN by_domain AS d USING (source, source_key)
+LEFT JOIN by_name AS n USING (source, source_key);
+
+-- What the current sources add to each company: the first description and founding date by
+-- source priority (chip list, Epoch AI companies, Epoch AI rounds), every tag.
+CREATE OR REPLACE TEMP TABLE _extra_attrs AS
+SELECT company_id,
+       arg_min(name, priority)                                                AS name,
+       arg_min(name_norm, priority)                                           AS name_norm,
+       arg_min(domain, priority) FILTER (domain IS NOT NULL)                  AS domain,
+       arg_min(homepage_url, priority) FILTER (homepage_url IS NOT NULL)      AS homepage_url,
+       arg_min(country_code, priority) FILTER (country_code IS NOT NULL)      AS country_code,
+       arg_min(founded_on, priority) FILTER (founded_on IS NOT NULL)          AS founded_on,
+       arg_min(description, priority) FILTER (description IS NOT NULL)        AS description,
+       list_sort(list_distinct(flatten(list(tags))))                          AS tags,
+       arg_min(source, priority)                                              AS source,
+       bool_and(match_method = 'new')                                         AS is_new
+FROM _extra GROUP BY company_id;
+
+-- Exits of the semiconductor list name a company by name only: they join the one company with
+-- that normalised name among the companies that can be a chip company: those of the list itself,
+-- Epoch AI organisations, and Crunchbase companies with a hardware-like category (so the list's
+-- "Acacia", an optical-chip IPO, does not mark Crunchbase's "Acacia" mobile game as exited).
+CREATE OR REPLACE TEMP TABLE _exit_matches AS
+WITH names AS (
+    SELECT company_id, name_norm FROM _cb
+    WHERE regexp_matches(lower(array_to_string(categories, '|')),
+                         'semiconductor|hardware|sensor|electronic|wireless|data cent|telecom|optical|networking|computer|manufactur|nanotech|photonic')
+    UNION SELECT company_id, name_norm FROM _epoch
+    UNION SELECT company_id, name_norm FROM _extra WHERE source = 'chip_startups'
+)
+SELECT x.name_norm AS source_key, any_value(n.company_id) AS company_id
+FROM staging.chip_exits AS x JOIN names AS n ON n.name_norm = x.name_norm
+GROUP BY x.name_norm HAVING count(DISTINCT n.company_id) = 1;
+
 CREATE OR REPLACE TABLE core.company_source_ids AS
 SELECT company_id, 'crunchbase' AS source, company_key AS source_key, 'permalink' AS match_method FROM _cb
 UNION ALL
-SELECT company_id, 'epoch', org_name, CASE WHEN matched THEN 'name+country' ELSE 'new' END FROM _epoch;
+SELECT company_id, 'epoch', org_name, CASE WHEN matched THEN 'name+country' ELSE 'new' END FROM _epoch
+UNION ALL
+SELECT company_id, source, source_key, match_method FROM _extra
+UNION ALL
+SELECT company_id, 'chip_exits', source_key, 'name' FROM _exit_matches;
 
 CREATE OR REPLACE TABLE core.companies AS
 WITH epoch_only AS (
@@ -30,12 +114,10 @@ WITH epoch_only AS (
     FROM _epoch WHERE NOT matched GROUP BY company_id
 ), countries AS (
     SELECT company_id, list_sort(list_distinct(list(country_code))) AS countries
-    FROM (SELECT company_id, country_code FROM _cb UNION ALL SELECT company_id, country_code FROM _epoch)
+    FROM (SELECT company_id, country_code FROM _cb UNION ALL SELECT company_id, country_code FROM _epoch
+          UNION ALL SELECT company_id, country_code FROM _extra)
     WHERE country_code IS NOT NULL GROUP BY company_id
-)
-SELECT c.*, coalesce(k.countries, []) AS countries,
-       NULL::VARCHAR AS description, []::VARCHAR[] AS tags  -- filled by the current sources
-FROM (
+), base AS (
     SELECT company_id, name, name_norm, domain, homepage_url, country_code, region, city,
            categories, status, founded_on, 'crunchbase' AS primary_source
     FROM _cb
@@ -43,7 +125,23 @@ FROM (
     SELECT company_id, name, name_norm, NULL, NULL, country_code, NULL, NULL,
            []::VARCHAR[], NULL, NULL, 'epoch'
     FROM epoch_only
-) AS c
+    UNION ALL
+    SELECT company_id, name, name_norm, domain, homepage_url, country_code, NULL, NULL,
+           []::VARCHAR[], NULL, founded_on, source
+    FROM _extra_attrs WHERE is_new
+)
+SELECT c.company_id, c.name, c.name_norm,
+       coalesce(c.domain, x.domain) AS domain,
+       coalesce(c.homepage_url, x.homepage_url) AS homepage_url,
+       coalesce(c.country_code, x.country_code) AS country_code,
+       c.region, c.city, c.categories, c.status,
+       coalesce(c.founded_on, x.founded_on) AS founded_on,
+       c.primary_source,
+       coalesce(k.countries, []) AS countries,
+       x.description,
+       coalesce(x.tags, []::VARCHAR[]) AS tags
+FROM base AS c
+LEFT JOIN _extra_attrs AS x USING (company_id)
 LEFT JOIN countries AS k USING (company_id);
 
 -- Funding rounds and exits are written by core/funding_rounds (funding_rounds.sql).

@@ -9,7 +9,8 @@ SELECT round_key FROM core.funding_rounds
 WHERE _source_file IN (SELECT _source_file FROM staging.round_drops
                        WHERE _drop IN (SELECT drop_name FROM _changed_drops))
    OR _source_file NOT IN (SELECT _source_file FROM staging.rounds
-                           UNION SELECT _source_file FROM staging.round_drops);
+                           UNION SELECT _source_file FROM staging.round_drops
+                           UNION SELECT _source_file FROM staging.epoch_funding_rounds);
 
 CREATE OR REPLACE TEMP VIEW _scope AS
 SELECT * FROM _deliveries WHERE round_key IN (SELECT round_key FROM _refresh_keys);

@@ -1,5 +1,7 @@
 -- Every delivery of a round, and the round that counts for each round key: the main rounds file
--- plus every delivered drop file. A round delivered more than once (same round_key) counts once:
+-- plus every delivered drop file, plus the Epoch AI funding rounds that count as rounds (closed,
+-- primary equity or debt: see assets/staging/sql/epoch_funding_rounds.sql; their keys start with
+-- `epoch:`, so they never meet a Crunchbase key). A round delivered more than once (same round_key) counts once:
 -- the latest delivery wins (drops over the main file, a later drop file name over an earlier one).
 -- Views only: funding_rounds.sql writes every key's winner, funding_rounds_refresh.sql those of
 -- the keys new drop files touch (it narrows `_scope`; `_winners` reads whatever `_scope` is).
@@ -7,9 +9,14 @@ CREATE TABLE IF NOT EXISTS staging.round_drops AS
 SELECT *, NULL::VARCHAR AS _drop FROM staging.rounds LIMIT 0;
 
 CREATE OR REPLACE TEMP VIEW _deliveries AS
-SELECT *, NULL::VARCHAR AS _drop FROM staging.rounds
+SELECT *, NULL::VARCHAR AS _drop, 'crunchbase' AS _id_source FROM staging.rounds
 UNION ALL BY NAME
-SELECT * FROM staging.round_drops;
+SELECT *, 'crunchbase' AS _id_source FROM staging.round_drops
+UNION ALL BY NAME
+SELECT round_key, company_key, round_type, round_code, stage, stage_order, stage_group, funded_on,
+       amount_usd, amount_eur, fx_rate_date, _source_file, _source_row, NULL::VARCHAR AS _drop,
+       'epoch_funding_rounds' AS _id_source
+FROM staging.epoch_funding_rounds WHERE counts_as_round;
 
 CREATE OR REPLACE TEMP VIEW _scope AS SELECT * FROM _deliveries;
 
@@ -23,7 +30,7 @@ WITH repeated AS (
     SELECT * FROM _scope WHERE round_key IN (SELECT round_key FROM repeated)
     QUALIFY row_number() OVER (PARTITION BY round_key ORDER BY _drop DESC NULLS LAST, _source_row) = 1
 )
-SELECT s.company_id, r.* EXCLUDE (_source_file, _source_row, _drop), r._source_file, r._source_row,
-       r._drop
+SELECT s.company_id, r.* EXCLUDE (_source_file, _source_row, _drop, _id_source), r._source_file,
+       r._source_row, r._drop
 FROM latest AS r
-JOIN core.company_source_ids AS s ON s.source = 'crunchbase' AND s.source_key = r.company_key;
+JOIN core.company_source_ids AS s ON s.source = r._id_source AND s.source_key = r.company_key;
