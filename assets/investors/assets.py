@@ -7,9 +7,11 @@ import polars as pl
 
 from assets.tables import markdown_table, replace_week, table_metadata
 from models.investors import COMPONENTS, RATIONALE_COLUMNS, score_investors, shortlist_funds
+from models.reasons import fund_shortlist_reason, investor_scores_reason
 from pipelines.partitions import resolve_as_of, weekly_partitions
 from pipelines.resources import DealflowSettings, Warehouse
 from transforms.investors import investor_features_as_of, load_investor_scoring
+from transforms.sources import load_sources
 from transforms.sql import table_exists
 
 COMPONENT_COLUMNS = [f"{c}_score" for c in COMPONENTS]
@@ -148,8 +150,13 @@ def investor_scores(
             percentile_reference=dg.MetadataValue.int(int(scores["in_reference"].sum())),
             top_co_investors=dg.MetadataValue.md(markdown_table(top)),
             fund_rule=dg.MetadataValue.md(markdown_table(reasons)),
+            empty_reason=investor_scores_reason(_edges_declared(settings), scores.height, as_of),
         )
     return dg.MaterializeResult(metadata=meta)
+
+
+def _edges_declared(settings: DealflowSettings) -> bool:
+    return load_sources(settings.sources_path()).get("investor_edges") is not None
 
 
 def _previous_rows(con, week: date, as_of: date) -> pl.DataFrame | None:
@@ -171,7 +178,9 @@ def _previous_rows(con, week: date, as_of: date) -> pl.DataFrame | None:
     partitions_def=weekly_partitions,
     deps=[investor_scores],
 )
-def fund_shortlist(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+def fund_shortlist(
+    context: dg.AssetExecutionContext, settings: DealflowSettings, warehouse: Warehouse
+) -> dg.MaterializeResult:
     """This week's top funds for an LP commitment (N in `config/investor_scoring.yaml`, default
     25): investors the fund rule counts as funds, ranked by `fund_score`, which weighs AI-thesis
     share, track record (exits, follow-on), recent activity and France/UAE footprint. Each row
@@ -179,20 +188,24 @@ def fund_shortlist(context: dg.AssetExecutionContext, warehouse: Warehouse) -> d
     that week's rows only. Published (replica and `shortlists/fund_shortlist_<week>.csv`) by
     `analyst_replica` once every blocking check has passed."""
     week = date.fromisoformat(context.partition_key)
+    as_of = resolve_as_of(context.partition_key, settings.as_of_date(), date.today())
     config = load_investor_scoring()
+    size = int(config["fund_shortlist"]["size"])
     with warehouse.connect() as con:
         scores = con.sql(
-            "SELECT * FROM marts.investor_scores_history WHERE week_start = ? AND is_fund",
-            params=[week],
+            "SELECT * FROM marts.investor_scores_history WHERE week_start = ?", params=[week]
         ).pl()
-        rows = shortlist_funds(scores, int(config["fund_shortlist"]["size"]), config).select(
-            FUND_COLUMNS
-        )
+        funds = scores.filter(pl.col("is_fund"))
+        rows = shortlist_funds(funds, size, config).select(FUND_COLUMNS)
         replace_week(con, "marts.fund_shortlist", rows, week)
         meta = table_metadata(con, "marts.fund_shortlist")
     meta["fund_shortlist"] = dg.MetadataValue.md(_fund_markdown(rows))
     meta["dagster/row_count"] = dg.MetadataValue.int(rows.height)
-    meta["funds_eligible"] = dg.MetadataValue.int(scores.height)
+    meta["funds_eligible"] = dg.MetadataValue.int(funds.height)
+    investors_reason = investor_scores_reason(_edges_declared(settings), scores.height, as_of)
+    reason = fund_shortlist_reason(scores, size, as_of, investors_reason)
+    if reason:
+        meta["empty_reason"] = dg.MetadataValue.text(reason)
     return dg.MaterializeResult(metadata=meta)
 
 

@@ -8,7 +8,8 @@ import polars as pl
 from assets.scoring.assets import company_scores
 from assets.tables import replace_week, table_metadata
 from models.explain import with_rationale
-from models.scoring import shortlist, shortlist_candidates_sql
+from models.reasons import shortlist_reason
+from models.scoring import shortlist, shortlist_candidates_sql, shortlist_counts_sql
 from models.thesis import load_thesis
 from pipelines.partitions import weekly_partitions
 from pipelines.resources import DealflowSettings, Warehouse
@@ -65,13 +66,22 @@ def weekly_shortlist(
         rows = top.with_columns(pl.lit(week).alias("week_start")).select(SHORTLIST_COLUMNS)
         replace_week(con, "marts.weekly_shortlist", rows.sort("rank"), week)
         meta = table_metadata(con, "marts.weekly_shortlist")
+        counts = con.sql(
+            shortlist_counts_sql("marts.company_scores_history", thesis), params=[week]
+        ).fetchall()[0]
 
         meta["shortlist"] = dg.MetadataValue.md(_shortlist_markdown(rows))
         meta["dagster/row_count"] = dg.MetadataValue.int(rows.height)
+        meta["eligible"] = dg.MetadataValue.int(int(counts[2]))
+        reason = shortlist_reason(*(int(c) for c in counts), settings.shortlist_size)
+        if reason:
+            meta["empty_reason"] = dg.MetadataValue.text(reason)
     return dg.MaterializeResult(metadata=meta)
 
 
 def _shortlist_markdown(rows: pl.DataFrame) -> str:
+    if rows.is_empty():
+        return "_(no company this week)_"
     lines = ["| # | company | score | why |", "|---|---|---|---|"]
     for r in rows.iter_rows(named=True):
         lines.append(f"| {r['rank']} | {r['name']} | {r['total_score']:.2f} | {r['rationale']} |")
