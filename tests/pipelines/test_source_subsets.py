@@ -17,7 +17,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from tests.helpers import query, run_week
+from tests.helpers import SHARED, query, run_week
 from tests.pipelines import tiny_sources as tiny
 
 AS_OF = date(2026, 11, 4)
@@ -185,3 +185,62 @@ def one_company_shortlisted(home: Path) -> None:
     assert row[0]["success_probability"] is None and 0 < row[0]["total_score"] <= 1
     assert row[0]["rationale"].strip()
     assert (home / "shortlists" / f"shortlist_{WEEK}.csv").read_text().count("Lumen AI") == 1
+
+
+SHARED_CRUNCHBASE = SHARED / "crunchbase_2015"
+REAL_AS_OF = date(2015, 12, 9)
+
+
+def write_real_subset(folder: Path, countries: tuple[str, ...]) -> Path:
+    """The real Crunchbase companies of `countries` and their rounds, written at test time from
+    ../shared/datasets (never committed), declared without investor edges or any other source."""
+    import polars as pl
+
+    def read(name: str) -> pl.DataFrame:
+        path = SHARED_CRUNCHBASE / name
+        return pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
+
+    folder.mkdir(parents=True)
+    companies = read("companies.csv.gz").filter(pl.col("country_code").is_in(countries))
+    keys = companies["permalink"].str.to_lowercase()
+    rounds = read("rounds2.csv.gz").filter(
+        pl.col("company_permalink").str.to_lowercase().is_in(keys)
+    )
+    companies.write_csv(folder / "companies.csv")
+    rounds.write_csv(folder / "rounds2.csv")
+    sources = folder / "sources.yaml"
+    sources.write_text(
+        "crunchbase:\n  companies: companies.csv\n  rounds: rounds2.csv\n"
+        "  snapshot_date: 2015-12-04\n",
+        encoding="utf-8",
+    )
+    return sources
+
+
+@pytest.mark.real_data
+@pytest.mark.skipif(
+    not (SHARED_CRUNCHBASE / "companies.csv.gz").exists(), reason="../shared/datasets absent"
+)
+def test_real_french_emirati_german_subset_without_investor_edges(tmp_path):
+    """The subset a user ran: 2,311 French, Emirati and German companies with their rounds and
+    no investor edges. It failed on `co_investor_rank` in [1, $rows=0]; now the run succeeds,
+    the investor marts are empty and say why, and the shortlist is full."""
+    sources = write_real_subset(tmp_path / "sources", ("FRA", "ARE", "DEU"))
+    home = tmp_path / "home"
+    result = run_week(sources, home, REAL_AS_OF, raise_on_error=False)
+    assert result.success
+    assert_no_check_failed(result)
+    reasons = reasons_of(result)
+    assert reasons["marts/investor_scores"] == NO_EDGES
+    assert reasons["marts/fund_shortlist"] == f"no investor scored this week: {NO_EDGES}"
+    assert reasons["marts/weekly_shortlist"] is None
+    replica = home / "dealflow.duckdb"
+    counts = query(
+        replica,
+        "SELECT (SELECT count(*) FROM marts.company_scores) AS scored, "
+        "(SELECT count(*) FROM marts.weekly_shortlist) AS shortlisted, "
+        "(SELECT count(*) FROM marts.investor_scores) AS investors, "
+        "(SELECT count(DISTINCT country_code) FROM marts.company_scores) AS countries",
+    ).to_dicts()[0]
+    assert counts["shortlisted"] == 25 and counts["investors"] == 0
+    assert counts["countries"] == 3 and 2000 < counts["scored"] <= 2311
