@@ -263,6 +263,7 @@ def write_sources(
         for p in parents:
             node = node.setdefault(p, {})
         node[leaf] = KEYS[key]
+    folder.mkdir(parents=True, exist_ok=True)
     path = folder / "sources.yaml"
     path.write_text(yaml.safe_dump(tree, sort_keys=False), encoding="utf-8")
     return path
