@@ -175,6 +175,36 @@ def _data_end(con: duckdb.DuckDBPyConnection) -> date | None:
 PREDICT_CHUNK_ROWS = 200_000
 
 
+def results_schema(ks: Sequence[int] = KS) -> dict[str, pl.DataType]:
+    """Columns of a backtest's results, typed even when every metric is null (a tiny population
+    with a single class, or no model fitted) or there is no row at all."""
+    metrics = [m for k in ks for m in (f"precision@{k}", f"lift@{k}")]
+    return {
+        "cutoff": pl.Date(),
+        "horizon_end": pl.Date(),
+        "method": pl.String(),
+        "n": pl.Int64(),
+        "positives": pl.Int64(),
+        "base_rate": pl.Float64(),
+        **{m: pl.Float64() for m in metrics},
+        "auc_pr": pl.Float64(),
+        "auc_roc": pl.Float64(),
+        "brier": pl.Float64(),
+        "skipped_reason": pl.String(),
+    }
+
+
+def _skipped_reason(y: np.ndarray, fitted: bool) -> str | None:
+    """Why a row of the backtest has no AUC (None when it has one)."""
+    if not fitted:
+        return "no model could be fitted on the data known at the cutoff"
+    if not len(y):
+        return "no company in the population at the cutoff"
+    if y.min() == y.max():
+        return f"one outcome class only ({int(y.sum())} positives of {len(y)}): AUC undefined"
+    return None
+
+
 def backtest_with_predictions(
     con: duckdb.DuckDBPyConnection,
     cutoffs: Sequence[date],
@@ -218,9 +248,15 @@ def backtest_with_predictions(
             scores[name] = (np.asarray(fn(population), dtype=float), False)
         frame = population.select("company_id").with_columns(pl.Series("label", y))
         for method, (s, is_prob) in scores.items():
-            row: dict[str, Any] = {"cutoff": cutoff, "horizon_end": horizon_end, "method": method}
+            row: dict[str, Any] = {
+                "cutoff": cutoff,
+                "horizon_end": horizon_end,
+                "method": method,
+                "skipped_reason": _skipped_reason(y, s is not None),
+            }
             if s is None:
-                row |= {"n": len(y), "positives": int(y.sum()), "base_rate": float(y.mean())}
+                base = float(y.mean()) if len(y) else None
+                row |= {"n": len(y), "positives": int(y.sum()), "base_rate": base}
             else:
                 if len(s) != len(y):
                     raise ValueError(f"{method} gave {len(s)} scores for {len(y)} rows")
@@ -228,7 +264,7 @@ def backtest_with_predictions(
                 frame = frame.with_columns(pl.Series(method, s, dtype=pl.Float64))
             rows.append(row)
         scored[cutoff] = frame
-    return pl.DataFrame(rows, infer_schema_length=None), scored
+    return pl.DataFrame(rows, schema=results_schema(ks)), scored
 
 
 def backtest(

@@ -97,3 +97,19 @@ def shortlist_sql(table: str, lanes: list[Lane], thesis: dict | None = None) -> 
 def shortlist(scores: pl.DataFrame, lanes: list[Lane], thesis: dict | None = None) -> pl.DataFrame:
     """`shortlist_sql` on a frame of scores (one week, or a backtest's past population)."""
     return lane_shortlist(scores, lanes, shortlist_rules_sql(thesis), SHORTLIST_ORDER)
+
+
+def shortlist_counts_sql(table: str, thesis: dict | None = None) -> str:
+    """A SELECT of one row over one week of `table` (`?` = the week): companies `scored`, those
+    `in_vertical` (all of them when the rules do not require one) and those `eligible` under the
+    shortlist's rules, so a short shortlist can say why."""
+    rules = (thesis or load_thesis())["shortlist"]
+    vertical = "vertical IS NOT NULL" if rules.get("require_vertical", True) else "TRUE"
+    live = "TRUE"
+    if rules.get("exclude_exited", True):
+        live = "NOT coalesce(exited, false) AND NOT coalesce(closed, false)"
+    return (
+        f"SELECT count(*) AS scored, count(*) FILTER ({vertical}) AS in_vertical, "
+        f"count(*) FILTER (({vertical}) AND ({live})) AS eligible "
+        f"FROM {table} WHERE week_start = ?"
+    )

@@ -40,10 +40,12 @@ def run_week(
     groups: list[str] | None = None,
     instance: dg.DagsterInstance | None = None,
     job_name: str = "dealflow_job",
+    settings: dict | None = None,
 ) -> dg.ExecuteInProcessResult:
     """Materialize every asset of `job_name` (the weekly `dealflow_job` unless told, or only the
     job's assets in `groups`) for the week containing `as_of`, into `home`, on an ephemeral
-    instance unless one is given."""
+    instance unless one is given; `settings` sets other fields of the `settings` resource (e.g.
+    `{"gx_max_rows": 0}`), as the launchpad would."""
     from pipelines.definitions import defs
     from pipelines.partitions import partition_key_for
 
@@ -62,6 +64,7 @@ def run_week(
             instance=instance or dg.DagsterInstance.ephemeral(),
             raise_on_error=raise_on_error,
             asset_selection=selection,
+            run_config={"resources": {"settings": {"config": settings}}} if settings else None,
         )
 
 

@@ -96,9 +96,31 @@ def suite_checks(
     ) -> Iterator[dg.AssetCheckResult]:
         partition = context.partition_key if context.has_partition_key else None
         with warehouse.connect() as con:
-            yield from run_suites(con, settings, suites, partition, parameters, context.log)
+            yield from run_suites(
+                con,
+                settings,
+                suites,
+                partition,
+                parameters,
+                context.log,
+                empty_reason=lambda suite: _empty_reason(context, suite),
+            )
 
     return [_checks]
+
+
+def _empty_reason(context: dg.AssetCheckExecutionContext, suite: Suite) -> str | None:
+    """Why the checked asset wrote no row: the `empty_reason` of its latest materialization (the
+    one this check follows), if it gave one."""
+    try:
+        event = context.instance.get_latest_materialization_event(dg.AssetKey(suite.asset_path))
+    except Exception:  # no instance (a check invoked directly), or one that cannot answer
+        return None
+    materialization = event.asset_materialization if event is not None else None
+    if materialization is None:
+        return None
+    value = materialization.metadata.get("empty_reason")
+    return None if value is None else str(getattr(value, "value", value))
 
 
 # --- running -------------------------------------------------------------------------------------
@@ -138,8 +160,10 @@ def run_suites(
     partition: str | None = None,
     parameters: ParameterFn | None = None,
     log=None,
+    empty_reason: Callable[[Suite], str | None] | None = None,
 ) -> list[dg.AssetCheckResult]:
-    """Validate each suite's table and turn the outcome into its check results."""
+    """Validate each suite's table and turn the outcome into its check results (`empty_reason`
+    says why a suite's table or week has no row, when it has none)."""
     from quality.runner import validate_table
 
     sources = load_sources(settings.sources_path())
@@ -161,7 +185,8 @@ def run_suites(
                 f"fetch {outcome.fetch_seconds:.3f}s, GX {outcome.validate_seconds:.3f}s, "
                 f"{len(outcome.failed(CRITICAL))} failed, {len(outcome.failed(WARNING))} warnings"
             )
-        results += suite_results(outcome, week)
+        reason = empty_reason(suite) if empty_reason is not None and not outcome.rows else None
+        results += suite_results(outcome, week, reason)
     return results
 
 
@@ -182,8 +207,20 @@ def _unreadable(suite: Suite, exc: Exception) -> list[dg.AssetCheckResult]:
     ]
 
 
-def suite_results(outcome, week: date | None = None) -> list[dg.AssetCheckResult]:
-    """The blocking result (critical expectations) and, if any, the warnings result."""
+def _empty_note(outcome, week: date | None, reason: str | None) -> str:
+    """What a check on no row says: where there was nothing, and why when the asset said."""
+    suite: Suite = outcome.suite
+    where = f"`{suite.table}`" + (f" for the week of {week}" if week else "")
+    return f"no rows in {where}" + (f" ({reason})" if reason else "")
+
+
+def suite_results(
+    outcome, week: date | None = None, empty_reason: str | None = None
+) -> list[dg.AssetCheckResult]:
+    """The blocking result (critical expectations) and, if any, the warnings result. On no row,
+    every expectation on values holds (there is no row to violate it): the description says the
+    table is empty, and why when `empty_reason` is given; a row-count expectation still fails
+    (and blocks, when critical) if it asked for rows."""
     suite: Suite = outcome.suite
     parts = [(CRITICAL, suite.check, dg.AssetCheckSeverity.ERROR)]
     if suite.by_severity(WARNING):
@@ -192,12 +229,19 @@ def suite_results(outcome, week: date | None = None) -> list[dg.AssetCheckResult
     for severity, name, dg_severity in parts:
         outcomes = outcome.of(severity)
         failed = [o for o in outcomes if not o.success]
-        summary = (
-            f"{len(failed)} of {len(outcomes)} expectations failed: "
-            + "; ".join(_failure_line(o) for o in failed)
-            if failed
-            else f"all {len(outcomes)} expectations met on {outcome.rows} rows"
-        )
+        if failed:
+            summary = f"{len(failed)} of {len(outcomes)} expectations failed: " + "; ".join(
+                _failure_line(o) for o in failed
+            )
+            if not outcome.rows:
+                summary = _empty_note(outcome, week, empty_reason) + ": " + summary
+        elif not outcome.rows:
+            summary = (
+                _empty_note(outcome, week, empty_reason)
+                + f": nothing to violate, all {len(outcomes)} expectations met"
+            )
+        else:
+            summary = f"all {len(outcomes)} expectations met on {outcome.rows} rows"
         results.append(
             dg.AssetCheckResult(
                 asset_key=dg.AssetKey(suite.asset_path),
@@ -205,7 +249,8 @@ def suite_results(outcome, week: date | None = None) -> list[dg.AssetCheckResult
                 passed=not failed,
                 severity=dg_severity,
                 description=summary[:1000],
-                metadata=_metadata(outcome, outcomes, failed, week),
+                metadata=_metadata(outcome, outcomes, failed, week)
+                | ({"empty_reason": dg.MetadataValue.text(empty_reason)} if empty_reason else {}),
             )
         )
     return results

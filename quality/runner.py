@@ -113,12 +113,18 @@ def _camel(snake: str) -> str:
     return "".join(part.capitalize() for part in snake.split("_"))
 
 
-def gx_expectation(e: Expectation):
-    """The GX Core expectation object for a suite entry (its index kept in `meta`)."""
+def gx_expectation(e: Expectation, parameters: dict[str, Any] | None = None):
+    """The GX Core expectation object for a suite entry (its index kept in `meta`). A `between`
+    whose bounds resolve to an empty range (`Expectation.empty_range`), which GX refuses, becomes
+    "values in the empty set": every value is unexpected, and no row means success."""
     import great_expectations as gx
 
     kwargs = dict(e.kwargs)
-    if e.type == IN_TABLE:
+    if e.empty_range(parameters):
+        cls = gx.expectations.ExpectColumnValuesToBeInSet
+        kwargs = {"column": e.kwargs["column"], "value_set": []}
+        kwargs |= {k: v for k, v in e.kwargs.items() if k in ("mostly", "row_condition")}
+    elif e.type == IN_TABLE:
         cls = gx.expectations.ExpectColumnValuesToBeInSet
         kwargs = {"column": e.flag_column, "value_set": [True]}
         kwargs |= {k: v for k, v in e.kwargs.items() if k in ("mostly", "row_condition")}
@@ -136,12 +142,16 @@ def gx_expectation(e: Expectation):
     )
 
 
-def gx_suite(name: str, expectations: list[Expectation] | tuple[Expectation, ...]):
+def gx_suite(
+    name: str,
+    expectations: list[Expectation] | tuple[Expectation, ...],
+    parameters: dict[str, Any] | None = None,
+):
     import great_expectations as gx
 
     suite = gx.ExpectationSuite(name=name)
     for e in expectations:
-        suite.add_expectation(gx_expectation(e))
+        suite.add_expectation(gx_expectation(e, parameters))
     return suite
 
 
@@ -189,7 +199,7 @@ def validate_frame(
     started = time.perf_counter()
     by_index: dict[int, Any] = {}
     if batch_definition is not None:
-        gx_s = gx_suite(suite.name, expectations)
+        gx_s = gx_suite(suite.name, expectations, params)
         with _LOCK:
             batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
             result = batch.validate(
@@ -333,7 +343,7 @@ def _sampled(
     """`frame_query` over a sample of the table's rows, kept in the suite's order."""
     inner = dataclasses.replace(suite, order_by=())
     sql, params = frame_query(inner, available, partition, with_rowid=True)
-    sql = f"SELECT * FROM ({sql} ORDER BY hash(t.rowid) LIMIT {int(rows)})"
+    sql = f"SELECT * FROM ({sql} ORDER BY hash(t.rowid) LIMIT {max(int(rows), 0)})"
     order = [quote(c) for c in suite.order_by if c in available] or ["__rowid"]
     return f"{sql} ORDER BY {', '.join(order)}", params
 

@@ -116,6 +116,26 @@ class Expectation:
             if isinstance(v, dict) and "$PARAMETER" in v
         }
 
+    def empty_range(self, parameters: dict[str, Any] | None = None) -> bool:
+        """A `between` whose resolved bounds admit no value, e.g. `rank` in [1, $rows=0] on an
+        empty table. GX refuses such an expectation ("min_value cannot be greater than
+        max_value"); we read it as what it says: no value may be there, so it holds exactly when
+        no row (after `row_condition`) has a value, and a table with no row cannot violate it."""
+        if self.type != "expect_column_values_to_be_between":
+            return False
+        low, high = (
+            _resolve(self.kwargs.get(key), parameters) for key in ("min_value", "max_value")
+        )
+        if low is None or high is None or isinstance(low, dict) or isinstance(high, dict):
+            return False
+        try:
+            if low > high:
+                return True
+            strict = self.kwargs.get("strict_min") or self.kwargs.get("strict_max")
+            return bool(low == high and strict)
+        except TypeError:  # incomparable bounds: GX reports them
+            return False
+
     def describe(self, parameters: dict[str, Any] | None = None) -> str:
         """Plain-language statement of the expectation, e.g. "`amount_usd` in [0, 1e+12)"."""
         k = self.kwargs
@@ -168,7 +188,18 @@ class Expectation:
             text += f" where {k['row_condition']}"
         if k.get("mostly") is not None:
             text += f" for at least {k['mostly']:.0%} of rows"
+        if self.empty_range(parameters):
+            text += " (an empty range: met when no row has a value)"
         return text
+
+
+def _resolve(value: Any, parameters: dict[str, Any] | None) -> Any:
+    """A bound with its `{$PARAMETER: name}` resolved (left as is when the name is not given)."""
+    if isinstance(value, dict) and "$PARAMETER" in value:
+        if parameters is None or value["$PARAMETER"] not in parameters:
+            return value
+        return parameters[value["$PARAMETER"]]
+    return value
 
 
 def _render(value: Any, parameters: dict[str, Any] | None, unbounded: str = "-") -> str:

@@ -14,10 +14,12 @@ from models.investors import (
     shortlist_funds,
 )
 from models.lanes import lane_counts, lane_report
+from models.reasons import fund_shortlist_reason, investor_scores_reason
 from pipelines.partitions import resolve_as_of, weekly_partitions
 from pipelines.resources import DealflowSettings, Warehouse
 from transforms.investors import investor_features_as_of, load_investor_scoring
 from transforms.reference import eur_per_usd_as_of
+from transforms.sources import load_sources
 from transforms.sql import table_exists
 
 COMPONENT_COLUMNS = [f"{c}_score" for c in COMPONENTS]
@@ -160,8 +162,13 @@ def investor_scores(
             percentile_reference=dg.MetadataValue.int(int(scores["in_reference"].sum())),
             top_co_investors=dg.MetadataValue.md(markdown_table(top)),
             fund_rule=dg.MetadataValue.md(markdown_table(reasons)),
+            empty_reason=investor_scores_reason(_edges_declared(settings), scores.height, as_of),
         )
     return dg.MaterializeResult(metadata=meta)
+
+
+def _edges_declared(settings: DealflowSettings) -> bool:
+    return load_sources(settings.sources_path()).get("investor_edges") is not None
 
 
 def _previous_rows(con, week: date, as_of: date) -> pl.DataFrame | None:
@@ -183,7 +190,9 @@ def _previous_rows(con, week: date, as_of: date) -> pl.DataFrame | None:
     partitions_def=weekly_partitions,
     deps=[investor_scores],
 )
-def fund_shortlist(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+def fund_shortlist(
+    context: dg.AssetExecutionContext, settings: DealflowSettings, warehouse: Warehouse
+) -> dg.MaterializeResult:
     """This week's funds for an LP commitment, in lanes (`config/investor_scoring.yaml`):
     `france` (French managers), `uae` (Emirati managers) and `international` (managers elsewhere
     with French or Emirati portfolio companies or co-investors), each up to its size, ranked inside
@@ -194,22 +203,31 @@ def fund_shortlist(context: dg.AssetExecutionContext, warehouse: Warehouse) -> d
     replaces that week's rows only. Published (replica and `shortlists/fund_shortlist_<week>.csv`)
     by `analyst_replica` once every blocking check has passed."""
     week = date.fromisoformat(context.partition_key)
+    as_of = resolve_as_of(context.partition_key, settings.as_of_date(), date.today())
     config = load_investor_scoring()
     lanes = fund_lanes(config)
+    size = sum(lane.size for lane in lanes)
     with warehouse.connect() as con:
         scores = con.sql(
-            "SELECT * FROM marts.investor_scores_history WHERE week_start = ? AND is_fund",
-            params=[week],
+            "SELECT * FROM marts.investor_scores_history WHERE week_start = ?", params=[week]
         ).pl()
+        funds = scores.filter(pl.col("is_fund"))
         rate = eur_per_usd_as_of(con, scores["as_of"].max())
-        rows = shortlist_funds(scores, lanes, config, rate).select(FUND_COLUMNS)
+        rows = shortlist_funds(funds, lanes, config, rate).select(FUND_COLUMNS)
         replace_week(con, "marts.fund_shortlist", rows, week)
         meta = table_metadata(con, "marts.fund_shortlist")
-    report = lane_report(lanes, lane_counts(scores, lanes))
+    report = lane_report(lanes, lane_counts(funds, lanes))
     meta["lanes"] = dg.MetadataValue.md(markdown_table(report))
     meta["fund_shortlist"] = dg.MetadataValue.md(_fund_markdown(rows, report))
     meta["dagster/row_count"] = dg.MetadataValue.int(rows.height)
-    meta["funds_eligible"] = dg.MetadataValue.int(scores.height)
+    meta["funds_eligible"] = dg.MetadataValue.int(funds.height)
+    investors_reason = investor_scores_reason(_edges_declared(settings), scores.height, as_of)
+    short = report.filter(pl.col("note") != "")
+    reason = fund_shortlist_reason(scores, size, as_of, investors_reason) or "; ".join(
+        f"{r['lane']}: {r['note'].replace('company', 'fund')}" for r in short.iter_rows(named=True)
+    )
+    if reason:
+        meta["empty_reason"] = dg.MetadataValue.text(reason)
     return dg.MaterializeResult(metadata=meta)
 
 

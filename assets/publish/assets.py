@@ -2,6 +2,7 @@
 
 import os
 import shutil
+from datetime import date
 from pathlib import Path
 
 import dagster as dg
@@ -17,6 +18,15 @@ from pipelines.resources import DealflowSettings, Warehouse
 from transforms.catalog import apply_comments
 
 PUBLISHED_SCHEMAS = ("ref", "staging", "core", "marts", "meta")
+
+
+def _run_week(context: dg.AssetExecutionContext) -> date | None:
+    """The week of the run's partition (this asset is not partitioned; the weekly run is)."""
+    key = context.run.tags.get("dagster/partition")
+    try:
+        return date.fromisoformat(key) if key else None
+    except ValueError:  # a partition of another kind (a drop file)
+        return None
 
 
 def publish_replica(con: duckdb.DuckDBPyConnection, replica: Path) -> list[str]:
@@ -106,13 +116,18 @@ def export_weeks(
     prefix: str,
     lists: tuple[str, ...],
     lanes: list[Lane],
+    week: date | None = None,
 ) -> list[Path]:
     """`<prefix>_<week>.csv` for every week of `table` (list columns joined with "; "), grouped by
     lane in the configured order, best first inside each lane; each written beside its target and
-    renamed into place (a reader never sees half a file)."""
+    renamed into place (a reader never sees half a file). The run's `week` gets its file even
+    without a row (the header only): an empty week replaces the file an earlier run of that week
+    wrote, and the path `make run` prints exists."""
     weeks = [
         r[0] for r in con.sql(f"SELECT DISTINCT week_start FROM {table} ORDER BY 1").fetchall()
     ]
+    if week is not None and week not in weeks:
+        weeks.append(week)
     joined = ", ".join(f"array_to_string({c}, '; ') AS {c}" for c in lists)
     written = []
     for week in weeks:
@@ -129,8 +144,10 @@ def export_weeks(
     return written
 
 
-def export_shortlists(con: duckdb.DuckDBPyConnection, folder: Path) -> list[Path]:
-    """`shortlist_<week>.csv` for every week of `marts.weekly_shortlist`."""
+def export_shortlists(
+    con: duckdb.DuckDBPyConnection, folder: Path, week: date | None = None
+) -> list[Path]:
+    """`shortlist_<week>.csv` for every week of `marts.weekly_shortlist` (and `week`)."""
     return export_weeks(
         con,
         folder,
@@ -138,11 +155,14 @@ def export_shortlists(con: duckdb.DuckDBPyConnection, folder: Path) -> list[Path
         "shortlist",
         ("fra_investors", "are_investors"),
         company_lanes(),
+        week,
     )
 
 
-def export_fund_shortlists(con: duckdb.DuckDBPyConnection, folder: Path) -> list[Path]:
-    """`fund_shortlist_<week>.csv` for every week of `marts.fund_shortlist`."""
+def export_fund_shortlists(
+    con: duckdb.DuckDBPyConnection, folder: Path, week: date | None = None
+) -> list[Path]:
+    """`fund_shortlist_<week>.csv` for every week of `marts.fund_shortlist` (and `week`)."""
     return export_weeks(
         con,
         folder,
@@ -150,6 +170,7 @@ def export_fund_shortlists(con: duckdb.DuckDBPyConnection, folder: Path) -> list
         "fund_shortlist",
         ("fra_coinvestors", "are_coinvestors"),
         fund_lanes(),
+        week,
     )
 
 
@@ -158,7 +179,9 @@ def export_fund_shortlists(con: duckdb.DuckDBPyConnection, folder: Path) -> list
     kinds={"duckdb"},
     deps=[weekly_shortlist, success_backtest, fund_shortlist],
 )
-def analyst_replica(settings: DealflowSettings, warehouse: Warehouse) -> dg.MaterializeResult:
+def analyst_replica(
+    context: dg.AssetExecutionContext, settings: DealflowSettings, warehouse: Warehouse
+) -> dg.MaterializeResult:
     """`dealflow.duckdb` in the pipeline home: a read-only copy of the ref, staging, core, marts
     and meta tables, with table and column comments, `shortlists/shortlist_<week>.csv` and
     `shortlists/fund_shortlist_<week>.csv`.
@@ -168,8 +191,9 @@ def analyst_replica(settings: DealflowSettings, warehouse: Warehouse) -> dg.Mate
     replica = settings.replica_db()
     with warehouse.connect() as con:
         tables = publish_replica(con, replica)
-        csvs = export_shortlists(con, settings.outputs_dir())
-        fund_csvs = export_fund_shortlists(con, settings.outputs_dir())
+        week = _run_week(context)
+        csvs = export_shortlists(con, settings.outputs_dir(), week)
+        fund_csvs = export_fund_shortlists(con, settings.outputs_dir(), week)
 
     return dg.MaterializeResult(
         metadata={

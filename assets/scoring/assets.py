@@ -22,6 +22,7 @@ from models.incremental import (
     prepare_features,
     save_state,
 )
+from models.reasons import company_scores_reason, success_model_reason
 from models.thesis import load_thesis
 from models.threads import limit_threads
 from models.training import FitReport, fit_success_model
@@ -281,6 +282,7 @@ def success_models(
             holdout_brier=row["holdout_brier"],
             model_skipped_reason=report.skipped_reason,
             model_artifact=path,
+            empty_reason=success_model_reason(report.skipped_reason),
         )
     return dg.MaterializeResult(metadata=meta)
 
@@ -310,7 +312,8 @@ def company_scores(
     usable = status_usable(settings, as_of)
     with warehouse.connect() as con, limit_threads(1):
         fitted = con.sql(
-            "SELECT artifact_path, model_version FROM marts.success_models WHERE week_start = ?",
+            "SELECT artifact_path, model_version, skipped_reason FROM marts.success_models "
+            "WHERE week_start = ?",
             params=[date.fromisoformat(week)],
         ).fetchall()
         if not fitted:
@@ -388,10 +391,15 @@ def company_scores(
             "WHERE week_start = ? AND compute_fit IS NOT NULL GROUP BY 1 ORDER BY 1",
             params=[date.fromisoformat(week)],
         ).pl()
+        scored = con.sql(
+            f"SELECT count(*) FROM {HISTORY} WHERE week_start = ?", params=[week_start]
+        ).fetchall()[0][0]
         meta = table_metadata(
             con,
             "marts.company_scores",
             as_of=str(as_of),
+            empty_reason=company_scores_reason(int(scored), as_of)
+            or success_model_reason(fitted[0][2] if model is None else None),
             status_used=usable,
             population=int(population),
             # a refresh re-computes only the companies whose facts or market statistics changed,

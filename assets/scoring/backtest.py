@@ -23,6 +23,31 @@ def backtest_cutoffs(end: date, horizon_months: int, n: int, step_months: int) -
     return [add_months(newest, -k * step_months) for k in reversed(range(n))]
 
 
+def _no_calibration() -> pl.DataFrame:
+    """The calibration table's columns, without a row."""
+    import numpy as np
+
+    return (
+        calibration_table(np.zeros(1), np.zeros(1))
+        .clear()
+        .with_columns(pl.lit(None, dtype=pl.Date).alias("cutoff"))
+    )
+
+
+def backtest_empty_reason(end: date | None, model_rows: pl.DataFrame) -> str | None:
+    """Why the backtest measured no model (None when it measured one at some cutoff)."""
+    if end is None:
+        return "no dated round or exit on or before as_of: no cutoff to backtest"
+    measured = model_rows.filter(pl.col("skipped_reason").is_null())
+    if not measured.is_empty():
+        return None
+    reasons = model_rows.group_by("skipped_reason", maintain_order=True).agg(pl.col("cutoff"))
+    return "no model measured at any cutoff: " + "; ".join(
+        f"{', '.join(str(c) for c in r['cutoff'])}: {r['skipped_reason']}"
+        for r in reasons.iter_rows(named=True)
+    )
+
+
 def _columns(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.rename({c: c.replace("@", "_at_") for c in frame.columns if "@" in c})
 
@@ -53,9 +78,11 @@ def success_backtest(
     horizon, ks = int(cfg["horizon_months"]), [int(k) for k in bt["ks"]]
     with warehouse.connect() as con:
         end = data_end(extent_as_of(con, as_of, status_usable(settings, as_of)))
-        if end is None:
-            return dg.MaterializeResult(metadata={"skipped": "no dated rounds or exits at as_of"})
-        cutoffs = backtest_cutoffs(end, horizon, int(bt["n_cutoffs"]), int(bt["step_months"]))
+        cutoffs = (
+            []
+            if end is None
+            else backtest_cutoffs(end, horizon, int(bt["n_cutoffs"]), int(bt["step_months"]))
+        )
         from models.backtest import success_train_fn  # scikit-learn loads at run time only
 
         with limit_threads(1):
@@ -73,7 +100,7 @@ def success_backtest(
                 for c, f in scored.items()
                 if MODEL_METHOD in f.columns
             ]
-            or [pl.DataFrame(schema={"cutoff": pl.Date})],
+            or [_no_calibration()],
             how="diagonal_relaxed",
         ).with_columns(pl.lit(week).alias("week_start"))
         for table, frame in (
@@ -102,6 +129,7 @@ def success_backtest(
             cutoffs=", ".join(str(c) for c in cutoffs),
             horizon_months=horizon,
             backtest=dg.MetadataValue.md(markdown_table(shown)),
+            empty_reason=backtest_empty_reason(end, model_rows),
         )
         if not model_rows.is_empty() and model_rows["auc_roc"].null_count() < model_rows.height:
             meta["model_auc_roc_mean"] = dg.MetadataValue.float(float(model_rows["auc_roc"].mean()))

@@ -9,7 +9,8 @@ from assets.scoring.assets import HISTORY, company_scores
 from assets.tables import markdown_table, replace_week, table_metadata
 from models.explain import with_rationale
 from models.lanes import lane_counts_sql, lane_report
-from models.scoring import company_lanes, shortlist_rules_sql, shortlist_sql
+from models.reasons import shortlist_reason
+from models.scoring import company_lanes, shortlist_counts_sql, shortlist_rules_sql, shortlist_sql
 from models.thesis import load_thesis
 from pipelines.partitions import weekly_partitions
 from pipelines.resources import DealflowSettings, Warehouse
@@ -84,6 +85,9 @@ def weekly_shortlist(
         rows = rows.select(SHORTLIST_COLUMNS)
         replace_week(con, "marts.weekly_shortlist", rows, week)
         meta = table_metadata(con, "marts.weekly_shortlist")
+        counts = con.sql(
+            shortlist_counts_sql("marts.company_scores_history", thesis), params=[week]
+        ).fetchall()[0]
 
     report = lane_report(lanes, eligible)
     meta["lanes"] = dg.MetadataValue.md(markdown_table(report))
@@ -96,7 +100,26 @@ def weekly_shortlist(
         )
     meta["shortlist"] = dg.MetadataValue.md(_shortlist_markdown(rows, report))
     meta["dagster/row_count"] = dg.MetadataValue.int(rows.height)
+    meta["eligible"] = dg.MetadataValue.int(int(counts[2]))
+    reason = _short_reason(counts, report)
+    if reason:
+        meta["empty_reason"] = dg.MetadataValue.text(reason)
     return dg.MaterializeResult(metadata=meta)
+
+
+def _short_reason(counts: tuple, report: pl.DataFrame) -> str | None:
+    """Why the shortlist lists fewer companies than its lanes' sizes add up to: no eligible company
+    at all (and why), none French, Emirati or tied to either, or the lanes that came up short."""
+    scored, in_vertical, eligible = (int(c) for c in counts)
+    if report["listed"].sum() == 0:
+        if eligible:
+            return (
+                f"{eligible} eligible compan{'ies' if eligible > 1 else 'y'}, none in a lane "
+                "(headquartered in France or the UAE, or with a French or Emirati tie)"
+            )
+        return shortlist_reason(scored, in_vertical, eligible, 1)
+    short = report.filter(pl.col("note") != "")
+    return "; ".join(f"{r['lane']}: {r['note']}" for r in short.iter_rows(named=True)) or None
 
 
 def _shortlist_markdown(rows: pl.DataFrame, report: pl.DataFrame) -> str:
