@@ -227,7 +227,7 @@ def test_rationale_says_plainly_when_there_is_no_funding_history():
     row |= {"success_probability": None, "days_since_last_round": None}
     assert "No success probability: no funding round on record." in rationale(row)
     funded_exited = row | {"n_rounds": 2, "last_stage": "seed", "days_since_last_round": 90}
-    assert "No success probability" not in rationale(funded_exited)
+    assert "no funding round on record" not in rationale(funded_exited)
 
 
 def test_compute_fit_bands():

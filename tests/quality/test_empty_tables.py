@@ -163,7 +163,20 @@ def test_fund_shortlist_checks_on_a_week_without_funds(tmp_path):
         c: pl.Date if c in dates else pl.String if c in text else pl.Float64 for c in FUND_COLUMNS
     }
     scores = pl.DataFrame(
-        {"week_start": [WEEK], "is_fund": [False], "fund_reason": ["not a fund: x"]}
+        {
+            "week_start": [WEEK],
+            "is_fund": [False],
+            "fund_reason": ["not a fund: x"],
+            "country_code": ["FRA"],
+            "n_fra_companies": [1],
+            "n_are_companies": [0],
+            "fra_coinvestors": [[]],
+            "are_coinvestors": [[]],
+        },
+        schema_overrides={
+            "fra_coinvestors": pl.List(pl.String),
+            "are_coinvestors": pl.List(pl.String),
+        },
     )
     with warehouse.connect() as c:
         write_frame(c, "marts.fund_shortlist", pl.DataFrame(schema=schema))
@@ -179,7 +192,7 @@ def test_fund_shortlist_checks_on_a_week_without_funds(tmp_path):
         blocking.metadata["results"].value
     )
     assert not warning.passed and warning.severity == dg.AssetCheckSeverity.WARN
-    assert "row count = $fund_shortlist_size=25: observed 0" in warning.description
+    assert "row count = $fund_shortlist_size=75: observed 0" in warning.description
 
 
 def test_every_suite_validates_its_empty_table(con):
@@ -207,6 +220,8 @@ def test_every_suite_validates_its_empty_table(con):
             "shortlist_rows": 0,
             "fund_shortlist_size": 25,
             "fund_shortlist_rows": 0,
+            "lanes": ["france", "uae", "bridge"],
+            "fund_lanes": ["france", "uae", "international"],
         }
         outcome = validate_table(con, suite, params, WEEK, gx_max_rows=100_000)
         assert outcome.method == "GX on every row"
