@@ -49,15 +49,20 @@ def report(db: Path) -> None:
                 tbl_rows=-1, tbl_cols=-1, tbl_width_chars=220, tbl_hide_dataframe_shape=True
             ):
                 print(scores.group_by("fund_reason").len("investors").sort("investors"))
-                top = shortlist_funds(scores, TOP).select(
-                    "rank",
-                    "name",
-                    "country_code",
-                    pl.col("fund_score").round(3),
-                    "n_matched_companies",
-                    *[pl.col(f"{c}_score").round(2).alias(c) for c in COMPONENTS],
+                top = (
+                    shortlist_funds(scores)
+                    .filter(pl.col("lane_rank") <= TOP)
+                    .select(
+                        "lane",
+                        "lane_rank",
+                        "name",
+                        "country_code",
+                        pl.col("fund_score").round(3),
+                        "n_matched_companies",
+                        *[pl.col(f"{c}_score").round(2).alias(c) for c in COMPONENTS],
+                    )
                 )
-                print(f"top {TOP} funds for an LP commitment:")
+                print(f"top {TOP} funds of each lane for an LP commitment:")
                 print(top)
                 print("well-known French funds:")
                 print(

@@ -17,6 +17,7 @@ import numpy as np
 import polars as pl
 
 from models.explain import money
+from models.lanes import Lane, lane_shortlist, load_lanes
 from transforms.investors import load_investor_scoring
 
 COMPONENTS = (
@@ -239,16 +240,22 @@ def score_investors(
     return with_rationale(frame, "co_investor", config, previous)
 
 
-def shortlist_funds(scores: pl.DataFrame, size: int, config: dict | None = None) -> pl.DataFrame:
-    """The top `size` funds by fund score, `rank` 1..n, each with the fund rationale."""
-    top = (
-        scores.filter(pl.col("is_fund"))
-        .sort(["fund_score", "investor_id"], descending=[True, False])
-        .head(size)
-    )
-    return with_rationale(top, "fund", config).with_columns(
-        pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("rank")
-    )
+FUND_ORDER = "fund_score DESC, investor_id ASC"
+
+
+def fund_lanes(config: dict | None = None) -> list[Lane]:
+    """The fund shortlist's lanes (`fund_shortlist.lanes` in config/investor_scoring.yaml)."""
+    return load_lanes((config or load_investor_scoring())["fund_shortlist"]["lanes"])
+
+
+def shortlist_funds(
+    scores: pl.DataFrame, lanes: list[Lane] | None = None, config: dict | None = None
+) -> pl.DataFrame:
+    """Each fund lane's best funds by fund score (`lane`, `lane_rank` inside the lane, `rank`
+    over all listed funds), in lane order, each with the fund rationale."""
+    config = config or load_investor_scoring()
+    top = lane_shortlist(scores, lanes or fund_lanes(config), "is_fund", FUND_ORDER)
+    return with_rationale(top, "fund", config)
 
 
 # --- rationale -----------------------------------------------------------------------------------

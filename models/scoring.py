@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from models.lanes import Lane, lane_shortlist, load_lanes, ranked_sql
 from models.momentum import momentum
 from models.thesis import load_thesis, thesis_fit
 
@@ -64,35 +65,35 @@ def total_score_sql(
     )
 
 
-def shortlist_candidates_sql(table: str, size: int, thesis: dict | None = None) -> str:
-    """A SELECT of the at most `size` rows of `table` (one week's scores, `?` = the week) that
-    `shortlist` can pick: its eligibility rules and order in SQL, so only those rows leave
-    DuckDB; `shortlist` on them gives what it gives on the whole week."""
+def shortlist_rules_sql(thesis: dict | None = None) -> str:
+    """The shortlist's eligibility rules (`shortlist:` in the thesis) as a SQL predicate over a
+    week's scores: in one of the three verticals, not exited, not closed. The one form of the rule:
+    the shortlist, its check and the backtest read it."""
     rules = (thesis or load_thesis())["shortlist"]
-    where = ["week_start = ?"]
+    where = ["true"]
     if rules.get("require_vertical", True):
         where.append("vertical IS NOT NULL")
     if rules.get("exclude_exited", True):
         where.append("NOT coalesce(exited, false) AND NOT coalesce(closed, false)")
-    return (
-        f"SELECT * FROM {table} WHERE {' AND '.join(where)} "
-        f"ORDER BY total_score DESC, company_id ASC LIMIT {int(size)}"
-    )
+    return " AND ".join(where)
 
 
-def shortlist(scores: pl.DataFrame, size: int, thesis: dict | None = None) -> pl.DataFrame:
-    """Top `size` eligible companies by total score (eligibility from the thesis' shortlist rules)."""
-    rules = (thesis or load_thesis())["shortlist"]
-    eligible = pl.lit(True)
-    if rules.get("require_vertical", True):
-        eligible = eligible & pl.col("vertical").is_not_null()
-    if rules.get("exclude_exited", True):
-        eligible = (
-            eligible & ~pl.col("exited").fill_null(False) & ~pl.col("closed").fill_null(False)
-        )
-    top = (
-        scores.filter(eligible)
-        .sort(["total_score", "company_id"], descending=[True, False])
-        .head(size)
-    )
-    return top.with_columns(pl.int_range(1, pl.len() + 1).alias("rank"))
+SHORTLIST_ORDER = "total_score DESC, company_id ASC"
+
+
+def company_lanes(thesis: dict | None = None, size: int = 0) -> list[Lane]:
+    """The shortlist's lanes from the thesis (`size` > 0 replaces every lane's size)."""
+    return load_lanes((thesis or load_thesis())["lanes"], size)
+
+
+def shortlist_sql(table: str, lanes: list[Lane], thesis: dict | None = None) -> str:
+    """A SELECT of one week's shortlist from `table` (a week's scores, `?` = the week): each
+    lane's best eligible companies by total score, with `lane`, `lane_rank` and `rank` (over all
+    listed companies), in lane order. Only those rows leave DuckDB."""
+    source = f"(SELECT * FROM {table} WHERE week_start = ?)"
+    return ranked_sql(source, lanes, shortlist_rules_sql(thesis), SHORTLIST_ORDER)
+
+
+def shortlist(scores: pl.DataFrame, lanes: list[Lane], thesis: dict | None = None) -> pl.DataFrame:
+    """`shortlist_sql` on a frame of scores (one week, or a backtest's past population)."""
+    return lane_shortlist(scores, lanes, shortlist_rules_sql(thesis), SHORTLIST_ORDER)

@@ -38,7 +38,8 @@ class DealflowSettings(dg.ConfigurableResource):
     sources: str = ""
     home: str = ""
     as_of: str = ""
-    shortlist_size: int = 25
+    # companies per shortlist lane; 0: each lane's size in config/thesis.yaml (`lanes:`)
+    shortlist_size: int = 0
     # scikit-learn workers (rows predicted and explained side by side, each on one native thread:
     # models/threads.py); 0 = one per core
     model_workers: int = 0

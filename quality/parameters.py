@@ -25,10 +25,12 @@ PARAMETERS: dict[str, str] = {
     "declared_min_rows": "1 when the raw table's source is declared in the sources YAML, else 0",
     "declared_max_rows": "no bound when the source is declared, else 0 (an undeclared source is empty)",
     "crunchbase_snapshot_date": "declared Crunchbase export date (no bound when not declared)",
-    "shortlist_size": "settings.shortlist_size (the configured N)",
-    "shortlist_rows": "min(settings.shortlist_size, companies eligible that week)",
-    "fund_shortlist_size": "fund_shortlist.size in config/investor_scoring.yaml",
-    "fund_shortlist_rows": "min(fund_shortlist.size, funds that week)",
+    "shortlist_size": "the sum of the shortlist lanes' sizes (config/thesis.yaml, or settings.shortlist_size per lane)",
+    "shortlist_rows": "the sum over lanes of min(lane size, companies of the lane eligible that week)",
+    "lanes": "the shortlist's lane names (config/thesis.yaml `lanes:`)",
+    "fund_shortlist_size": "the sum of the fund lanes' sizes (config/investor_scoring.yaml `fund_shortlist.lanes`)",
+    "fund_shortlist_rows": "the sum over fund lanes of min(lane size, funds of the lane that week)",
+    "fund_lanes": "the fund shortlist's lane names (config/investor_scoring.yaml)",
 }
 
 # ISO 4217 codes withdrawn from the current list (ISO 4217 "list three") that still appear in

@@ -6,7 +6,14 @@ import dagster as dg
 import polars as pl
 
 from assets.tables import markdown_table, replace_week, table_metadata
-from models.investors import COMPONENTS, RATIONALE_COLUMNS, score_investors, shortlist_funds
+from models.investors import (
+    COMPONENTS,
+    RATIONALE_COLUMNS,
+    fund_lanes,
+    score_investors,
+    shortlist_funds,
+)
+from models.lanes import lane_counts, lane_report
 from pipelines.partitions import resolve_as_of, weekly_partitions
 from pipelines.resources import DealflowSettings, Warehouse
 from transforms.investors import investor_features_as_of, load_investor_scoring
@@ -66,6 +73,8 @@ INVESTOR_COLUMNS = [
 ]
 FUND_COLUMNS = [
     "week_start",
+    "lane",
+    "lane_rank",
     "rank",
     "investor_id",
     "name",
@@ -172,37 +181,49 @@ def _previous_rows(con, week: date, as_of: date) -> pl.DataFrame | None:
     deps=[investor_scores],
 )
 def fund_shortlist(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    """This week's top funds for an LP commitment (N in `config/investor_scoring.yaml`, default
-    25): investors the fund rule counts as funds, ranked by `fund_score`, which weighs AI-thesis
-    share, track record (exits, follow-on), recent activity and France/UAE footprint. Each row
-    shows its components and says in plain language why it is there. Re-running a week replaces
-    that week's rows only. Published (replica and `shortlists/fund_shortlist_<week>.csv`) by
-    `analyst_replica` once every blocking check has passed."""
+    """This week's funds for an LP commitment, in lanes (`config/investor_scoring.yaml`):
+    `france` (French managers), `uae` (Emirati managers) and `international` (managers elsewhere
+    with French or Emirati portfolio companies or co-investors), each up to its size, ranked inside
+    the lane (`lane_rank`) by `fund_score`, which weighs AI-thesis share, track record (exits,
+    follow-on), recent activity and France/UAE footprint. Only investors the fund rule counts as
+    funds; a lane with fewer funds lists those it has and says so in the `lanes` table below. Each
+    row shows its components and says in plain language why it is there. Re-running a week
+    replaces that week's rows only. Published (replica and `shortlists/fund_shortlist_<week>.csv`)
+    by `analyst_replica` once every blocking check has passed."""
     week = date.fromisoformat(context.partition_key)
     config = load_investor_scoring()
+    lanes = fund_lanes(config)
     with warehouse.connect() as con:
         scores = con.sql(
             "SELECT * FROM marts.investor_scores_history WHERE week_start = ? AND is_fund",
             params=[week],
         ).pl()
-        rows = shortlist_funds(scores, int(config["fund_shortlist"]["size"]), config).select(
-            FUND_COLUMNS
-        )
+        rows = shortlist_funds(scores, lanes, config).select(FUND_COLUMNS)
         replace_week(con, "marts.fund_shortlist", rows, week)
         meta = table_metadata(con, "marts.fund_shortlist")
-    meta["fund_shortlist"] = dg.MetadataValue.md(_fund_markdown(rows))
+    report = lane_report(lanes, lane_counts(scores, lanes))
+    meta["lanes"] = dg.MetadataValue.md(markdown_table(report))
+    meta["fund_shortlist"] = dg.MetadataValue.md(_fund_markdown(rows, report))
     meta["dagster/row_count"] = dg.MetadataValue.int(rows.height)
     meta["funds_eligible"] = dg.MetadataValue.int(scores.height)
     return dg.MaterializeResult(metadata=meta)
 
 
-def _fund_markdown(rows: pl.DataFrame) -> str:
-    if rows.is_empty():
-        return "_(no fund this week)_"
-    lines = ["| # | fund | country | score | why |", "|---|---|---|---|---|"]
-    for r in rows.iter_rows(named=True):
-        lines.append(
-            f"| {r['rank']} | {r['name']} | {r['country_code'] or ''} | {r['fund_score']:.2f} "
-            f"| {r['rationale']} |"
-        )
-    return "\n".join(lines)
+def _fund_markdown(rows: pl.DataFrame, report: pl.DataFrame) -> str:
+    """One section per fund lane, in lane order: its scope, then its funds best first."""
+    parts = []
+    for lane in report.iter_rows(named=True):
+        listed = rows.filter(pl.col("lane") == lane["lane"]).sort("lane_rank")
+        parts.append(f"**{lane['lane']}** ({lane['scope']}): {lane['listed']} of {lane['size']}")
+        if lane["note"]:
+            parts.append(f"_{lane['note'].replace('company', 'fund')}_")
+        if listed.height:
+            parts.append(
+                "| # | fund | country | score | why |\n|---|---|---|---|---|"
+                + "".join(
+                    f"\n| {r['lane_rank']} | {r['name']} | {r['country_code'] or ''} "
+                    f"| {r['fund_score']:.2f} | {r['rationale']} |"
+                    for r in listed.iter_rows(named=True)
+                )
+            )
+    return "\n\n".join(parts)

@@ -6,18 +6,30 @@ in [0, 1], ranks 1..n, nothing dated after as_of; the fund shortlist of the conf
 from typing import Any
 
 from assets.investors.assets import fund_shortlist, investor_scores
+from models.investors import fund_lanes
+from models.lanes import lane_counts_sql
 from quality.checks import CheckInputs, suite_checks
-from transforms.investors import load_investor_scoring
 
 
 def fund_shortlist_parameters(inputs: CheckInputs) -> dict[str, Any]:
-    """`fund_shortlist_rows`: min(configured size, funds that week), from that week's scores."""
-    funds = inputs.con.sql(
-        "SELECT count(*) FROM marts.investor_scores_history WHERE week_start = ? AND is_fund",
-        params=[inputs.week],
-    ).fetchall()[0][0]
-    size = int(load_investor_scoring()["fund_shortlist"]["size"])
-    return {"fund_shortlist_size": size, "fund_shortlist_rows": min(size, funds)}
+    """`fund_shortlist_rows`: the sum over fund lanes of min(lane size, funds of the lane that
+    week), from that week's scores; `fund_shortlist_size`: the sum of the lanes' sizes."""
+    lanes = fund_lanes()
+    eligible = dict(
+        inputs.con.sql(
+            lane_counts_sql(
+                "(SELECT * FROM marts.investor_scores_history WHERE week_start = ?)",
+                lanes,
+                "is_fund",
+            ),
+            params=[inputs.week],
+        ).fetchall()
+    )
+    return {
+        "fund_shortlist_size": sum(lane.size for lane in lanes),
+        "fund_shortlist_rows": sum(min(lane.size, eligible.get(lane.name, 0)) for lane in lanes),
+        "fund_lanes": [lane.name for lane in lanes],
+    }
 
 
 investor_checks = [

@@ -10,6 +10,9 @@ import duckdb
 from assets.investors.assets import fund_shortlist
 from assets.scoring.backtest import success_backtest
 from assets.shortlist.assets import weekly_shortlist
+from models.investors import fund_lanes
+from models.lanes import Lane, lane_order_sql
+from models.scoring import company_lanes
 from pipelines.resources import DealflowSettings, Warehouse
 from transforms.catalog import apply_comments
 
@@ -97,10 +100,16 @@ def _drop_unpublished(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def export_weeks(
-    con: duckdb.DuckDBPyConnection, folder: Path, table: str, prefix: str, lists: tuple[str, ...]
+    con: duckdb.DuckDBPyConnection,
+    folder: Path,
+    table: str,
+    prefix: str,
+    lists: tuple[str, ...],
+    lanes: list[Lane],
 ) -> list[Path]:
-    """`<prefix>_<week>.csv` for every week of `table` (list columns joined with "; "), each
-    written beside its target and renamed into place (a reader never sees half a file)."""
+    """`<prefix>_<week>.csv` for every week of `table` (list columns joined with "; "), grouped by
+    lane in the configured order, best first inside each lane; each written beside its target and
+    renamed into place (a reader never sees half a file)."""
     weeks = [
         r[0] for r in con.sql(f"SELECT DISTINCT week_start FROM {table} ORDER BY 1").fetchall()
     ]
@@ -108,7 +117,8 @@ def export_weeks(
     written = []
     for week in weeks:
         rows = con.sql(
-            f"SELECT * REPLACE ({joined}) FROM {table} WHERE week_start = ? ORDER BY rank",
+            f"SELECT * REPLACE ({joined}) FROM {table} WHERE week_start = ? "
+            f"ORDER BY {lane_order_sql(lanes)} NULLS LAST, lane_rank, rank",
             params=[week],
         ).pl()
         target = folder / f"{prefix}_{week.isoformat()}.csv"
@@ -122,7 +132,12 @@ def export_weeks(
 def export_shortlists(con: duckdb.DuckDBPyConnection, folder: Path) -> list[Path]:
     """`shortlist_<week>.csv` for every week of `marts.weekly_shortlist`."""
     return export_weeks(
-        con, folder, "marts.weekly_shortlist", "shortlist", ("fra_investors", "are_investors")
+        con,
+        folder,
+        "marts.weekly_shortlist",
+        "shortlist",
+        ("fra_investors", "are_investors"),
+        company_lanes(),
     )
 
 
@@ -134,6 +149,7 @@ def export_fund_shortlists(con: duckdb.DuckDBPyConnection, folder: Path) -> list
         "marts.fund_shortlist",
         "fund_shortlist",
         ("fra_coinvestors", "are_coinvestors"),
+        fund_lanes(),
     )
 
 

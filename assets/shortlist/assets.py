@@ -5,16 +5,19 @@ from datetime import date
 import dagster as dg
 import polars as pl
 
-from assets.scoring.assets import company_scores
-from assets.tables import replace_week, table_metadata
+from assets.scoring.assets import HISTORY, company_scores
+from assets.tables import markdown_table, replace_week, table_metadata
 from models.explain import with_rationale
-from models.scoring import shortlist, shortlist_candidates_sql
+from models.lanes import lane_counts_sql, lane_report
+from models.scoring import company_lanes, shortlist_rules_sql, shortlist_sql
 from models.thesis import load_thesis
 from pipelines.partitions import weekly_partitions
 from pipelines.resources import DealflowSettings, Warehouse
 
 SHORTLIST_COLUMNS = [
     "week_start",
+    "lane",
+    "lane_rank",
     "rank",
     "company_id",
     "name",
@@ -46,33 +49,65 @@ SHORTLIST_COLUMNS = [
 def weekly_shortlist(
     context: dg.AssetExecutionContext, settings: DealflowSettings, warehouse: Warehouse
 ) -> dg.MaterializeResult:
-    """This week's top N opportunities for a joint France–UAE review (N from the run config,
-    default 25), ranked by total score among companies in one of the three verticals that have
-    not exited. Each row says in plain language why it is there. Re-running a week replaces that
-    week's rows only. Published (replica and `shortlists/shortlist_<week>.csv` in the pipeline
-    home) by `analyst_replica` once every blocking check has passed."""
+    """This week's shortlist for a joint France–UAE review, in lanes (`config/thesis.yaml`):
+    `france` (headquartered in France), `uae` (headquartered in the UAE) and `bridge` (elsewhere,
+    with a French or Emirati investor or present in both countries). Each lane lists its best
+    companies by total score among those in one of the three verticals that have not exited, ranked
+    inside the lane (`lane_rank`), up to the lane's size (25 each; the run's `shortlist_size`
+    replaces it when set). A lane with fewer candidates lists those it has and says so in the
+    `lanes` table below; it is never padded from outside its scope. Each row says in plain language
+    why it is there. Re-running a week replaces that week's rows only. Published (replica and
+    `shortlists/shortlist_<week>.csv` in the pipeline home) by `analyst_replica` once every
+    blocking check has passed."""
 
     week = date.fromisoformat(context.partition_key)
     thesis = load_thesis()
+    lanes = company_lanes(thesis, settings.shortlist_size)
     with warehouse.connect() as con:
-        scores = con.sql(  # only the candidates leave DuckDB, not the whole week
-            shortlist_candidates_sql(
-                "marts.company_scores_history", settings.shortlist_size, thesis
-            ),
-            params=[week],
-        ).pl()
-        top = with_rationale(shortlist(scores, settings.shortlist_size, thesis))
-        rows = top.with_columns(pl.lit(week).alias("week_start")).select(SHORTLIST_COLUMNS)
-        replace_week(con, "marts.weekly_shortlist", rows.sort("rank"), week)
+        # only the listed companies leave DuckDB, not the whole week
+        scores = con.sql(shortlist_sql(HISTORY, lanes, thesis), params=[week]).pl()
+        eligible = dict(
+            con.sql(
+                lane_counts_sql(
+                    f"(SELECT * FROM {HISTORY} WHERE week_start = ?)",
+                    lanes,
+                    shortlist_rules_sql(thesis),
+                ),
+                params=[week],
+            ).fetchall()
+        )
+        rows = with_rationale(scores).with_columns(pl.lit(week).alias("week_start"))
+        rows = rows.select(SHORTLIST_COLUMNS)
+        replace_week(con, "marts.weekly_shortlist", rows, week)
         meta = table_metadata(con, "marts.weekly_shortlist")
 
-        meta["shortlist"] = dg.MetadataValue.md(_shortlist_markdown(rows))
-        meta["dagster/row_count"] = dg.MetadataValue.int(rows.height)
+    report = lane_report(lanes, eligible)
+    meta["lanes"] = dg.MetadataValue.md(markdown_table(report))
+    for lane in report.iter_rows(named=True):
+        meta[f"lane_{lane['lane']}_listed"] = dg.MetadataValue.int(lane["listed"])
+    short = report.filter(pl.col("note") != "")
+    if short.height:
+        meta["short_lanes"] = "; ".join(
+            f"{r['lane']}: {r['note']}" for r in short.iter_rows(named=True)
+        )
+    meta["shortlist"] = dg.MetadataValue.md(_shortlist_markdown(rows, report))
+    meta["dagster/row_count"] = dg.MetadataValue.int(rows.height)
     return dg.MaterializeResult(metadata=meta)
 
 
-def _shortlist_markdown(rows: pl.DataFrame) -> str:
-    lines = ["| # | company | score | why |", "|---|---|---|---|"]
-    for r in rows.iter_rows(named=True):
-        lines.append(f"| {r['rank']} | {r['name']} | {r['total_score']:.2f} | {r['rationale']} |")
-    return "\n".join(lines)
+def _shortlist_markdown(rows: pl.DataFrame, report: pl.DataFrame) -> str:
+    """One section per lane, in lane order: its scope, then its companies best first."""
+    parts = []
+    for lane in report.iter_rows(named=True):
+        listed = rows.filter(pl.col("lane") == lane["lane"]).sort("lane_rank")
+        parts.append(f"**{lane['lane']}** ({lane['scope']}): {lane['listed']} of {lane['size']}")
+        if lane["note"]:
+            parts.append(f"_{lane['note']}_")
+        if listed.height:
+            parts.append("| # | company | country | score | why |\n|---|---|---|---|---|")
+            parts[-1] += "".join(
+                f"\n| {r['lane_rank']} | {r['name']} | {r['country_code'] or ''} "
+                f"| {r['total_score']:.2f} | {r['rationale']} |"
+                for r in listed.iter_rows(named=True)
+            )
+    return "\n\n".join(parts)

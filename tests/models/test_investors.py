@@ -10,12 +10,14 @@ import pytest
 
 from models.investors import (
     COMPONENTS,
+    fund_lanes,
     fund_reason,
     normalise_name,
     pct_against,
     score_investors,
     shortlist_funds,
 )
+from models.lanes import load_lanes
 from transforms.investors import load_investor_scoring
 from transforms.sql import install_macros
 
@@ -214,8 +216,10 @@ def test_fund_scores_and_shortlist():
     funds = scores.filter(pl.col("is_fund"))
     assert set(funds["investor_id"]) == {"I1", "I2"}
     assert scores.filter(~pl.col("is_fund"))["fund_score"].null_count() == 6
-    top = shortlist_funds(scores, 1, CONFIG)
+    one = load_lanes({"any_home": {"size": 1, "hq_in": ["FRA"], "portfolio_in": ["FRA", "ARE"]}})
+    top = shortlist_funds(scores, one, CONFIG)
     assert top["rank"].to_list() == [1] and top["investor_id"].to_list() == ["I1"]
+    assert top["lane"].to_list() == ["any_home"] and top["lane_rank"].to_list() == [1]
     assert top["rationale"][0].startswith("Fund score ")
     ranks = dict(zip(funds["investor_id"], funds["fund_rank"], strict=True))
     assert ranks == {"I1": 1, "I2": 2}
@@ -252,7 +256,7 @@ def test_empty_features():
     empty = population().clear()
     scores = score_investors(empty, CONFIG)
     assert scores.is_empty() and "co_investor_score" in scores.columns
-    assert shortlist_funds(scores, 25, CONFIG).is_empty()
+    assert shortlist_funds(scores, fund_lanes(CONFIG), CONFIG).is_empty()
 
 
 def test_kept_rationales_equal_rationales_written_again():

@@ -5,7 +5,7 @@ import polars as pl
 import pytest
 
 from models.explain import rationale, stage_label
-from models.scoring import score, shortlist
+from models.scoring import company_lanes, score, shortlist
 from models.thesis import load_thesis, thesis_fit
 
 BASE = {
@@ -111,9 +111,11 @@ def test_shortlist_only_eligible_and_size():
         ),
         np.array([0.5, 0.5, 0.5, 0.5]),
     )
-    top = shortlist(scores, 5)
+    scores = scores.with_columns(pl.lit("FRA").alias("country_code"))
+    top = shortlist(scores, company_lanes(size=5))
     assert set(top["company_id"]) == {"a", "d"} and top["rank"].to_list() == [1, 2]
-    assert shortlist(scores, 1).height == 1
+    assert top["lane"].to_list() == ["france", "france"]
+    assert shortlist(scores, company_lanes(size=1)).height == 1
 
 
 def test_rationale_names_the_factors():

@@ -60,19 +60,38 @@ def test_fund_shortlist(pipeline_run):
     )  # other tests may add earlier weeks to the shared run
     scores = query(
         pipeline_run.replica,
-        "SELECT investor_id, fund_score, fund_rank FROM marts.investor_scores WHERE is_fund "
-        "ORDER BY fund_rank",
+        "SELECT * FROM marts.investor_scores WHERE is_fund ORDER BY fund_rank",
     )
-    assert shortlist.height == min(25, scores.height)
+    # the lanes, written out independently of the SQL: French managers, Emirati managers, then
+    # managers elsewhere with French/Emirati portfolio companies or co-investors
+    home = pl.col("country_code").fill_null("")
+    ties = (pl.col("n_fra_companies") + pl.col("n_are_companies") > 0) | (
+        pl.col("fra_coinvestors").list.len() + pl.col("are_coinvestors").list.len() > 0
+    )
+    scores = scores.with_columns(
+        pl.when(home == "FRA")
+        .then(pl.lit("france"))
+        .when(home == "ARE")
+        .then(pl.lit("uae"))
+        .when(ties)
+        .then(pl.lit("international"))
+        .alias("lane")
+    )
+    expected = []
+    for lane in ("france", "uae", "international"):
+        expected += scores.filter(pl.col("lane") == lane)["investor_id"].head(25).to_list()
+    listed = shortlist.sort(
+        pl.col("lane").replace_strict({"france": 0, "uae": 1, "international": 2}), "lane_rank"
+    )
+    assert listed["investor_id"].to_list() == expected
     assert shortlist["week_start"].unique().to_list() == [pipeline_run.week]
     assert shortlist["rank"].to_list() == list(range(1, shortlist.height + 1))
-    assert shortlist["investor_id"].to_list() == scores["investor_id"].head(25).to_list()
     assert shortlist["fund_score"].is_sorted(descending=True)
     assert shortlist["rationale"].str.starts_with("Fund score ").all()
     csv = pl.read_csv(pipeline_run.home / "shortlists" / f"fund_shortlist_{pipeline_run.week}.csv")
-    assert csv["investor_id"].to_list() == shortlist["investor_id"].to_list()
+    assert csv["investor_id"].to_list() == listed["investor_id"].to_list()
     if pipeline_run.on_sample:
-        assert shortlist.height == 25
+        assert set(shortlist["lane"]) == {"france", "uae", "international"}
         # French and Emirati funds are on the sample's shortlist, with their footprint
         top = shortlist.filter(pl.col("country_code").is_in(["FRA", "ARE"]))
         assert set(top["country_code"]) == {"FRA", "ARE"}

@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from tests.helpers import query, run_week
+from tests.helpers import expected_shortlist_rows, query, run_week
 
 VERTICALS = {"generative_models", "sector_applications", "ai_semiconductors"}
 SECTORS = {"health", "financial_services", "software", "retail_distribution", "industry"}
@@ -80,21 +80,28 @@ def test_success_probability_only_for_the_population(pipeline_run):
 
 def test_weekly_shortlist(pipeline_run):
     shortlist = query(pipeline_run.replica, "SELECT * FROM marts.weekly_shortlist ORDER BY rank")
-    eligible = query(
-        pipeline_run.replica,
-        "SELECT count(*) AS n FROM marts.company_scores "
-        "WHERE vertical IS NOT NULL AND NOT exited AND NOT closed",
-    )["n"][0]
-    assert shortlist.height == min(25, eligible)
+    assert shortlist.height == expected_shortlist_rows(pipeline_run.replica, pipeline_run.week)
     assert shortlist["week_start"].unique().to_list() == [pipeline_run.week]
     assert shortlist["rank"].to_list() == list(range(1, shortlist.height + 1))
     assert shortlist["total_score"].is_sorted(descending=True)
-    assert shortlist["rationale"].str.contains("Thesis fit").all()
     assert shortlist["vertical"].null_count() == 0
+    for _lane, rows in shortlist.group_by("lane"):
+        assert sorted(rows["lane_rank"]) == list(range(1, rows.height + 1))
+        assert rows.sort("lane_rank")["total_score"].is_sorted(descending=True)
+    # lanes hold their scope only: HQ in France, HQ in the UAE, else a French/Emirati tie
+    lanes = dict(zip(shortlist["company_id"], shortlist["lane"], strict=True))
+    for row in shortlist.iter_rows(named=True):
+        expected = {"FRA": "france", "ARE": "uae"}.get(row["country_code"], "bridge")
+        assert lanes[row["company_id"]] == expected, row["name"]
+    # the CSV lists the lanes in order, best first inside each
     csv = pl.read_csv(pipeline_run.home / "shortlists" / f"shortlist_{pipeline_run.week}.csv")
-    assert csv["company_id"].to_list() == shortlist["company_id"].to_list()
+    order = {"france": 0, "uae": 1, "bridge": 2}
+    assert csv["company_id"].to_list() == (
+        shortlist.sort(pl.col("lane").replace_strict(order), "lane_rank")["company_id"].to_list()
+    )
     if pipeline_run.on_sample:
-        assert shortlist.height == 25
+        assert set(shortlist["lane"]) == {"france", "uae", "bridge"}
+        assert shortlist.filter(pl.col("lane") == "france").height == 25
 
 
 def test_source_ids_map_crunchbase_permalinks(pipeline_run):

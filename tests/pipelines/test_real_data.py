@@ -6,7 +6,7 @@ from datetime import date
 import polars as pl
 import pytest
 
-from tests.helpers import PROJECT_DIR, SHARED, query, run_week
+from tests.helpers import PROJECT_DIR, SHARED, expected_shortlist_rows, query, run_week
 
 pytestmark = [
     pytest.mark.real_data,
@@ -80,7 +80,18 @@ def test_scores_and_shortlist_on_real_data(real_home):
     assert scores["company_id"].is_unique().all()
     assert scores["success_probability"].drop_nulls().len() > 20000
     shortlist = query(real_home, "SELECT * FROM marts.weekly_shortlist")
-    assert shortlist.height == 25
+    assert shortlist.height == expected_shortlist_rows(real_home)
+    # the partnership's scope: French and Emirati companies, and companies tied to both countries
+    france = shortlist.filter(pl.col("lane") == "france")
+    assert france.height >= 5 and (france["country_code"] == "FRA").all()
+    bridge = shortlist.filter(pl.col("lane") == "bridge")
+    assert bridge.height > 0 and not bridge["country_code"].is_in(["FRA", "ARE"]).any()
+    ties = query(
+        real_home,
+        "SELECT company_id FROM marts.company_scores WHERE len(fra_investors) > 0 "
+        "OR len(are_investors) > 0 OR list_has_all(countries, ['FRA', 'ARE'])",
+    )
+    assert set(bridge["company_id"]) <= set(ties["company_id"])
     builders = query(
         real_home,
         "SELECT count(*) AS n FROM marts.company_scores WHERE vertical = 'generative_models'",
@@ -128,7 +139,12 @@ def test_investor_scores_on_real_data(real_home):
     # the edges stop in December 2013: two years before as_of, nobody is recent
     assert scores["last_investment_on"].max() <= date(2013, 12, 31)
     shortlist = query(real_home, "SELECT * FROM marts.fund_shortlist ORDER BY rank")
-    assert shortlist.height == 25 and shortlist["rationale"].str.starts_with("Fund score").all()
+    assert shortlist["rationale"].str.starts_with("Fund score").all()
+    french = shortlist.filter(pl.col("lane") == "france")
+    assert french.height >= 5 and (french["country_code"] == "FRA").all()
+    international = shortlist.filter(pl.col("lane") == "international")
+    assert international.height == 25
+    assert not international["country_code"].is_in(["FRA", "ARE"]).any()
 
 
 def test_investor_features_at_the_end_of_the_edges(real_home):
@@ -144,6 +160,6 @@ def test_investor_features_at_the_end_of_the_edges(real_home):
     finally:
         con.close()
     scores = score_investors(features)
-    top = shortlist_funds(scores, 25)
-    assert top["country_code"].to_list().count("FRA") >= 2
+    top = shortlist_funds(scores)
+    assert top.filter(pl.col("lane") == "france").height >= 2
     assert "Partech Ventures" in top["name"].to_list()

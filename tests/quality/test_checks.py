@@ -153,16 +153,27 @@ def test_scores_check_flags_a_score_above_one_in_the_latest_week(warehouse):
 def test_shortlist_size_and_warning_checks(warehouse):
     scores = pl.DataFrame(
         {
-            "week_start": [WEEK] * 3,
-            "company_id": ["C1", "C2", "C3"],
-            "vertical": ["generative_models"] * 3,
-            "exited": [False] * 3,
-            "closed": [False] * 3,
-        }
+            "week_start": [WEEK] * 4,
+            "company_id": ["C1", "C2", "C3", "C4"],
+            "vertical": ["generative_models"] * 4,
+            "exited": [False] * 4,
+            "closed": [False] * 4,
+            "country_code": ["FRA", "FRA", "ARE", "USA"],  # C4: in no lane
+            "countries": [[], [], [], []],
+            "fra_investors": [[], [], [], []],
+            "are_investors": [[], [], [], []],
+        },
+        schema_overrides={
+            "countries": pl.List(pl.String),
+            "fra_investors": pl.List(pl.String),
+            "are_investors": pl.List(pl.String),
+        },
     )
     shortlist = pl.DataFrame(
         {
             "week_start": [WEEK] * 2,
+            "lane": ["france", "mars"],
+            "lane_rank": [1, 1],
             "rank": [1, 2],
             "company_id": ["C1", "C2"],
             "name": ["Alpha", "Beta"],
@@ -177,10 +188,11 @@ def test_shortlist_size_and_warning_checks(warehouse):
     blocking, warning = results["shortlist_well_formed"], results["shortlist_warnings"]
     assert not blocking.passed and blocking.severity == dg.AssetCheckSeverity.ERROR
     assert "row count = $shortlist_rows=3: observed 2" in md(blocking, "failed")
+    assert "`lane` in $lanes (3 values): 1 row(s)" in md(blocking, "failed")
     assert "`rationale` matches /\\S/: 1 row(s)" in md(blocking, "failed")
-    assert "| 2 | C2 | Beta |" in md(blocking, "offending_rows")
+    assert "| mars | 1 | C2 | Beta |" in md(blocking, "offending_rows")
     assert not warning.passed and warning.severity == dg.AssetCheckSeverity.WARN
-    assert "row count = $shortlist_size=25: observed 2" in md(warning, "failed")
+    assert "row count = $shortlist_size=75: observed 2" in md(warning, "failed")
 
 
 def test_raw_check_knows_declared_from_undeclared_sources(warehouse):
