@@ -9,6 +9,7 @@ import duckdb
 
 from assets.investors.assets import fund_shortlist
 from assets.scoring.backtest import success_backtest
+from assets.scoring.shortlist_backtest import shortlist_backtest
 from assets.shortlist.assets import weekly_shortlist
 from models.investors import fund_lanes
 from models.lanes import Lane, lane_order_sql
@@ -156,7 +157,7 @@ def export_fund_shortlists(con: duckdb.DuckDBPyConnection, folder: Path) -> list
 @dg.asset(
     group_name="publish",
     kinds={"duckdb"},
-    deps=[weekly_shortlist, success_backtest, fund_shortlist],
+    deps=[weekly_shortlist, success_backtest, shortlist_backtest, fund_shortlist],
 )
 def analyst_replica(settings: DealflowSettings, warehouse: Warehouse) -> dg.MaterializeResult:
     """`dealflow.duckdb` in the pipeline home: a read-only copy of the ref, staging, core, marts

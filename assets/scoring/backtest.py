@@ -7,7 +7,7 @@ import dagster as dg
 import polars as pl
 
 from assets.scoring.assets import MODEL_INPUTS, status_usable
-from assets.tables import markdown_table, replace_week, table_metadata
+from assets.tables import markdown_table, replace_week, table_metadata, write_frame
 from models.backtest import MODEL_METHOD, backtest_with_predictions, calibration_table
 from models.calendar import add_months
 from models.thesis import load_thesis
@@ -21,6 +21,34 @@ def backtest_cutoffs(end: date, horizon_months: int, n: int, step_months: int) -
     """Oldest first: the newest cutoff's outcome window ends at `end`, the others step back."""
     newest = add_months(end, -horizon_months)
     return [add_months(newest, -k * step_months) for k in reversed(range(n))]
+
+
+# each cutoff's model probabilities, kept for `shortlist_backtest` (private: not published)
+PREDICTIONS = "marts._success_backtest_predictions"
+
+
+def save_predictions(con, week: date, scored: dict[date, pl.DataFrame]) -> None:
+    """Replace `PREDICTIONS` with the week's (cutoff, company_id, success_probability): the model
+    trained at each cutoff on that cutoff's population (no row for a cutoff without a model)."""
+    frames = [
+        f.select(
+            pl.lit(week).alias("week_start"),
+            pl.lit(c).alias("cutoff"),
+            "company_id",
+            pl.col(MODEL_METHOD).alias("success_probability"),
+        )
+        for c, f in scored.items()
+        if MODEL_METHOD in f.columns
+    ]
+    empty = pl.DataFrame(
+        schema={
+            "week_start": pl.Date,
+            "cutoff": pl.Date,
+            "company_id": pl.String,
+            "success_probability": pl.Float64,
+        }
+    )
+    write_frame(con, PREDICTIONS, pl.concat([empty.clear(), *frames], how="vertical_relaxed"))
 
 
 def _columns(frame: pl.DataFrame) -> pl.DataFrame:
@@ -82,6 +110,7 @@ def success_backtest(
         ):
             frame = frame.select("week_start", *[c for c in frame.columns if c != "week_start"])
             replace_week(con, table, frame, week)
+        save_predictions(con, week, scored)
         shown = results.select(
             "cutoff",
             "method",
