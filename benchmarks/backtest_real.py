@@ -132,7 +132,14 @@ def print_top_of_list(scored: dict[date, pl.DataFrame], tuning: set[date]) -> No
         )
     )
     shown = ["cutoff", "set", "method", "P@25", "P@50", "P@100", "auc_roc"]
-    with pl.Config(tbl_rows=-1, tbl_cols=-1, float_precision=3, tbl_hide_dataframe_shape=True):
+    with pl.Config(
+        tbl_rows=-1,
+        tbl_cols=-1,
+        float_precision=3,
+        tbl_hide_dataframe_shape=True,
+        tbl_width_chars=160,
+        fmt_str_lengths=40,
+    ):
         print("\nTop of the list, per cutoff (model, most_active):")
         print(table.filter(pl.col("method").is_in([MODEL_METHOD, "most_active"])).select(shown))
         for part in ("tuning", "held out"):
