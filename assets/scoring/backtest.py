@@ -70,9 +70,10 @@ def success_backtest(
     on what was known at the cutoff, scores the population then (a round, no exit) and is measured
     against the outcomes that followed: precision@25/50/100, lift over the base rate, AUC-PR,
     AUC-ROC, Brier score; side by side with naive rankings (random, total raised, most recent
-    round, investor count, most active: rounds in the last 24 months, ties by rounds ever). One row per week, cutoff and method; the calibration table per cutoff
-    is in `marts.success_calibration`. The UI shows the table and a precision@k / calibration
-    plot."""
+    round, investor count, most active: rounds in the last 24 months, ties by rounds ever). One
+    row per week, cutoff and method; the calibration table per cutoff is in
+    `marts.success_calibration`. The UI shows the table and a precision@k / calibration plot.
+    Each cutoff's probabilities are kept for `shortlist_backtest`."""
     week = date.fromisoformat(context.partition_key)
     as_of = resolve_as_of(context.partition_key, settings.as_of_date(), date.today())
     thesis = load_thesis()
