@@ -20,6 +20,19 @@ def write_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame)
         con.unregister("_frame")
 
 
+def add_missing_columns(con: duckdb.DuckDBPyConnection, table: str, source: str) -> list[str]:
+    """Add to `table` (kept across runs, e.g. a history of weeks) the columns of `source` it
+    lacks, NULL in its existing rows: a warehouse written before a column was added takes the
+    new rows. Returns the columns added."""
+    have = {r[0] for r in con.sql(f"DESCRIBE {table}").fetchall()}
+    added = []
+    for name, kind, *_ in con.sql(f"DESCRIBE {source}").fetchall():
+        if name not in have:
+            con.execute(f'ALTER TABLE {table} ADD COLUMN "{name}" {kind}')
+            added.append(name)
+    return added
+
+
 def replace_week(
     con: duckdb.DuckDBPyConnection, table: str, rows: pl.DataFrame, week: date
 ) -> None:
@@ -28,6 +41,7 @@ def replace_week(
     staging = table.replace(".", "._week_")
     write_frame(con, staging, rows)
     con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM {staging} LIMIT 0")
+    add_missing_columns(con, table, staging)
     con.execute(f"DELETE FROM {table} WHERE week_start = ?", [week])
     con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {staging}")
     con.execute(f"DROP TABLE {staging}")

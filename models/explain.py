@@ -59,6 +59,11 @@ def thesis_reasons(row: dict[str, Any]) -> list[str]:
         label = VERTICAL_LABELS.get(row["vertical"], row["vertical"])
         if row.get("sector"):
             label += f" in {SECTOR_LABELS.get(row['sector'], row['sector'])}"
+        if row.get("vertical_reason"):
+            label += f" ({row['vertical_reason']}"
+            if row.get("ai_confidence") is not None:
+                label += f"; AI confidence {row['ai_confidence']:.2f}"
+            label += ")"
         parts.append(label)
     if row.get("hq_in_nexus"):
         parts.append(f"{COUNTRY_LABELS.get(row['country_code'], row['country_code'])} HQ")

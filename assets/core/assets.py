@@ -10,6 +10,7 @@ from pipelines.resources import Warehouse
 from transforms.reference import known_investors_frame
 from transforms.sql import sql_text, table_exists
 from transforms.taxonomy import load_taxonomy, taxonomy_sql
+from transforms.taxonomy_eval import NO_MATCH, labelled_predictions, load_labels, vertical_metrics
 
 SQL_DIR = Path(__file__).parent / "sql"
 
@@ -105,9 +106,13 @@ def investors(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mat
 
 @dg.asset(key_prefix="core", group_name="entities", kinds={"duckdb"}, deps=[companies])
 def company_taxonomy(warehouse: Warehouse) -> dg.MaterializeResult:
-    """Each company's sector and category-based vertical under `config/taxonomy.yaml`, plus
-    `model_builder_since` (first Epoch AI model). Metadata shows coverage by vertical and sector.
-    The final `vertical` is resolved as of the scoring date in the scores."""
+    """Each company's `ai_confidence` (0..1), sector and vertical from its undated signals under
+    `config/taxonomy.yaml` (categories, name, web domain, description, tags such as the AI chip
+    list's, Epoch AI organisation), with `vertical_reason` (the signals that fired), plus
+    `model_builder_since` (first Epoch AI model). Metadata: coverage by vertical and sector, and
+    precision / recall per vertical against the labelled companies of
+    `config/labels/verticals.csv` present in this run. The final `vertical` is resolved as of
+    the scoring date in the scores."""
     with warehouse.connect() as con:
         con.execute(taxonomy_sql())  # classified in DuckDB: no company leaves the database
         shares = con.sql(
@@ -119,6 +124,13 @@ def company_taxonomy(warehouse: Warehouse) -> dg.MaterializeResult:
             "SELECT vertical_by_categories, sector, count(*) AS companies "
             "FROM core.company_taxonomy GROUP BY ALL ORDER BY companies DESC"
         ).pl()
+        by_country = con.sql(
+            "SELECT c.country_code, count(*) AS companies_with_vertical "
+            "FROM core.company_taxonomy AS t JOIN core.companies AS c USING (company_id) "
+            "WHERE t.vertical_by_categories IS NOT NULL AND c.country_code IN ('FRA', 'ARE') "
+            "GROUP BY ALL ORDER BY ALL"
+        ).pl()
+        pairs = labelled_predictions(con, load_labels())
         meta = table_metadata(
             con,
             "core.company_taxonomy",
@@ -127,5 +139,10 @@ def company_taxonomy(warehouse: Warehouse) -> dg.MaterializeResult:
             share_with_vertical=dg.MetadataValue.float(float(shares[1])),
             share_with_ai_signal=dg.MetadataValue.float(float(shares[2])),
             coverage=dg.MetadataValue.md(markdown_table(coverage)),
+            france_uae=dg.MetadataValue.md(markdown_table(by_country)),
+            labelled_companies=pairs.height,
+            label_evaluation=dg.MetadataValue.md(
+                markdown_table(vertical_metrics(pairs)) if pairs.height else NO_MATCH
+            ),
         )
     return dg.MaterializeResult(metadata=meta)

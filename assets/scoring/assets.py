@@ -8,7 +8,7 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
-from assets.tables import markdown_table, replace_week, table_metadata
+from assets.tables import add_missing_columns, markdown_table, replace_week, table_metadata
 from models.chunked_scoring import (
     CARRIED_RANKS,
     model_inputs_sql,
@@ -40,6 +40,8 @@ SCORE_COLUMNS = [
     "countries",
     "vertical",
     "sector",
+    "ai_confidence",
+    "vertical_reason",
     "success_probability",
     "total_score",
     "score_rank",
@@ -180,6 +182,7 @@ def write_week_scores(con, week: date, carried: str | None = None) -> None:
     the rows of the companies scored again or gone, and the carried rows are updated in place:
     three columns change, the rest of a million rows is not written again."""
     con.execute(f"CREATE TABLE IF NOT EXISTS {HISTORY} AS SELECT * FROM marts._scores_week LIMIT 0")
+    add_missing_columns(con, HISTORY, "marts._scores_week")
     if carried is None:
         con.execute(f"DELETE FROM {HISTORY} WHERE week_start = ?", [week])
     else:
@@ -195,7 +198,7 @@ def write_week_scores(con, week: date, carried: str | None = None) -> None:
             "OR h.momentum IS DISTINCT FROM c.momentum OR h.total_score IS DISTINCT FROM c.total_score)",
             [week],
         )
-    con.execute(f"INSERT INTO {HISTORY} SELECT * FROM marts._scores_week")
+    con.execute(f"INSERT INTO {HISTORY} BY NAME SELECT * FROM marts._scores_week")
 
 
 # what the model's features and labels read (transforms/sql/company_features.sql, labels.sql)

@@ -26,6 +26,8 @@ SHORTLIST_COLUMNS = [
     "country_code",
     "vertical",
     "sector",
+    "ai_confidence",
+    "vertical_reason",
     "thesis_fit",
     "momentum",
     "success_probability",

@@ -87,3 +87,23 @@ def test_compute_fit_refuses_an_inverted_capacity_range():
             pl.DataFrame({"max_training_compute_flop": [1.0]}),
             CAMPUS | {"flops_per_second": [2, 1]},
         )
+
+
+def test_rationale_says_why_the_vertical():
+    row = {
+        "total_score": 0.7,
+        "thesis_fit": 0.8,
+        "momentum": 0.6,
+        "vertical": "sector_applications",
+        "sector": "health",
+        "ai_confidence": 0.85,
+        "vertical_reason": "categories: Machine Learning; sector: health",
+        "n_rounds": 0,
+    }
+    text = rationale(row)
+    assert (
+        "AI applications in health (categories: Machine Learning; sector: health; "
+        "AI confidence 0.85)" in text
+    )
+    bare = rationale({**row, "vertical_reason": None, "ai_confidence": None})
+    assert "AI applications in health;" in bare or "AI applications in health." in bare

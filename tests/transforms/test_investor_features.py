@@ -15,7 +15,8 @@ CONFIG = {"features": {"follow_on_min_months": 12, "ticket_range_usd": [1e6, 5e7
 SCHEMA = """
 CREATE SCHEMA core;
 CREATE TABLE core.companies (company_id VARCHAR, name VARCHAR, country_code VARCHAR, founded_on DATE);
-CREATE TABLE core.company_taxonomy (company_id VARCHAR, vertical_by_categories VARCHAR, sector VARCHAR);
+CREATE TABLE core.company_taxonomy (company_id VARCHAR, vertical_by_categories VARCHAR, sector VARCHAR,
+                                 sector_by_default BOOLEAN DEFAULT false);
 CREATE TABLE core.company_models (company_id VARCHAR, model_name VARCHAR, published_on DATE);
 CREATE TABLE core.company_exits (company_id VARCHAR, exit_type VARCHAR, exited_on DATE);
 CREATE TABLE core.funding_rounds (company_id VARCHAR, funded_on DATE, amount_usd DOUBLE);
@@ -77,7 +78,11 @@ def build(con: duckdb.DuckDBPyConnection, edges=EDGES, rounds=ROUNDS, exits=EXIT
     con.execute(SCHEMA)
     for cid, name, country, vertical, sector in COMPANIES:
         con.execute("INSERT INTO core.companies VALUES (?, ?, ?, NULL)", [cid, name, country])
-        con.execute("INSERT INTO core.company_taxonomy VALUES (?, ?, ?)", [cid, vertical, sector])
+        con.execute(
+            "INSERT INTO core.company_taxonomy (company_id, vertical_by_categories, sector) "
+            "VALUES (?, ?, ?)",
+            [cid, vertical, sector],
+        )
     for iid, name, country, source in INVESTORS:
         con.execute(
             "INSERT INTO core.investors VALUES (?, ?, lower(?), ?, ?)",

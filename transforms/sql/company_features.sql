@@ -169,6 +169,30 @@ company_investors AS (
     CROSS JOIN top_cut AS c
     WHERE e.company_id IS NOT NULL /*AND_EDGE_SUBJECTS*/
     GROUP BY e.company_id
+),
+-- The vertical as of as_of: the undated signals of core.company_taxonomy, and an Epoch AI model
+-- published by as_of, which makes a model builder (confidence 1) unless the undated signals make
+-- it an AI chip company or an application in a sector its categories state.
+taxonomy AS (
+    SELECT company_id,
+           CASE WHEN _builder THEN true ELSE ai_signal END                               AS ai_signal,
+           CASE WHEN first_model_on IS NOT NULL THEN 1.0 ELSE ai_confidence END::DOUBLE  AS ai_confidence,
+           CASE WHEN _builder AND sector_by_default THEN NULL ELSE sector END            AS sector,
+           CASE WHEN _builder THEN 'generative_models' ELSE vertical_by_categories END   AS vertical,
+           nullif(concat_ws('; ',
+               CASE WHEN first_model_on IS NOT NULL
+                    THEN 'Epoch AI model builder (first model ' || strftime(first_model_on, '%Y-%m-%d') || ')' END,
+               CASE WHEN _builder THEN regexp_replace(vertical_reason, '; no sector category: .*$', '')
+                    ELSE vertical_reason END), '')                                       AS vertical_reason
+    FROM (
+        SELECT t.*, m.first_model_on,
+               m.first_model_on IS NOT NULL
+               AND coalesce(t.vertical_by_categories, '') NOT IN ('ai_semiconductors', 'generative_models')
+               AND (t.sector IS NULL OR t.sector_by_default OR t.vertical_by_categories IS NULL) AS _builder
+        FROM core.company_taxonomy AS t
+        LEFT JOIN (SELECT company_id, first_model_on FROM models WHERE $epoch_model_builders) AS m
+               USING (company_id)
+    )
 )
 -- @select: the rows
 SELECT
@@ -217,14 +241,10 @@ SELECT
     coalesce(m.n_models, 0)                                                          AS n_models,
     m.max_training_compute_flop,
     t.ai_signal,
+    t.ai_confidence,
     t.sector,
-    CASE
-        WHEN t.vertical_by_categories = 'ai_semiconductors' THEN 'ai_semiconductors'
-        WHEN t.vertical_by_categories = 'generative_models' THEN 'generative_models'
-        WHEN m.first_model_on IS NOT NULL AND $epoch_model_builders
-             AND (t.sector IS NULL OR t.vertical_by_categories IS NULL) THEN 'generative_models'
-        ELSE t.vertical_by_categories
-    END                                                                              AS vertical,
+    t.vertical,
+    t.vertical_reason,
     x.exited_on IS NOT NULL OR ($status_usable AND u.status IN ('acquired', 'ipo'))  AS exited,
     $status_usable AND u.status = 'closed'                                           AS closed,
     u.company_id IN (SELECT company_id FROM population)                              AS in_population
@@ -234,7 +254,7 @@ LEFT JOIN exits AS x USING (company_id)
 LEFT JOIN acquisitions_made AS a USING (company_id)
 LEFT JOIN models AS m USING (company_id)
 LEFT JOIN company_investors AS ci USING (company_id)
-LEFT JOIN core.company_taxonomy AS t USING (company_id)
+LEFT JOIN taxonomy AS t USING (company_id)
 LEFT JOIN last_round_investors AS li USING (company_id)
 LEFT JOIN company_category_rate AS ccr USING (company_id)
 LEFT JOIN region_rate AS rr ON rr.country_code IS NOT DISTINCT FROM u.country_code AND rr.region IS NOT DISTINCT FROM u.region

@@ -37,7 +37,8 @@ verticals AS (
                WHEN t.vertical_by_categories IN ('ai_semiconductors', 'generative_models')
                    THEN t.vertical_by_categories
                WHEN m.first_model_on IS NOT NULL AND $epoch_model_builders
-                    AND (t.sector IS NULL OR t.vertical_by_categories IS NULL) THEN 'generative_models'
+                    AND (t.sector IS NULL OR t.sector_by_default OR t.vertical_by_categories IS NULL)
+                   THEN 'generative_models'
                ELSE t.vertical_by_categories
            END AS vertical
     FROM core.company_taxonomy AS t LEFT JOIN first_models AS m USING (company_id)

@@ -33,7 +33,8 @@ WITH epoch_only AS (
     FROM (SELECT company_id, country_code FROM _cb UNION ALL SELECT company_id, country_code FROM _epoch)
     WHERE country_code IS NOT NULL GROUP BY company_id
 )
-SELECT c.*, coalesce(k.countries, []) AS countries
+SELECT c.*, coalesce(k.countries, []) AS countries,
+       NULL::VARCHAR AS description, []::VARCHAR[] AS tags  -- filled by the current sources
 FROM (
     SELECT company_id, name, name_norm, domain, homepage_url, country_code, region, city,
            categories, status, founded_on, 'crunchbase' AS primary_source
