@@ -122,11 +122,11 @@ def test_shortlist_backtest_on_real_data_lane_by_lane(real_home):
             # the lane listed every candidate: its hit rate is the lane's base rate, and so is
             # the naive ranking's
             assert row["hit_rate"] == row["lane_base_rate"] == row["naive_hit_rate"], row
-    # French AI companies were known at every cutoff; no Emirati one was (2011-2013 export)
-    france = bt.filter(pl.col("lane") == "france")
-    assert (france["n_candidates"] > 0).all()
-    uae = bt.filter(pl.col("lane") == "uae")
-    assert (uae["n_listed"] == 0).all() and uae["hit_rate"].null_count() == uae.height
+        if row["n_candidates"] == 0:
+            assert row["n_listed"] == 0 and row["hit_rate"] is None, row
+    # French AI companies were known at every cutoff; Emirati ones hardly (none before 2013)
+    assert (bt.filter(pl.col("lane") == "france")["n_candidates"] > 0).all()
+    assert (bt.filter(pl.col("lane") == "uae")["n_listed"] == 0).any()
 
 
 def test_real_shortlist_explains_itself_and_flags_compute_fit(real_home):
