@@ -61,8 +61,12 @@ def shortlist_backtest_png(rows: pl.DataFrame) -> bytes:
     """Hit rate of each lane's listed companies (bars: the pipeline's top N, the naive most-active
     top N, the lane's base rate), one group per lane, averaged over the cutoffs where the lane
     listed any company; the counts listed under each group."""
-    plt, fig, (left, right) = _figure()
-    right.remove()
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, left = plt.subplots(figsize=(6.5, 3.6), dpi=90)
     listed = rows.filter(pl.col("n_listed") > 0)
     lanes = list(dict.fromkeys(rows["lane"].to_list()))
     series = (
@@ -80,7 +84,7 @@ def shortlist_backtest_png(rows: pl.DataFrame) -> bytes:
     )
     left.set(ylabel="hit rate (new round or exit in 24 months)", ylim=(0, 1.02))
     left.set_title("Shortlist by lane, mean over cutoffs", fontsize=10)
-    left.legend(fontsize=7, loc="upper right")
+    left.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     fig.tight_layout()
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
