@@ -148,7 +148,8 @@ def print_top_of_list(scored: dict[date, pl.DataFrame], tuning: set[date]) -> No
                 continue
             n = rows["cutoff"].n_unique()
             print(
-                f"\n{part} cutoffs ({n}): mean [min-max] over cutoffs; cells >= most_active of {3 * n}"
+                f"\n{part} cutoffs ({n}): mean [min-max] over cutoffs; "
+                f"cells >= most_active of {3 * n}"
             )
             print(
                 rows.group_by("method", maintain_order=True).agg(

@@ -8,7 +8,12 @@ import polars as pl
 
 from assets.scoring.assets import MODEL_INPUTS, status_usable
 from assets.tables import markdown_table, replace_week, table_metadata, write_frame
-from models.backtest import MODEL_METHOD, backtest_with_predictions, calibration_table
+from models.backtest import (
+    MODEL_METHOD,
+    MOST_ACTIVE,
+    backtest_with_predictions,
+    calibration_table,
+)
 from models.calendar import add_months
 from models.thesis import load_thesis
 from models.threads import limit_threads
@@ -49,6 +54,42 @@ def save_predictions(con, week: date, scored: dict[date, pl.DataFrame]) -> None:
         }
     )
     write_frame(con, PREDICTIONS, pl.concat([empty.clear(), *frames], how="vertical_relaxed"))
+
+
+def top_of_list(results: pl.DataFrame, ks: list[int]) -> pl.DataFrame:
+    """Precision@k of the model and of `most_active` over the cutoffs: mean [min-max], and at
+    how many cutoffs the model's is at least most_active's."""
+    pair = results.filter(pl.col("method").is_in([MODEL_METHOD, MOST_ACTIVE]))
+    spread = pair.group_by("method", maintain_order=True).agg(
+        *[
+            pl.format(
+                "{} [{}-{}]",
+                pl.col(f"precision_at_{k}").mean().round(3),
+                pl.col(f"precision_at_{k}").min().round(2),
+                pl.col(f"precision_at_{k}").max().round(2),
+            ).alias(f"precision_at_{k}")
+            for k in ks
+        ],
+        pl.col("auc_roc").mean().round(3).alias("auc_roc_mean"),
+    )
+    by = {
+        m: pair.filter(pl.col("method") == m).select(
+            "cutoff", *[pl.col(f"precision_at_{k}").alias(f"{k}_{m}") for k in ks]
+        )
+        for m in (MODEL_METHOD, MOST_ACTIVE)
+    }
+    wide = by[MODEL_METHOD].join(by[MOST_ACTIVE], on="cutoff")
+    if not wide.is_empty():
+        wins = {
+            k: int((wide[f"{k}_{MODEL_METHOD}"] >= wide[f"{k}_{MOST_ACTIVE}"] - 1e-9).sum())
+            for k in ks
+        }
+        at_least = {f"precision_at_{k}": f"{wins[k]} of {wide.height}" for k in ks}
+        spread = pl.concat(
+            [spread, pl.DataFrame([{"method": "cutoffs model >= most_active"} | at_least])],
+            how="diagonal_relaxed",
+        )
+    return spread
 
 
 def _columns(frame: pl.DataFrame) -> pl.DataFrame:
@@ -141,6 +182,7 @@ def success_backtest(
             meta["best_naive_auc_roc_mean"] = dg.MetadataValue.float(
                 float(best_naive.group_by("method").agg(pl.col("auc_roc").mean())["auc_roc"].max())
             )
+            meta["top_of_list"] = dg.MetadataValue.md(markdown_table(top_of_list(results, ks)))
             from models.plots import backtest_png
 
             png = base64.b64encode(backtest_png(results, calibration, ks)).decode()
