@@ -7,7 +7,15 @@ the `success_backtest` asset picks at as_of 2015-12-09 (newest outcome window en
 end). Each learner in --learners is backtested the same way (the configured one is what
 production uses). Prints figures only.
 
+The top of the list: `--cutoffs extended` backtests 8 cutoffs 6 months apart (2010-06 to 2013-12)
+and prints precision@25/50/100 per cutoff with mean and min-max for the configured model, the
+naive `most_active` ranking and blends of the two (the model's log-odds tilted by rounds in the
+last 24 months; a weighted mean of their percentile ranks). The cutoffs before the first
+configured one (2010-06, 2010-12, 2011-06) are where a blend's weight would be chosen; the others
+are held out.
+
     .venv/bin/python -m benchmarks.backtest_real [--learners hgb,random_forest,logistic]
+    .venv/bin/python -m benchmarks.backtest_real --learners hgb --cutoffs extended
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -76,9 +85,97 @@ def print_table(results: pl.DataFrame) -> None:
             print("  ".join("-" * w for w in widths))
 
 
+def _pct(score: np.ndarray) -> np.ndarray:
+    return pl.Series(score).rank("average").to_numpy() / len(score)
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
+
+
+def top_of_list_candidates(frame: pl.DataFrame) -> dict[str, np.ndarray]:
+    """Rankings compared at the top of the list, from a cutoff's scored population (columns
+    `model` and `most_active`): the model, most_active, and blends of the two."""
+    from models.backtest import MODEL_METHOD
+
+    p, active = frame[MODEL_METHOD].to_numpy(), frame["most_active"].to_numpy()
+    recent = np.floor(active)  # most_active = rounds in 24 months + a tie-break below one
+    out = {MODEL_METHOD: p, "most_active": active}
+    for b in (0.1, 0.25, 0.5, 1.0):
+        out[f"tilt {b}"] = _logit(p) + b * np.log1p(recent)
+    for w in (0.1, 0.25, 0.5):
+        out[f"rank blend {w}"] = (1 - w) * _pct(p) + w * _pct(active)
+    return out
+
+
+def print_top_of_list(scored: dict[date, pl.DataFrame], tuning: set[date]) -> None:
+    from models.backtest import MODEL_METHOD, ranking_metrics
+
+    rows = []
+    for cutoff, frame in scored.items():
+        y = frame["label"].to_numpy()
+        for method, score in top_of_list_candidates(frame).items():
+            m = ranking_metrics(y, score, (25, 50, 100))
+            rows.append(
+                {"cutoff": cutoff, "set": "tuning" if cutoff in tuning else "held out"}
+                | {"method": method, "auc_roc": m["auc_roc"]}
+                | {f"P@{k}": m[f"precision@{k}"] for k in (25, 50, 100)}
+            )
+    table = pl.DataFrame(rows)
+    naive = table.filter(pl.col("method") == "most_active").select(
+        "cutoff", *[pl.col(f"P@{k}").alias(f"naive@{k}") for k in (25, 50, 100)]
+    )
+    table = table.join(naive, on="cutoff").with_columns(
+        at_least_naive=sum(
+            (pl.col(f"P@{k}") >= pl.col(f"naive@{k}") - 1e-9).cast(pl.Int32) for k in (25, 50, 100)
+        )
+    )
+    shown = ["cutoff", "set", "method", "P@25", "P@50", "P@100", "auc_roc"]
+    with pl.Config(
+        tbl_rows=-1,
+        tbl_cols=-1,
+        float_precision=3,
+        tbl_hide_dataframe_shape=True,
+        tbl_width_chars=160,
+        fmt_str_lengths=40,
+    ):
+        print("\nTop of the list, per cutoff (model, most_active):")
+        print(table.filter(pl.col("method").is_in([MODEL_METHOD, "most_active"])).select(shown))
+        for part in ("tuning", "held out"):
+            rows = table.filter(pl.col("set") == part)
+            if rows.is_empty():
+                continue
+            n = rows["cutoff"].n_unique()
+            print(
+                f"\n{part} cutoffs ({n}): mean [min-max] over cutoffs; "
+                f"cells >= most_active of {3 * n}"
+            )
+            print(
+                rows.group_by("method", maintain_order=True).agg(
+                    *[
+                        pl.format(
+                            "{} [{}-{}]",
+                            pl.col(f"P@{k}").mean().round(3),
+                            pl.col(f"P@{k}").min().round(2),
+                            pl.col(f"P@{k}").max().round(2),
+                        ).alias(f"P@{k}")
+                        for k in (25, 50, 100)
+                    ],
+                    pl.col("auc_roc").mean().round(4).alias("AUC-ROC"),
+                    pl.col("at_least_naive").sum().alias(">= most_active"),
+                )
+            )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--learners", default="hgb,random_forest,logistic")
+    parser.add_argument(
+        "--cutoffs",
+        default="configured",
+        help="configured (the asset's), extended (8, 6 months apart) or ISO dates, comma-separated",
+    )
     args = parser.parse_args()
     if not (SHARED / "crunchbase_2015" / "companies.csv.gz").exists():
         print(f"skipped: the real datasets are absent ({SHARED})")
@@ -108,12 +205,18 @@ def main() -> int:
         con = duckdb.connect(str(db), read_only=True)
         try:
             end = data_end(features_as_of(con, BUILD_AS_OF))
-            cutoffs = backtest_cutoffs(
+            configured = backtest_cutoffs(
                 end,
                 HORIZON_MONTHS,
                 int(thesis["backtest"]["n_cutoffs"]),
                 int(thesis["backtest"]["step_months"]),
             )
+            if args.cutoffs == "configured":
+                cutoffs = configured
+            elif args.cutoffs == "extended":
+                cutoffs = backtest_cutoffs(end, HORIZON_MONTHS, 8, 6)
+            else:
+                cutoffs = [date.fromisoformat(c.strip()) for c in args.cutoffs.split(",")]
             frames, scored, timings = [], {}, {}
             for i, learner in enumerate(learners):
                 t = time.perf_counter()
@@ -162,13 +265,14 @@ def main() -> int:
             f"{naive['precision@100'].max():.2f}"
         )
     if scored:
+        print_top_of_list(scored, {c for c in cutoffs if c < configured[0]})
         last = cutoffs[-1]
         frame = scored[last]
         print(f"\nCalibration of the configured model at cutoff {last}:")
         with pl.Config(tbl_rows=-1, float_precision=3, tbl_hide_dataframe_shape=True):
             print(calibration_table(frame["label"].to_numpy(), frame[MODEL_METHOD].to_numpy()))
     print(
-        "\nlearner time (3 cutoffs, fit + score): "
+        f"\nlearner time ({len(cutoffs)} cutoffs, fit + score): "
         + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items())
     )
     print(f"core tables built in {built:.1f} s; total {total:.1f} s")

@@ -139,13 +139,29 @@ def _n_investors(features: pl.DataFrame) -> np.ndarray:
     return np.nan_to_num(_column(features, "n_investors"), nan=0.0)
 
 
+def most_active(features: pl.DataFrame) -> np.ndarray:
+    """Rounds in the last 24 months, ties by rounds ever (one score: the 24-month count, plus the
+    count ever scaled below one step of it). No rounds counts as 0."""
+    recent = np.nan_to_num(_column(features, "n_rounds_24m"), nan=0.0)
+    ever = np.nan_to_num(_column(features, "n_rounds"), nan=0.0)
+    return recent + ever / (ever.max(initial=0.0) + 1.0)
+
+
 # what the naive rankings read of the population (besides company_id)
-BASELINE_COLUMNS = ("total_raised_usd", "days_since_last_round", "n_investors")
+BASELINE_COLUMNS = (
+    "total_raised_usd",
+    "days_since_last_round",
+    "n_investors",
+    "n_rounds_24m",
+    "n_rounds",
+)
+MOST_ACTIVE = "most_active"
 BASELINES: Mapping[str, Callable[[pl.DataFrame], np.ndarray]] = {
     "random": _random,
     "total_raised_usd": _total_raised,
     "most_recent_round": _most_recent_round,
     "n_investors": _n_investors,
+    MOST_ACTIVE: most_active,
 }
 
 

@@ -55,3 +55,38 @@ def backtest_png(results: pl.DataFrame, calibration: pl.DataFrame, ks: list[int]
     fig.savefig(buffer, format="png")
     plt.close(fig)
     return buffer.getvalue()
+
+
+def shortlist_backtest_png(rows: pl.DataFrame) -> bytes:
+    """Hit rate of each lane's listed companies (bars: the pipeline's top N, the naive most-active
+    top N, the lane's base rate), one group per lane, averaged over the cutoffs where the lane
+    listed any company; the counts listed under each group."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, left = plt.subplots(figsize=(6.5, 3.6), dpi=90)
+    listed = rows.filter(pl.col("n_listed") > 0)
+    lanes = list(dict.fromkeys(rows["lane"].to_list()))
+    series = (
+        ("hit_rate", "shortlist"),
+        ("naive_hit_rate", "most active"),
+        ("lane_base_rate", "lane base rate"),
+    )
+    width = 0.8 / len(series)
+    for i, (column, label) in enumerate(series):
+        values = [listed.filter(pl.col("lane") == lane)[column].mean() or 0.0 for lane in lanes]
+        left.bar([x + (i - 1) * width for x in range(len(lanes))], values, width, label=label)
+    counts = [int(listed.filter(pl.col("lane") == lane)["n_listed"].sum()) for lane in lanes]
+    left.set_xticks(
+        range(len(lanes)), [f"{lane}\n({n} listed)" for lane, n in zip(lanes, counts, strict=True)]
+    )
+    left.set(ylabel="hit rate (new round or exit in 24 months)", ylim=(0, 1.02))
+    left.set_title("Shortlist by lane, mean over cutoffs", fontsize=10)
+    left.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    plt.close(fig)
+    return buffer.getvalue()

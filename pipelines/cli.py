@@ -106,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         if evaluation.success:
             print(f"model evaluation {evaluation.run_id} succeeded in {eval_seconds:.1f}s")
             print(f"backtest:          table marts.success_backtest, week_start = '{key}'")
+            print(f"                   table marts.shortlist_backtest, week_start = '{key}'")
         else:
             for problem in run_problems(evaluation):
                 print(problem, file=sys.stderr)

@@ -14,6 +14,7 @@ from assets.publish.assets import analyst_replica
 from assets.scoring.assets import company_scores, success_models
 from assets.scoring.backtest import success_backtest
 from assets.scoring.checks import scoring_checks
+from assets.scoring.shortlist_backtest import shortlist_backtest
 from assets.shortlist.assets import weekly_shortlist
 from assets.shortlist.checks import shortlist_checks
 from assets.staging.assets import round_stage_map, staged_assets
@@ -53,6 +54,7 @@ defs = dg.Definitions(
         company_taxonomy,
         success_models,
         success_backtest,
+        shortlist_backtest,
         company_scores,
         weekly_shortlist,
         investor_scores,

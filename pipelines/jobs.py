@@ -8,6 +8,7 @@ from pipelines.partitions import weekly_partitions
 ROUND_DROP_ASSETS = [dg.AssetKey(["raw", "round_drops"]), dg.AssetKey(["staging", "round_drops"])]
 SUCCESS_MODELS = dg.AssetKey(["marts", "success_models"])
 SUCCESS_BACKTEST = dg.AssetKey(["marts", "success_backtest"])
+SHORTLIST_BACKTEST = dg.AssetKey(["marts", "shortlist_backtest"])
 REPLICA = dg.AssetKey(["analyst_replica"])
 # What a delivered rounds file changes, downstream of its staging: rounds and exits, the investor
 # matching (homonyms are told apart by a round on the edge's date), the investors' track records
@@ -27,7 +28,7 @@ ROUNDS_REFRESH_ASSETS = [
 dealflow_job = dg.define_asset_job(
     name="dealflow_job",
     selection=dg.AssetSelection.all()
-    - dg.AssetSelection.assets(*ROUND_DROP_ASSETS, SUCCESS_BACKTEST),
+    - dg.AssetSelection.assets(*ROUND_DROP_ASSETS, SUCCESS_BACKTEST, SHORTLIST_BACKTEST),
     partitions_def=weekly_partitions,
     executor_def=dg.in_process_executor,
     description="Ingest every declared source, stage, conform, score and publish the week's shortlist "
@@ -40,11 +41,13 @@ dealflow_job = dg.define_asset_job(
 # refresh do not wait for it; the replica is republished with its results.
 model_evaluation_job = dg.define_asset_job(
     name="model_evaluation_job",
-    selection=dg.AssetSelection.assets(SUCCESS_BACKTEST, REPLICA),
+    selection=dg.AssetSelection.assets(SUCCESS_BACKTEST, SHORTLIST_BACKTEST, REPLICA),
     partitions_def=weekly_partitions,
     executor_def=dg.in_process_executor,
     description="Backtest the success model at past cutoffs against the naive rankings (precision@k, "
-    "AUC, Brier, calibration) and republish the analysts' replica with the results.",
+    "AUC, Brier, calibration), then the shortlist lane by lane (hit rate of each lane's top N "
+    "against the lane's base rate and the most-active ranking), and republish the analysts' "
+    "replica with the results.",
     tags={"dagster/concurrency_key": "dealflow_writer"},
 )
 

@@ -10,6 +10,7 @@ import duckdb
 
 from assets.investors.assets import fund_shortlist
 from assets.scoring.backtest import success_backtest
+from assets.scoring.shortlist_backtest import shortlist_backtest
 from assets.shortlist.assets import weekly_shortlist
 from models.investors import fund_lanes
 from models.lanes import Lane, lane_order_sql
@@ -177,7 +178,7 @@ def export_fund_shortlists(
 @dg.asset(
     group_name="publish",
     kinds={"duckdb"},
-    deps=[weekly_shortlist, success_backtest, fund_shortlist],
+    deps=[weekly_shortlist, success_backtest, shortlist_backtest, fund_shortlist],
 )
 def analyst_replica(
     context: dg.AssetExecutionContext, settings: DealflowSettings, warehouse: Warehouse

@@ -7,8 +7,13 @@ import dagster as dg
 import polars as pl
 
 from assets.scoring.assets import MODEL_INPUTS, status_usable
-from assets.tables import markdown_table, replace_week, table_metadata
-from models.backtest import MODEL_METHOD, backtest_with_predictions, calibration_table
+from assets.tables import markdown_table, replace_week, table_metadata, write_frame
+from models.backtest import (
+    MODEL_METHOD,
+    MOST_ACTIVE,
+    backtest_with_predictions,
+    calibration_table,
+)
 from models.calendar import add_months
 from models.thesis import load_thesis
 from models.threads import limit_threads
@@ -48,6 +53,70 @@ def backtest_empty_reason(end: date | None, model_rows: pl.DataFrame) -> str | N
     )
 
 
+# each cutoff's model probabilities, kept for `shortlist_backtest` (private: not published)
+PREDICTIONS = "marts._success_backtest_predictions"
+
+
+def save_predictions(con, week: date, scored: dict[date, pl.DataFrame]) -> None:
+    """Replace `PREDICTIONS` with the week's (cutoff, company_id, success_probability): the model
+    trained at each cutoff on that cutoff's population (no row for a cutoff without a model)."""
+    frames = [
+        f.select(
+            pl.lit(week).alias("week_start"),
+            pl.lit(c).alias("cutoff"),
+            "company_id",
+            pl.col(MODEL_METHOD).alias("success_probability"),
+        )
+        for c, f in scored.items()
+        if MODEL_METHOD in f.columns
+    ]
+    empty = pl.DataFrame(
+        schema={
+            "week_start": pl.Date,
+            "cutoff": pl.Date,
+            "company_id": pl.String,
+            "success_probability": pl.Float64,
+        }
+    )
+    write_frame(con, PREDICTIONS, pl.concat([empty.clear(), *frames], how="vertical_relaxed"))
+
+
+def top_of_list(results: pl.DataFrame, ks: list[int]) -> pl.DataFrame:
+    """Precision@k of the model and of `most_active` over the cutoffs: mean [min-max], and at
+    how many cutoffs the model's is at least most_active's."""
+    pair = results.filter(pl.col("method").is_in([MODEL_METHOD, MOST_ACTIVE]))
+    spread = pair.group_by("method", maintain_order=True).agg(
+        *[
+            pl.format(
+                "{} [{}-{}]",
+                pl.col(f"precision_at_{k}").mean().round(3),
+                pl.col(f"precision_at_{k}").min().round(2),
+                pl.col(f"precision_at_{k}").max().round(2),
+            ).alias(f"precision_at_{k}")
+            for k in ks
+        ],
+        pl.col("auc_roc").mean().round(3).alias("auc_roc_mean"),
+    )
+    by = {
+        m: pair.filter(pl.col("method") == m).select(
+            "cutoff", *[pl.col(f"precision_at_{k}").alias(f"{k}_{m}") for k in ks]
+        )
+        for m in (MODEL_METHOD, MOST_ACTIVE)
+    }
+    wide = by[MODEL_METHOD].join(by[MOST_ACTIVE], on="cutoff")
+    if not wide.is_empty():
+        wins = {
+            k: int((wide[f"{k}_{MODEL_METHOD}"] >= wide[f"{k}_{MOST_ACTIVE}"] - 1e-9).sum())
+            for k in ks
+        }
+        at_least = {f"precision_at_{k}": f"{wins[k]} of {wide.height}" for k in ks}
+        spread = pl.concat(
+            [spread, pl.DataFrame([{"method": "cutoffs model >= most_active"} | at_least])],
+            how="diagonal_relaxed",
+        )
+    return spread
+
+
 def _columns(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.rename({c: c.replace("@", "_at_") for c in frame.columns if "@" in c})
 
@@ -67,9 +136,10 @@ def success_backtest(
     on what was known at the cutoff, scores the population then (a round, no exit) and is measured
     against the outcomes that followed: precision@25/50/100, lift over the base rate, AUC-PR,
     AUC-ROC, Brier score; side by side with naive rankings (random, total raised, most recent
-    round, investor count). One row per week, cutoff and method; the calibration table per cutoff
-    is in `marts.success_calibration`. The UI shows the table and a precision@k / calibration
-    plot."""
+    round, investor count, most active: rounds in the last 24 months, ties by rounds ever). One
+    row per week, cutoff and method; the calibration table per cutoff is in
+    `marts.success_calibration`. The UI shows the table and a precision@k / calibration plot.
+    Each cutoff's probabilities are kept for `shortlist_backtest`."""
     week = date.fromisoformat(context.partition_key)
     as_of = resolve_as_of(context.partition_key, settings.as_of_date(), date.today())
     thesis = load_thesis()
@@ -109,6 +179,7 @@ def success_backtest(
         ):
             frame = frame.select("week_start", *[c for c in frame.columns if c != "week_start"])
             replace_week(con, table, frame, week)
+        save_predictions(con, week, scored)
         shown = results.select(
             "cutoff",
             "method",
@@ -139,6 +210,7 @@ def success_backtest(
             meta["best_naive_auc_roc_mean"] = dg.MetadataValue.float(
                 float(best_naive.group_by("method").agg(pl.col("auc_roc").mean())["auc_roc"].max())
             )
+            meta["top_of_list"] = dg.MetadataValue.md(markdown_table(top_of_list(results, ks)))
             from models.plots import backtest_png
 
             png = base64.b64encode(backtest_png(results, calibration, ks)).decode()

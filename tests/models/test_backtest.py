@@ -93,6 +93,8 @@ def features_frame() -> pl.DataFrame:
             "total_raised_usd": [1e6, None, 5e6, 0.0, 2e6],
             "days_since_last_round": [30, 400, None, 10, 100],
             "n_investors": [2, 0, 5, None, 1],
+            "n_rounds_24m": [2, 0, 3, 3, None],
+            "n_rounds": [2, 1, 4, 6, None],
             "last_round_on": [date(2012, 1, 1)] * 5,
         }
     )
@@ -114,3 +116,13 @@ def test_baselines_rank_what_they_say():
     assert order("most_recent_round")[:2] == [3, 0]
     assert order("most_recent_round")[-1] == 2  # no round: last
     assert order("n_investors")[0] == 2
+
+
+def test_most_active_ranks_rounds_in_24_months_then_rounds_ever():
+    frame = features_frame()
+    # c and d both raised 3 rounds in 24 months: d (6 ever) before c (4 ever); then a (2);
+    # b (0 in 24 months, 1 ever) before e (no rounds known)
+    assert ranking_order(BASELINES["most_active"](frame)).tolist() == [3, 2, 0, 1, 4]
+    # a tie on both counts keeps row order; rounds ever never outweigh one recent round
+    tied = pl.DataFrame({"n_rounds_24m": [1, 2, 1, 1], "n_rounds": [50, 2, 50, 3]})
+    assert ranking_order(BASELINES["most_active"](tied)).tolist() == [1, 0, 2, 3]

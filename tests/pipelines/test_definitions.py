@@ -43,6 +43,7 @@ EXPECTED_ASSETS = {
     "core/company_taxonomy",
     "marts/success_models",
     "marts/success_backtest",
+    "marts/shortlist_backtest",
     "marts/company_scores",
     "marts/weekly_shortlist",
     "marts/investor_scores",
@@ -68,16 +69,16 @@ def test_assets_jobs_schedules_sensors_exist():
     assert "raw/round_drops" not in {
         k.to_user_string() for k in job.asset_layer.executable_asset_keys
     }
-    # model evaluation: the backtest runs in its own job, after each successful weekly run
+    # model evaluation: the backtests run in their own job, after each successful weekly run
     evaluation = defs.resolve_job_def("model_evaluation_job")
     assert evaluation.partitions_def == weekly_partitions
     assert {k.to_user_string() for k in evaluation.asset_layer.executable_asset_keys} == {
         "marts/success_backtest",
+        "marts/shortlist_backtest",
         "analyst_replica",
     }
-    assert "marts/success_backtest" not in {
-        k.to_user_string() for k in job.asset_layer.executable_asset_keys
-    }
+    weekly = {k.to_user_string() for k in job.asset_layer.executable_asset_keys}
+    assert not weekly & {"marts/success_backtest", "marts/shortlist_backtest"}
     assert defs.resolve_sensor_def("model_evaluation_sensor").job_name == "model_evaluation_job"
 
 
@@ -127,6 +128,7 @@ BLOCKING_CHECKS = {
     # marts, per weekly partition
     "marts/success_models:success_models_expectations",
     "marts/success_backtest:success_backtest_expectations",
+    "marts/shortlist_backtest:shortlist_backtest_expectations",
     "marts/company_scores:company_scores_expectations",
     "marts/weekly_shortlist:shortlist_well_formed",
     "marts/investor_scores:investor_scores_expectations",

@@ -111,6 +111,24 @@ def test_backtest_on_real_data_beats_every_naive_ranking_at_every_cutoff(real_ho
         assert model["auc_pr"] > naive["auc_pr"].max(), cutoff
 
 
+def test_shortlist_backtest_on_real_data_lane_by_lane(real_home):
+    bt = query(real_home, "SELECT * FROM marts.shortlist_backtest")
+    assert sorted({c.isoformat()[:7] for c in bt["cutoff"]}) == ["2011-12", "2012-12", "2013-12"]
+    assert bt.height == 3 * 3 and set(bt["lane"]) == {"france", "uae", "bridge"}
+    for row in bt.iter_rows(named=True):
+        assert row["n_listed"] == min(row["lane_size"], row["n_candidates"]), row
+        assert row["hits"] <= row["n_listed"] and row["naive_hits"] <= row["n_listed"], row
+        if row["n_listed"] == row["n_candidates"] > 0:
+            # the lane listed every candidate: its hit rate is the lane's base rate, and so is
+            # the naive ranking's
+            assert row["hit_rate"] == row["lane_base_rate"] == row["naive_hit_rate"], row
+        if row["n_candidates"] == 0:
+            assert row["n_listed"] == 0 and row["hit_rate"] is None, row
+    # French AI companies were known at every cutoff; Emirati ones hardly (none before 2013)
+    assert (bt.filter(pl.col("lane") == "france")["n_candidates"] > 0).all()
+    assert (bt.filter(pl.col("lane") == "uae")["n_listed"] == 0).any()
+
+
 def test_real_shortlist_explains_itself_and_flags_compute_fit(real_home):
     shortlist = query(real_home, "SELECT rationale FROM marts.weekly_shortlist")
     text = shortlist["rationale"]

@@ -1,0 +1,121 @@
+"""The shortlist's backtest, lane by lane, beside the success model's: a table and a plot."""
+
+import base64
+from datetime import date
+
+import dagster as dg
+import polars as pl
+
+from assets.scoring.assets import MODEL_INPUTS
+from assets.scoring.backtest import PREDICTIONS, success_backtest
+from assets.tables import markdown_table, replace_week, table_metadata
+from models.calendar import add_months
+from models.scoring import company_lanes
+from models.shortlist_backtest import lane_candidates, lane_hits, score_cutoff
+from models.thesis import load_thesis
+from pipelines.partitions import resolve_as_of, weekly_partitions
+from pipelines.resources import DealflowSettings, Warehouse
+from transforms.features import features_as_of, labels
+from transforms.sql import table_exists
+
+TABLE = "marts.shortlist_backtest"
+
+
+def cutoff_rows(con, cutoff: date, horizon_end: date, predictions, thesis: dict, lanes):
+    """`lane_hits` at one cutoff: every company known then scored as a week is (the cutoff's
+    model), the shortlist's rules and lanes, outcomes in (cutoff, horizon_end]."""
+    scores = score_cutoff(features_as_of(con, cutoff), predictions, thesis)
+    candidates = lane_candidates(scores, lanes, thesis)
+    candidates = candidates.with_columns(
+        pl.Series("label", labels(con, candidates, cutoff, horizon_end))
+    )
+    sizes = {lane.name: lane.size for lane in lanes}
+    return lane_hits(candidates, sizes).with_columns(
+        pl.lit(cutoff).alias("cutoff"), pl.lit(horizon_end).alias("horizon_end")
+    )
+
+
+@dg.asset(
+    key_prefix="marts",
+    group_name="scoring",
+    kinds={"duckdb", "polars"},
+    partitions_def=weekly_partitions,
+    deps=[success_backtest, *MODEL_INPUTS],
+)
+def shortlist_backtest(
+    context: dg.AssetExecutionContext, settings: DealflowSettings, warehouse: Warehouse
+) -> dg.MaterializeResult:
+    """How the shortlist would have done, lane by lane: at each cutoff of `success_backtest`,
+    every company known then is scored as a week is (thesis fit, momentum, and the success
+    probability of the model trained at that cutoff), the shortlist's rules and lanes apply, and
+    each lane's top N (`n_listed`, at most the lane's size) is measured against the outcomes of
+    the following 24 months: `hits` (a new round or an exit), `hit_rate`, against the lane's base
+    rate (`lane_base_rate`: all its eligible companies) and the same N picked inside the lane by
+    the naive `most_active` ranking (`naive_hit_rate`: most rounds in the last 24 months, ties by
+    rounds ever). A lane with no candidate lists 0 (rates NULL). One row per week, cutoff and
+    lane; the UI shows the table and a plot."""
+    week = date.fromisoformat(context.partition_key)
+    as_of = resolve_as_of(context.partition_key, settings.as_of_date(), date.today())
+    thesis = load_thesis()
+    horizon = int(thesis["success_model"]["horizon_months"])
+    lanes = company_lanes(thesis, settings.shortlist_size)
+    with warehouse.connect() as con:
+        if not table_exists(con, PREDICTIONS):
+            return dg.MaterializeResult(metadata={"skipped": "no backtest predictions"})
+        predictions = con.sql(
+            f"SELECT cutoff, company_id, success_probability FROM {PREDICTIONS} "
+            "WHERE week_start = ?",
+            params=[week],
+        ).pl()
+        cutoffs = sorted(set(predictions["cutoff"]))
+        if not cutoffs:
+            return dg.MaterializeResult(metadata={"skipped": "no backtest cutoff for the week"})
+        frames = [
+            cutoff_rows(
+                con,
+                c,
+                add_months(c, horizon),
+                predictions.filter(pl.col("cutoff") == c),
+                thesis,
+                lanes,
+            )
+            for c in cutoffs
+        ]
+        rows = pl.concat(frames).with_columns(
+            pl.lit(week).alias("week_start"), pl.lit(as_of).alias("as_of")
+        )
+        first = ["week_start", "as_of", "cutoff", "horizon_end"]
+        rows = rows.select(*first, *[c for c in rows.columns if c not in first])
+        replace_week(con, TABLE, rows, week)
+        shown = rows.select(
+            "cutoff",
+            "lane",
+            "n_candidates",
+            "n_listed",
+            "hits",
+            pl.col("hit_rate").round(2),
+            pl.col("lane_base_rate").round(2),
+            pl.col("naive_hit_rate").round(2),
+        )
+        listed = rows.filter(pl.col("n_listed") > 0)
+        meta = table_metadata(
+            con,
+            TABLE,
+            as_of=str(as_of),
+            cutoffs=", ".join(str(c) for c in cutoffs),
+            horizon_months=horizon,
+            lanes=", ".join(f"{lane.name} ({lane.size})" for lane in lanes),
+            backtest=dg.MetadataValue.md(markdown_table(shown)),
+        )
+        if not listed.is_empty():
+            # pooled over cutoffs and lanes: companies that hit over companies listed
+            n = listed["n_listed"].sum()
+            meta["hit_rate_pooled"] = dg.MetadataValue.float(round(listed["hits"].sum() / n, 4))
+            meta["naive_hit_rate_pooled"] = dg.MetadataValue.float(
+                round(listed["naive_hits"].sum() / n, 4)
+            )
+            from models.plots import shortlist_backtest_png
+
+            png = base64.b64encode(shortlist_backtest_png(rows)).decode()
+            meta["plot"] = dg.MetadataValue.md(f"![hit rate by lane](data:image/png;base64,{png})")
+    return dg.MaterializeResult(metadata=meta)
