@@ -11,7 +11,7 @@ from assets.scoring.backtest import PREDICTIONS, success_backtest
 from assets.tables import markdown_table, replace_week, table_metadata
 from models.calendar import add_months
 from models.scoring import company_lanes
-from models.shortlist_backtest import lane_candidates, lane_hits, score_cutoff
+from models.shortlist_backtest import LANE_COLUMNS, lane_candidates, lane_hits, score_cutoff
 from models.thesis import load_thesis
 from pipelines.partitions import resolve_as_of, weekly_partitions
 from pipelines.resources import DealflowSettings, Warehouse
@@ -19,6 +19,8 @@ from transforms.features import features_as_of, labels
 from transforms.sql import table_exists
 
 TABLE = "marts.shortlist_backtest"
+
+HEAD_COLUMNS = {"week_start": pl.Date, "as_of": pl.Date, "cutoff": pl.Date, "horizon_end": pl.Date}
 
 
 def cutoff_rows(con, cutoff: date, horizon_end: date, predictions, thesis: dict, lanes):
@@ -60,16 +62,21 @@ def shortlist_backtest(
     horizon = int(thesis["success_model"]["horizon_months"])
     lanes = company_lanes(thesis, settings.shortlist_size)
     with warehouse.connect() as con:
-        if not table_exists(con, PREDICTIONS):
-            return dg.MaterializeResult(metadata={"skipped": "no backtest predictions"})
-        predictions = con.sql(
-            f"SELECT cutoff, company_id, success_probability FROM {PREDICTIONS} "
-            "WHERE week_start = ?",
-            params=[week],
-        ).pl()
-        cutoffs = sorted(set(predictions["cutoff"]))
-        if not cutoffs:
-            return dg.MaterializeResult(metadata={"skipped": "no backtest cutoff for the week"})
+        if table_exists(con, PREDICTIONS):
+            predictions = con.sql(
+                f"SELECT cutoff, company_id, success_probability FROM {PREDICTIONS} "
+                "WHERE week_start = ?",
+                params=[week],
+            ).pl()
+            cutoffs = sorted(set(predictions["cutoff"]))
+        else:
+            cutoffs = []
+        if not cutoffs:  # the week gets its (empty) rows: checks and readers find the table
+            empty = pl.DataFrame(schema={**HEAD_COLUMNS, **LANE_COLUMNS})
+            replace_week(con, TABLE, empty, week)
+            reason = "no model measured at any backtest cutoff (marts/success_backtest says why)"
+            meta = table_metadata(con, TABLE, as_of=str(as_of), empty_reason=reason)
+            return dg.MaterializeResult(metadata=meta)
         frames = [
             cutoff_rows(
                 con,

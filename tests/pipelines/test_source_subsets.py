@@ -18,7 +18,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from tests.helpers import SHARED, query, run_week
+from tests.helpers import SHARED, expected_shortlist_rows, query, run_week
 from tests.pipelines import tiny_sources as tiny
 
 AS_OF = date(2026, 11, 4)
@@ -46,13 +46,20 @@ def without(*keys: str) -> tuple[str, ...]:
     return tuple(k for k in tiny.KEYS if k not in keys)
 
 
+# the tiny companies' lanes: Lumen AI and Rive Pay (France), Sable Health (the UAE); the German
+# and American companies have no French or Emirati tie
+SHORT_LANES = (
+    "france: only 2 eligible, fewer than the lane's size 25; uae: only 1 eligible, fewer than "
+    "the lane's size 25; bridge: no eligible company in this lane"
+)
+
 CASES = {
     "no_investor_edges": Case(
         without("investor_edges"),
         reasons={
             "marts/investor_scores": NO_EDGES,
             "marts/fund_shortlist": f"no investor scored this week: {NO_EDGES}",
-            "marts/weekly_shortlist": "5 eligible companies, fewer than the 25 asked",
+            "marts/weekly_shortlist": SHORT_LANES,
         },
         rows={"marts.investor_scores": 0, "marts.fund_shortlist": 0, "core.investors": 0},
     ),
@@ -67,24 +74,24 @@ CASES = {
     "no_acquisitions": Case(
         without("crunchbase.acquisitions"),
         # Vista Vision is no longer acquired: six companies eligible instead of five
-        reasons={"marts/weekly_shortlist": "6 eligible companies, fewer than the 25 asked"},
+        reasons={"marts/weekly_shortlist": SHORT_LANES},
         rows={"core.company_exits": 0, "core.company_acquisitions_made": 0},
     ),
     "no_epoch_models": Case(
         without("epoch_models"),
-        reasons={"marts/weekly_shortlist": "5 eligible companies, fewer than the 25 asked"},
-        rows={"core.company_models": 0, "marts.weekly_shortlist": 5},
+        reasons={"marts/weekly_shortlist": SHORT_LANES},
+        rows={"core.company_models": 0, "marts.weekly_shortlist": 3},
     ),
     "no_epoch_organizations": Case(
         without("epoch_organizations"),
-        reasons={"marts/weekly_shortlist": "5 eligible companies, fewer than the 25 asked"},
+        reasons={"marts/weekly_shortlist": SHORT_LANES},
         rows={"staging.epoch_organizations": 0, "core.company_models": 1},
     ),
     "epoch_only": Case(  # no Crunchbase file at all: the model builder is known from Epoch AI
         ("epoch_models", "epoch_organizations"),
         reasons={
             "marts/investor_scores": NO_EDGES,
-            "marts/weekly_shortlist": "1 eligible company, fewer than the 25 asked",
+            "marts/weekly_shortlist": "france: only 1 eligible, fewer than the lane's size 25; uae: no eligible company…",
         },
         rows={"core.companies": 1, "marts.weekly_shortlist": 1, "core.funding_rounds": 0},
     ),
@@ -94,7 +101,7 @@ CASES = {
             "marts/investor_scores": NO_EDGES,
             "marts/fund_shortlist": f"no investor scored this week: {NO_EDGES}",
             "marts/success_models": NO_MODEL + "no dated rounds or exits on or before as_of…",
-            "marts/weekly_shortlist": "6 eligible companies, fewer than the 25 asked",
+            "marts/weekly_shortlist": SHORT_LANES,
             "marts/success_backtest": "no dated round or exit on or before as_of: no cutoff…",
         },
         rows={"marts.company_scores": 8, "marts.investor_scores": 0, "marts.success_backtest": 0},
@@ -104,7 +111,7 @@ CASES = {
         companies=tuple(tiny.COMPANIES[:1]),
         rounds=tuple(tiny.ROUNDS[:1]),
         reasons={
-            "marts/weekly_shortlist": "1 eligible company, fewer than the 25 asked",
+            "marts/weekly_shortlist": "france: only 1 eligible, fewer than the lane's size 25; uae: no eligible company…",
             "marts/fund_shortlist": "no investor passes the fund rule: fewer than 5 portfolio…",
             "marts/success_models": NO_MODEL + "…",
             "marts/success_backtest": "no model measured at any cutoff: …",
@@ -179,7 +186,8 @@ def test_run_succeeds_and_empty_marts_say_why(name, tmp_path):
         # the week's CSV exists even when the week has no row (the header alone)
         lines = (home / "shortlists" / f"{prefix}_{WEEK}.csv").read_text().splitlines()
         n = query(replica, f"SELECT count(*) AS n FROM marts.{table}")["n"][0]
-        assert lines[0].startswith("week_start,rank,") and len(lines) == n + 1, prefix
+        assert lines[0].startswith("week_start,lane,lane_rank,rank,"), prefix
+        assert len(lines) == n + 1, prefix
     # a mart with its rows says nothing; a full shortlist would say nothing either
     if "marts/investor_scores" not in case.reasons:
         assert reasons.get("marts/investor_scores") is None
@@ -244,7 +252,8 @@ def test_real_french_emirati_german_subset_without_investor_edges(tmp_path):
     reasons = reasons_of(result)
     assert reasons["marts/investor_scores"] == NO_EDGES
     assert reasons["marts/fund_shortlist"] == f"no investor scored this week: {NO_EDGES}"
-    assert reasons["marts/weekly_shortlist"] is None
+    # the UAE lane is short on the 2015 export (the lanes say which): never padded
+    assert "uae: only" in reasons["marts/weekly_shortlist"]
     replica = home / "dealflow.duckdb"
     counts = query(
         replica,
@@ -253,5 +262,6 @@ def test_real_french_emirati_german_subset_without_investor_edges(tmp_path):
         "(SELECT count(*) FROM marts.investor_scores) AS investors, "
         "(SELECT count(DISTINCT country_code) FROM marts.company_scores) AS countries",
     ).to_dicts()[0]
-    assert counts["shortlisted"] == 25 and counts["investors"] == 0
+    assert counts["shortlisted"] == expected_shortlist_rows(replica) > 0
+    assert counts["investors"] == 0
     assert counts["countries"] == 3 and 2000 < counts["scored"] <= 2311
