@@ -203,7 +203,8 @@ def test_taxonomy_against_the_labelled_companies(real_home):
     """Precision / recall of the taxonomy on the labelled real companies
     (config/labels/verticals.csv) found in the 2015 export (measured 2026-12-07, taxonomy
     2026.2: 233 present; any vertical P 0.915 R 0.890; sector_applications P 0.881 R 0.945;
-    generative_models P 1.0 R 0.6; ai_semiconductors 3/3)."""
+    generative_models P 1.0 R 0.6; ai_semiconductors 3/3. 2026.3, robots and algorithms deciding
+    alone: any vertical P 0.817 R 0.918; sector_applications P 0.768 R 0.964)."""
     import duckdb
 
     from transforms.taxonomy_eval import labelled_predictions, load_labels, vertical_metrics
@@ -215,9 +216,9 @@ def test_taxonomy_against_the_labelled_companies(real_home):
         con.close()
     assert pairs.height >= 200 and (pairs["country"] == "FRA").sum() >= 100
     got = {r["vertical"]: r for r in vertical_metrics(pairs).iter_rows(named=True)}
-    assert got["any vertical"]["precision"] >= 0.88 and got["any vertical"]["recall"] >= 0.85
+    assert got["any vertical"]["precision"] >= 0.8 and got["any vertical"]["recall"] >= 0.9
     apps = got["sector_applications"]
-    assert apps["precision"] >= 0.85 and apps["recall"] >= 0.9
+    assert apps["precision"] >= 0.75 and apps["recall"] >= 0.95
     assert (
         got["generative_models"]["precision"] >= 0.9 and got["generative_models"]["recall"] >= 0.5
     )
@@ -228,8 +229,8 @@ def test_taxonomy_against_the_labelled_companies(real_home):
 
 
 def test_french_and_emirati_companies_in_the_verticals(real_home):
-    """As of 2015-12-09, 17 French companies (16 from Crunchbase, plus the Epoch AI organisation
-    Mistral AI, which has no founding date) and 1 Emirati company (KinTrans) get a vertical,
+    """As of 2015-12-09, at least 20 French companies (21 from Crunchbase, plus the AI-chip list's
+    Upmem and VSORA, founded in 2015) and 1 Emirati company (KinTrans) get a vertical,
     each with the signals that decided it (835 companies, 11 French and 0 Emirati before
     taxonomy 2026.2)."""
     rows = query(
@@ -238,7 +239,7 @@ def test_french_and_emirati_companies_in_the_verticals(real_home):
         "WHERE vertical IS NOT NULL AND country_code IN ('FRA', 'ARE')",
     )
     fra = rows.filter(pl.col("country_code") == "FRA")
-    assert fra.height >= 17
+    assert fra.height >= 20
     assert {"Dataiku", "Deepomatic", "craft ai", "Antidot"} <= set(fra["name"])
     assert rows.filter(pl.col("country_code") == "ARE")["name"].to_list() == ["KinTrans"]
     assert rows["vertical_reason"].null_count() == 0 and rows["ai_confidence"].min() >= 0.5

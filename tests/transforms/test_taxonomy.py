@@ -94,12 +94,16 @@ def test_data_mining_is_not_the_mining_industry():
 
 
 def test_threshold_weak_signals_need_each_other():
-    assert one(categories=["Algorithms"])["vertical_by_categories"] is None  # 0.35
+    assert one(categories=["Big Data", "Health Care"])["vertical_by_categories"] is None  # 0.25
     assert one(name="Neural Works")["vertical_by_categories"] is None  # 0.3
-    row = one(name="Neural Works", categories=["Algorithms", "Software"])
-    assert row["ai_confidence"] == pytest.approx(1 - 0.65 * 0.7)
+    assert one(categories=["Big Data", "Health Care"], name="Neural Works")["ai_confidence"] < 0.5
+    row = one(name="Neural Works", domain="neuralworks.ai", categories=["Health Care"])
+    assert row["ai_confidence"] == pytest.approx(1 - 0.7 * 0.55)
     assert row["vertical_by_categories"] == "sector_applications"
-    assert row["vertical_reason"].startswith("categories: Algorithms; name: 'Neural Works'")
+    assert "name: 'Neural Works'" in row["vertical_reason"]
+    # robots and algorithms decide alone, at the threshold
+    robots = one(categories=["Robotics"])
+    assert robots["ai_confidence"] == pytest.approx(0.5) and robots["vertical_by_categories"]
 
 
 def test_threshold_comes_from_the_rules():

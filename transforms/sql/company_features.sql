@@ -3,12 +3,12 @@
 -- declared snapshot date); otherwise status is ignored entirely.
 --
 -- A company is known at as_of when it was founded by then, or, with no founding date, when a
--- dated fact of it (round, Epoch AI model, investment) falls on or before as_of (or, for a
--- Crunchbase company or an Epoch AI organisation, the snapshot is usable; not for the current
--- sources' companies, e.g. a chip-list start-up with no founding year: the 2015 snapshot says
--- nothing of them. For Epoch AI organisations it is the earlier rule, kept: one founded later,
--- such as Kyutai, is then known as of 2015 too). Every as-of aggregate below reads facts of known companies only, so removing all
--- facts dated after as_of from the inputs changes nothing here.
+-- dated fact of it (round, Epoch AI model, investment) falls on or before as_of, or, for a
+-- Crunchbase company, when the snapshot is usable (it was in the export by then). An undated
+-- record of another source is known by its dated facts only: Epoch AI's organisations and the
+-- current lists are today's, and would otherwise put companies founded later (Mistral AI,
+-- Kyutai) into 2015. Every as-of aggregate below reads facts of known companies only, so
+-- removing all facts dated after as_of from the inputs changes nothing here.
 --
 -- Rows are computed for every known company. `/*SUBJECTS*/` marks where
 -- transforms.features.features_sql narrows the per-company parts to a `subjects` CTE (e.g. the
@@ -22,7 +22,7 @@ dated_evidence AS (
 known AS (
     SELECT c.* FROM core.companies AS c
     WHERE c.founded_on <= $as_of
-       OR (c.founded_on IS NULL AND (($status_usable AND c.primary_source IN ('crunchbase', 'epoch'))
+       OR (c.founded_on IS NULL AND (($status_usable AND c.primary_source = 'crunchbase')
                                      OR c.company_id IN (SELECT company_id FROM dated_evidence)))
 ),
 rounds AS (
