@@ -113,5 +113,16 @@ def test_companies_not_government_labs_or_universities(today_db):
             "USING (company_id) WHERE s.country_code IN ('FRA', 'ARE')",
         )["name_norm"]
     )
-    assert {"g42", "mistral ai", "kyutai"} <= names
+    assert "mistral ai" in names
     assert not names & {"technology innovation institute", "inria", "genci"}
+    # G42 and Kyutai are companies of the Epoch AI organisations, with no founding date and no
+    # dated fact in the declared files (no notable model): known to the entities, not scored
+    # until a dated fact says since when they exist (an undated list of today is no evidence
+    # for a past week)
+    entities = set(
+        query(
+            today_db, "SELECT name_norm FROM core.companies WHERE country_code IN ('FRA', 'ARE')"
+        )["name_norm"]
+    )
+    assert {"g42", "kyutai"} <= entities
+    assert not entities & {"technology innovation institute", "inria", "genci"}
