@@ -173,15 +173,15 @@ def lane_counts_sql(source: str, lanes: list[Lane], where: str) -> str:
     )
 
 
-def lane_report(lanes: list[Lane], eligible: dict[str, int]) -> pl.DataFrame:
+def lane_report(lanes: list[Lane], eligible: dict[str, int], noun: str = "company") -> pl.DataFrame:
     """One row per lane: its size, how many rows were eligible and listed, and a note when it lists
-    fewer than its size (never padded with rows outside its scope)."""
+    fewer than its size (never padded with rows outside its scope); `noun` names what is listed."""
     rows = []
     for lane in lanes:
         n = int(eligible.get(lane.name, 0))
         listed = min(n, lane.size)
         if n == 0:
-            note = "no eligible company in this lane" if lane.size else "lane size 0"
+            note = f"no eligible {noun} in this lane" if lane.size else "lane size 0"
         elif listed < lane.size:
             note = f"only {n} eligible, fewer than the lane's size {lane.size}"
         else:
@@ -207,6 +207,33 @@ def lane_report(lanes: list[Lane], eligible: dict[str, int]) -> pl.DataFrame:
             "note": pl.String,
         },
     )
+
+
+def short_lanes(report: pl.DataFrame) -> str | None:
+    """'france: only 3 eligible, …; uae: no eligible company in this lane' (None: every lane full)."""
+    short = report.filter(pl.col("note") != "")
+    return "; ".join(f"{r['lane']}: {r['note']}" for r in short.iter_rows(named=True)) or None
+
+
+def lanes_markdown(rows: pl.DataFrame, report: pl.DataFrame, noun: str, score: str) -> str:
+    """The listed rows for the UI, one section per lane in lane order: its scope and how many it
+    lists, its note, then a table of its rows best first (name, country, `score`, rationale)."""
+    parts = []
+    for lane in report.iter_rows(named=True):
+        listed = rows.filter(pl.col("lane") == lane["lane"]).sort("lane_rank")
+        parts.append(f"**{lane['lane']}** ({lane['scope']}): {lane['listed']} of {lane['size']}")
+        if lane["note"]:
+            parts.append(f"_{lane['note']}_")
+        if listed.height:
+            parts.append(
+                f"| # | {noun} | country | score | why |\n|---|---|---|---|---|"
+                + "".join(
+                    f"\n| {r['lane_rank']} | {r['name']} | {r['country_code'] or ''} "
+                    f"| {r[score]:.2f} | {r['rationale']} |"
+                    for r in listed.iter_rows(named=True)
+                )
+            )
+    return "\n\n".join(parts)
 
 
 def _on_frame(frame: pl.DataFrame, sql: str) -> pl.DataFrame:

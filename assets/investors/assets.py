@@ -13,7 +13,7 @@ from models.investors import (
     score_investors,
     shortlist_funds,
 )
-from models.lanes import lane_counts, lane_report
+from models.lanes import lane_counts, lane_report, lanes_markdown, short_lanes
 from models.reasons import fund_shortlist_reason, investor_scores_reason
 from pipelines.partitions import resolve_as_of, weekly_partitions
 from pipelines.resources import DealflowSettings, Warehouse
@@ -216,36 +216,13 @@ def fund_shortlist(
         rows = shortlist_funds(funds, lanes, config, rate).select(FUND_COLUMNS)
         replace_week(con, "marts.fund_shortlist", rows, week)
         meta = table_metadata(con, "marts.fund_shortlist")
-    report = lane_report(lanes, lane_counts(funds, lanes))
+    report = lane_report(lanes, lane_counts(funds, lanes), noun="fund")
     meta["lanes"] = dg.MetadataValue.md(markdown_table(report))
-    meta["fund_shortlist"] = dg.MetadataValue.md(_fund_markdown(rows, report))
+    meta["fund_shortlist"] = dg.MetadataValue.md(lanes_markdown(rows, report, "fund", "fund_score"))
     meta["dagster/row_count"] = dg.MetadataValue.int(rows.height)
     meta["funds_eligible"] = dg.MetadataValue.int(funds.height)
     investors_reason = investor_scores_reason(_edges_declared(settings), scores.height, as_of)
-    short = report.filter(pl.col("note") != "")
-    reason = fund_shortlist_reason(scores, size, as_of, investors_reason) or "; ".join(
-        f"{r['lane']}: {r['note'].replace('company', 'fund')}" for r in short.iter_rows(named=True)
-    )
+    reason = fund_shortlist_reason(scores, size, as_of, investors_reason) or short_lanes(report)
     if reason:
         meta["empty_reason"] = dg.MetadataValue.text(reason)
     return dg.MaterializeResult(metadata=meta)
-
-
-def _fund_markdown(rows: pl.DataFrame, report: pl.DataFrame) -> str:
-    """One section per fund lane, in lane order: its scope, then its funds best first."""
-    parts = []
-    for lane in report.iter_rows(named=True):
-        listed = rows.filter(pl.col("lane") == lane["lane"]).sort("lane_rank")
-        parts.append(f"**{lane['lane']}** ({lane['scope']}): {lane['listed']} of {lane['size']}")
-        if lane["note"]:
-            parts.append(f"_{lane['note'].replace('company', 'fund')}_")
-        if listed.height:
-            parts.append(
-                "| # | fund | country | score | why |\n|---|---|---|---|---|"
-                + "".join(
-                    f"\n| {r['lane_rank']} | {r['name']} | {r['country_code'] or ''} "
-                    f"| {r['fund_score']:.2f} | {r['rationale']} |"
-                    for r in listed.iter_rows(named=True)
-                )
-            )
-    return "\n\n".join(parts)

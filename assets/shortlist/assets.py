@@ -8,7 +8,7 @@ import polars as pl
 from assets.scoring.assets import HISTORY, company_scores
 from assets.tables import markdown_table, replace_week, table_metadata
 from models.explain import with_rationale
-from models.lanes import lane_counts_sql, lane_report
+from models.lanes import lane_counts_sql, lane_report, lanes_markdown, short_lanes
 from models.reasons import shortlist_reason
 from models.scoring import company_lanes, shortlist_counts_sql, shortlist_rules_sql, shortlist_sql
 from models.thesis import load_thesis
@@ -93,12 +93,7 @@ def weekly_shortlist(
     meta["lanes"] = dg.MetadataValue.md(markdown_table(report))
     for lane in report.iter_rows(named=True):
         meta[f"lane_{lane['lane']}_listed"] = dg.MetadataValue.int(lane["listed"])
-    short = report.filter(pl.col("note") != "")
-    if short.height:
-        meta["short_lanes"] = "; ".join(
-            f"{r['lane']}: {r['note']}" for r in short.iter_rows(named=True)
-        )
-    meta["shortlist"] = dg.MetadataValue.md(_shortlist_markdown(rows, report))
+    meta["shortlist"] = dg.MetadataValue.md(lanes_markdown(rows, report, "company", "total_score"))
     meta["dagster/row_count"] = dg.MetadataValue.int(rows.height)
     meta["eligible"] = dg.MetadataValue.int(int(counts[2]))
     reason = _short_reason(counts, report)
@@ -118,23 +113,4 @@ def _short_reason(counts: tuple, report: pl.DataFrame) -> str | None:
                 "(headquartered in France or the UAE, or with a French or Emirati tie)"
             )
         return shortlist_reason(scored, in_vertical, eligible, 1)
-    short = report.filter(pl.col("note") != "")
-    return "; ".join(f"{r['lane']}: {r['note']}" for r in short.iter_rows(named=True)) or None
-
-
-def _shortlist_markdown(rows: pl.DataFrame, report: pl.DataFrame) -> str:
-    """One section per lane, in lane order: its scope, then its companies best first."""
-    parts = []
-    for lane in report.iter_rows(named=True):
-        listed = rows.filter(pl.col("lane") == lane["lane"]).sort("lane_rank")
-        parts.append(f"**{lane['lane']}** ({lane['scope']}): {lane['listed']} of {lane['size']}")
-        if lane["note"]:
-            parts.append(f"_{lane['note']}_")
-        if listed.height:
-            parts.append("| # | company | country | score | why |\n|---|---|---|---|---|")
-            parts[-1] += "".join(
-                f"\n| {r['lane_rank']} | {r['name']} | {r['country_code'] or ''} "
-                f"| {r['total_score']:.2f} | {r['rationale']} |"
-                for r in listed.iter_rows(named=True)
-            )
-    return "\n\n".join(parts)
+    return short_lanes(report)
