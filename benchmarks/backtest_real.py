@@ -15,7 +15,12 @@ configured one (2010-06, 2010-12, 2011-06) are where a blend's weight would be c
 are held out.
 
     .venv/bin/python -m benchmarks.backtest_real [--learners hgb,random_forest,logistic]
-    .venv/bin/python -m benchmarks.backtest_real --learners hgb --cutoffs extended
+    .venv/bin/python -m benchmarks.backtest_real --learners hgb,hgb-unconstrained --cutoffs extended
+
+`hgb-unconstrained` is the configured gradient boosting without its monotonic constraints. Each
+cutoff also prints the model's top k against most_active's: the companies both list, and the
+one-sided Fisher p-value that the model's own picks hit less often (models.backtest.
+top_of_list_against): under 0.05, behind beyond chance.
 """
 
 from __future__ import annotations
@@ -109,8 +114,15 @@ def top_of_list_candidates(frame: pl.DataFrame) -> dict[str, np.ndarray]:
     return out
 
 
+def learner_config(cfg: dict, learner: str) -> dict:
+    """The training config for a learner name: an estimator, or `hgb-unconstrained`."""
+    if learner == "hgb-unconstrained":
+        return cfg | {"estimator": "hgb", "monotonic": None}
+    return cfg | {"estimator": learner}
+
+
 def print_top_of_list(scored: dict[date, pl.DataFrame], tuning: set[date]) -> None:
-    from models.backtest import MODEL_METHOD, ranking_metrics
+    from models.backtest import MODEL_METHOD, ranking_metrics, top_of_list_cells
 
     rows = []
     for cutoff, frame in scored.items():
@@ -142,6 +154,9 @@ def print_top_of_list(scored: dict[date, pl.DataFrame], tuning: set[date]) -> No
     ):
         print("\nTop of the list, per cutoff (model, most_active):")
         print(table.filter(pl.col("method").is_in([MODEL_METHOD, "most_active"])).select(shown))
+        cells = top_of_list_cells(scored, (25, 50, 100))
+        print("\nThe model's top k against most_active's (p_behind < 0.05: behind beyond chance):")
+        print(cells)
         for part in ("tuning", "held out"):
             rows = table.filter(pl.col("set") == part)
             if rows.is_empty():
@@ -224,7 +239,7 @@ def main() -> int:
                     con,
                     cutoffs,
                     HORIZON_MONTHS,
-                    success_train_fn(cfg | {"estimator": learner}),
+                    success_train_fn(learner_config(cfg, learner)),
                     baselines=BASELINES if i == 0 else {},
                 )
                 timings[learner] = time.perf_counter() - t

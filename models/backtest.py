@@ -81,6 +81,94 @@ def ranking_metrics(
     return out
 
 
+def top_of_list_against(
+    y: Sequence[int] | np.ndarray,
+    score: Sequence[float] | np.ndarray,
+    naive: Sequence[float] | np.ndarray,
+    ks: Sequence[int] = KS,
+) -> list[dict[str, Any]]:
+    """The top `k` of `score` against the top `k` of `naive`, one row per k: hits of each, the
+    companies both list, and `p_behind`, the one-sided Fisher exact p-value that the companies
+    only `score` lists hit less often than those only `naive` lists. The companies both list
+    count for both, so the test reads the disjoint parts only; a small `p_behind` (under 0.05)
+    says `score` is behind beyond chance, a large one that any shortfall is a few companies'
+    luck. None when fewer than `k` rows."""
+    from scipy.stats import fisher_exact
+
+    y = np.asarray(y, dtype=int)
+    rows = []
+    for k in ks:
+        if k <= 0 or len(y) < k:
+            rows.append(
+                {"k": k, "hits": None, "naive_hits": None, "shared": None, "p_behind": None}
+            )
+            continue
+        mine = set(ranking_order(np.asarray(score, dtype=float))[:k].tolist())
+        theirs = set(ranking_order(np.asarray(naive, dtype=float))[:k].tolist())
+        only_mine, only_theirs = sorted(mine - theirs), sorted(theirs - mine)
+        a, b, n = int(y[only_mine].sum()), int(y[only_theirs].sum()), len(only_mine)
+        p = fisher_exact([[a, n - a], [b, n - b]], alternative="less").pvalue if n else 1.0
+        rows.append(
+            {
+                "k": k,
+                "hits": int(y[sorted(mine)].sum()),
+                "naive_hits": int(y[sorted(theirs)].sum()),
+                "shared": k - n,
+                "p_behind": float(p),
+            }
+        )
+    return rows
+
+
+BEHIND_BEYOND_CHANCE = 0.05  # p_behind under this: the model's top is worse than luck explains
+
+
+def top_of_list_cells(scored: Mapping[date, pl.DataFrame], ks: Sequence[int] = KS) -> pl.DataFrame:
+    """Per cutoff and k, the model's top k against `most_active`'s (`top_of_list_against`) from
+    the scored populations of `backtest_with_predictions` (columns `label`, `model`,
+    `most_active`), with a verdict in words. Cutoffs without a model are left out."""
+    rows = []
+    for cutoff, frame in scored.items():
+        if MODEL_METHOD not in frame.columns or MOST_ACTIVE not in frame.columns:
+            continue
+        y = frame["label"].to_numpy()
+        for r in top_of_list_against(
+            y, frame[MODEL_METHOD].to_numpy(), frame[MOST_ACTIVE].to_numpy(), ks
+        ):
+            if r["hits"] is None:
+                continue
+            gap = r["naive_hits"] - r["hits"]
+            if gap <= 0:
+                verdict = "ahead" if gap < 0 else "level"
+            elif r["p_behind"] < BEHIND_BEYOND_CHANCE:
+                verdict = f"behind by {gap}, beyond chance"
+            else:
+                verdict = f"behind by {gap}, within chance"
+            rows.append(
+                {
+                    "cutoff": cutoff,
+                    "k": r["k"],
+                    "model_precision": r["hits"] / r["k"],
+                    "most_active_precision": r["naive_hits"] / r["k"],
+                    "shared": r["shared"],
+                    "p_behind": r["p_behind"],
+                    "verdict": verdict,
+                }
+            )
+    return pl.DataFrame(
+        rows,
+        schema={
+            "cutoff": pl.Date,
+            "k": pl.Int64,
+            "model_precision": pl.Float64,
+            "most_active_precision": pl.Float64,
+            "shared": pl.Int64,
+            "p_behind": pl.Float64,
+            "verdict": pl.String,
+        },
+    )
+
+
 def calibration_table(
     y: Sequence[int] | np.ndarray, p: Sequence[float] | np.ndarray, bins: int = 10
 ) -> pl.DataFrame:

@@ -184,6 +184,8 @@ class SuccessModel:
     `estimator` picks the learner: "hgb" (histogram gradient boosting, native missing values and
     categories), "random_forest" or "logistic" (median imputation, one-hot categories, scaled).
     Probabilities are calibrated by cross-validation (`calibration`: "sigmoid" or "isotonic").
+    `monotonic` maps numeric inputs to +1 (the probability never falls as the input grows) or -1
+    (never rises); gradient boosting only: the other learners have no such constraint.
     Training rows whose outcome window is shorter than `horizon_months` carry its length in a
     `window_months` column (rows without it count as whole windows); every prediction is for
     the whole horizon.
@@ -207,6 +209,7 @@ class SuccessModel:
         calibration: str = "sigmoid",
         cv: int = 3,
         n_jobs: int = 1,
+        monotonic: dict[str, int] | None = None,
     ) -> None:
         self.estimator = estimator
         self.horizon_months = horizon_months
@@ -219,10 +222,14 @@ class SuccessModel:
         self.calibration = calibration
         self.cv = cv
         self.n_jobs = n_jobs
+        self.monotonic = monotonic
 
     def _pipeline(self, numeric: list[str]) -> Pipeline:
         if self.estimator not in ESTIMATORS:
             raise ValueError(f"unknown estimator {self.estimator!r}; expected one of {ESTIMATORS}")
+        unknown = set(self.monotonic or {}) - {*NUMERIC, WINDOW}
+        if unknown:
+            raise ValueError(f"monotonic constraints on unknown numeric inputs: {sorted(unknown)}")
         if self.estimator == "hgb":
             encode = ColumnTransformer(
                 [
@@ -247,6 +254,9 @@ class SuccessModel:
                 l2_regularization=self.l2_regularization,
                 random_state=self.random_state,
                 categorical_features=[False] * len(numeric) + [True] * len(CATEGORICAL),
+                # in the encoder's output order: the numeric inputs, then the categories (free)
+                monotonic_cst=[int((self.monotonic or {}).get(c, 0)) for c in numeric]
+                + [0] * len(CATEGORICAL),
             )
             return Pipeline([("encode", encode), ("model", clf)])
         from sklearn.impute import SimpleImputer

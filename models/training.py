@@ -36,6 +36,8 @@ MODEL_PARAMS = (
     "l2_regularization",
     "cv",
     "n_jobs",
+    "random_state",
+    "monotonic",
 )
 
 

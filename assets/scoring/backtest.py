@@ -13,6 +13,7 @@ from models.backtest import (
     MOST_ACTIVE,
     backtest_with_predictions,
     calibration_table,
+    top_of_list_cells,
 )
 from models.calendar import add_months
 from models.thesis import load_thesis
@@ -81,9 +82,12 @@ def save_predictions(con, week: date, scored: dict[date, pl.DataFrame]) -> None:
     write_frame(con, PREDICTIONS, pl.concat([empty.clear(), *frames], how="vertical_relaxed"))
 
 
-def top_of_list(results: pl.DataFrame, ks: list[int]) -> pl.DataFrame:
-    """Precision@k of the model and of `most_active` over the cutoffs: mean [min-max], and at
-    how many cutoffs the model's is at least most_active's."""
+def top_of_list(
+    results: pl.DataFrame, ks: list[int], cells: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """Precision@k of the model and of `most_active` over the cutoffs: mean [min-max], at how
+    many cutoffs the model's is at least most_active's and, given `cells` (`top_of_list_cells`),
+    at how many it is behind beyond chance."""
     pair = results.filter(pl.col("method").is_in([MODEL_METHOD, MOST_ACTIVE]))
     spread = pair.group_by("method", maintain_order=True).agg(
         *[
@@ -112,6 +116,18 @@ def top_of_list(results: pl.DataFrame, ks: list[int]) -> pl.DataFrame:
         at_least = {f"precision_at_{k}": f"{wins[k]} of {wide.height}" for k in ks}
         spread = pl.concat(
             [spread, pl.DataFrame([{"method": "cutoffs model >= most_active"} | at_least])],
+            how="diagonal_relaxed",
+        )
+    if cells is not None and not cells.is_empty():
+        behind = {
+            f"precision_at_{k}": (
+                f"{int(c['verdict'].str.ends_with('beyond chance').sum())} of {c.height}"
+            )
+            for k in ks
+            if not (c := cells.filter(pl.col("k") == k)).is_empty()
+        }
+        spread = pl.concat(
+            [spread, pl.DataFrame([{"method": "cutoffs model behind beyond chance"} | behind])],
             how="diagonal_relaxed",
         )
     return spread
@@ -210,7 +226,18 @@ def success_backtest(
             meta["best_naive_auc_roc_mean"] = dg.MetadataValue.float(
                 float(best_naive.group_by("method").agg(pl.col("auc_roc").mean())["auc_roc"].max())
             )
-            meta["top_of_list"] = dg.MetadataValue.md(markdown_table(top_of_list(results, ks)))
+            cells = top_of_list_cells(scored, ks)
+            meta["top_of_list"] = dg.MetadataValue.md(
+                markdown_table(top_of_list(results, ks, cells))
+            )
+            meta["top_of_list_by_cutoff"] = dg.MetadataValue.md(
+                markdown_table(
+                    cells.with_columns(
+                        pl.col("model_precision", "most_active_precision").round(2),
+                        pl.col("p_behind").round(2),
+                    )
+                )
+            )
             from models.plots import backtest_png
 
             png = base64.b64encode(backtest_png(results, calibration, ks)).decode()

@@ -12,6 +12,8 @@ from models.backtest import (
     precision_at_k,
     ranking_metrics,
     ranking_order,
+    top_of_list_against,
+    top_of_list_cells,
 )
 
 
@@ -126,3 +128,41 @@ def test_most_active_ranks_rounds_in_24_months_then_rounds_ever():
     # a tie on both counts keeps row order; rounds ever never outweigh one recent round
     tied = pl.DataFrame({"n_rounds_24m": [1, 2, 1, 1], "n_rounds": [50, 2, 50, 3]})
     assert ranking_order(BASELINES["most_active"](tied)).tolist() == [1, 0, 2, 3]
+
+
+def test_top_of_list_against_reads_the_companies_only_one_ranking_lists():
+    y = np.array([1] * 50 + [0] * 50)
+    good, bad = np.arange(100, 0, -1).astype(float), np.arange(100).astype(float)
+    ahead = top_of_list_against(y, good, bad, (25,))[0]
+    assert ahead == {"k": 25, "hits": 25, "naive_hits": 0, "shared": 0, "p_behind": 1.0}
+    behind = top_of_list_against(y, bad, good, (25,))[0]
+    assert behind["hits"] == 0 and behind["naive_hits"] == 25 and behind["p_behind"] < 1e-9
+    same = top_of_list_against(y, good, good, (25, 50, 200))
+    assert [r["shared"] for r in same[:2]] == [25, 50] and same[0]["p_behind"] == 1.0
+    assert same[2]["hits"] is None  # fewer rows than k
+    # one company's luck is within chance: 24 of 25 against 25 of 25 on disjoint lists
+    y2 = np.zeros(200, dtype=int)
+    y2[:25] = 1
+    y2[100:124] = 1
+    mine = np.r_[np.zeros(100), np.arange(100, 0, -1)].astype(float)
+    theirs = np.r_[np.arange(100, 0, -1), np.zeros(100)].astype(float)
+    close = top_of_list_against(y2, mine, theirs, (25,))[0]
+    assert (close["hits"], close["naive_hits"], close["shared"]) == (24, 25, 0)
+    assert close["p_behind"] > 0.4
+
+
+def test_top_of_list_cells_give_a_verdict_per_cutoff_and_k():
+    y = np.array([1] * 50 + [0] * 50)
+    frame = pl.DataFrame(
+        {
+            "company_id": [f"c{i}" for i in range(100)],
+            "label": y,
+            "model": np.arange(100).astype(float),  # ranks the misses first
+            "most_active": np.arange(100, 0, -1).astype(float),
+        }
+    )
+    cells = top_of_list_cells({date(2012, 6, 5): frame, date(2013, 6, 5): frame.drop("model")})
+    assert cells["cutoff"].unique().to_list() == [date(2012, 6, 5)]  # no model: left out
+    assert cells["k"].to_list() == [25, 50, 100]
+    assert cells["verdict"][0] == "behind by 25, beyond chance"
+    assert cells["verdict"][2] == "level"  # the whole population: the same 100

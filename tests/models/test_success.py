@@ -264,3 +264,24 @@ def test_too_few_positives_to_fit(monkeypatch):
     # ... unless the configured minimum of outcomes (50) is not reached
     model, report = training.fit_success_model(None, X, load_thesis()["success_model"])
     assert model is None and "2 positives: too few" in report.skipped_reason
+
+
+def test_monotonic_inputs_never_lower_the_chance_as_they_grow():
+    X, _ = synthetic_features(3000, 7)
+    rng = np.random.default_rng(7)
+    busy = rng.integers(0, 9, X.height)
+    X = X.with_columns(pl.Series("n_rounds_24m", busy))
+    # a dip the data carries: the busiest companies (6+ rounds) succeed less often here
+    y = (rng.random(X.height) < np.where(busy >= 6, 0.2, 0.2 + 0.1 * busy)).astype(int)
+    probe = pl.concat([X.head(20).with_columns(pl.lit(r).alias("n_rounds_24m")) for r in range(9)])
+    free = SuccessModel().fit(X, y).predict_proba(probe).reshape(9, 20)
+    tied = SuccessModel(monotonic={"n_rounds_24m": 1}).fit(X, y).predict_proba(probe)
+    tied = tied.reshape(9, 20)
+    assert (np.diff(free, axis=0) < -1e-9).any()  # unconstrained, it learns the dip
+    assert (np.diff(tied, axis=0) >= -1e-12).all()  # constrained, never lower with more rounds
+
+
+def test_monotonic_constraint_on_an_unknown_input_is_refused():
+    X, y = synthetic_features(300, 8)
+    with pytest.raises(ValueError, match="unknown numeric inputs: \\['rounds_ever'\\]"):
+        SuccessModel(monotonic={"rounds_ever": 1}).fit(X, y)
