@@ -137,8 +137,8 @@ def investor_scores(
         replace_week(con, "marts.investor_scores_history", scores, week)
         con.execute(
             "CREATE OR REPLACE TABLE marts.investor_scores AS SELECT * FROM marts.investor_scores_history "
-            "WHERE week_start = (SELECT max(week_start) FROM marts.investor_scores_history) "
-            "ORDER BY co_investor_rank"
+            "WHERE week_start = ? ORDER BY co_investor_rank",  # this run's week, not the largest
+            [week],
         )
         reasons = scores.group_by("fund_reason").len("investors").sort("investors", descending=True)
         top = scores.head(10).select(
