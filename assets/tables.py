@@ -51,13 +51,27 @@ def row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
     return con.sql(f"SELECT count(*) FROM {table}").fetchall()[0][0]
 
 
-def table_metadata(con: duckdb.DuckDBPyConnection, table: str, **extra: object) -> dict:
-    """Row count, column schema and a preview of `table`, as Dagster metadata."""
+def table_metadata(
+    con: duckdb.DuckDBPyConnection, table: str, week: date | None = None, **extra: object
+) -> dict:
+    """Row count, column schema (with the column descriptions of `config/catalog.yaml`) and a
+    preview of `table`, as Dagster metadata; with `week`, the preview shows that week's rows
+    (`week_start`), the partition's own."""
+    from transforms.catalog import column_descriptions
+
     columns = con.sql(f"DESCRIBE {table}").pl()
-    preview = con.sql(f"SELECT * FROM {table} LIMIT {PREVIEW_ROWS}").pl()
+    where = " WHERE week_start = ?" if week is not None else ""
+    preview = con.sql(
+        f"SELECT * FROM {table}{where} LIMIT {PREVIEW_ROWS}", params=[week] if week else None
+    ).pl()
+    described = column_descriptions(table)
     schema = dg.TableSchema(
         columns=[
-            dg.TableColumn(name=r["column_name"], type=r["column_type"])
+            dg.TableColumn(
+                name=r["column_name"],
+                type=r["column_type"],
+                description=described.get(r["column_name"]),
+            )
             for r in columns.iter_rows(named=True)
         ]
     )

@@ -16,6 +16,19 @@ def load_catalog() -> dict[str, dict]:
     return yaml.safe_load(CATALOG_FILE.read_text(encoding="utf-8"))
 
 
+def column_descriptions(table: str) -> dict[str, str]:
+    """The documented columns of `table` (`schema.table`); a `_history` table takes the columns
+    of the table it keeps by week (`marts.company_scores_history`: `marts.company_scores`)."""
+    catalog = load_catalog()
+    doc = catalog.get(table) or {}
+    columns = dict(doc.get("columns") or {})
+    if table.endswith("_history"):
+        columns = (
+            dict((catalog.get(table.removesuffix("_history")) or {}).get("columns") or {}) | columns
+        )
+    return {name: str(text) for name, text in columns.items()}
+
+
 def apply_comments(con: duckdb.DuckDBPyConnection, database: str) -> int:
     """COMMENT ON every documented table and column that exists in `database`; returns how many."""
     existing = {

@@ -215,7 +215,7 @@ def fund_shortlist(
         rate = eur_per_usd_as_of(con, scores["as_of"].max())
         rows = shortlist_funds(funds, lanes, config, rate).select(FUND_COLUMNS)
         replace_week(con, "marts.fund_shortlist", rows, week)
-        meta = table_metadata(con, "marts.fund_shortlist")
+        meta = table_metadata(con, "marts.fund_shortlist", week)
     report = lane_report(lanes, lane_counts(funds, lanes), noun="fund")
     meta["lanes"] = dg.MetadataValue.md(markdown_table(report))
     meta["fund_shortlist"] = dg.MetadataValue.md(lanes_markdown(rows, report, "fund", "fund_score"))

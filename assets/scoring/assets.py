@@ -268,6 +268,7 @@ def success_models(
         meta = table_metadata(
             con,
             "marts.success_models",
+            row["week_start"],
             as_of=str(as_of),
             model_version=row["model_version"],
             training_cutoffs=", ".join(

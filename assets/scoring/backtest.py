@@ -196,6 +196,7 @@ def success_backtest(
         meta = table_metadata(
             con,
             "marts.success_backtest",
+            week,
             as_of=str(as_of),
             cutoffs=", ".join(str(c) for c in cutoffs),
             horizon_months=horizon,

@@ -75,7 +75,7 @@ def shortlist_backtest(
             empty = pl.DataFrame(schema={**HEAD_COLUMNS, **LANE_COLUMNS})
             replace_week(con, TABLE, empty, week)
             reason = "no model measured at any backtest cutoff (marts/success_backtest says why)"
-            meta = table_metadata(con, TABLE, as_of=str(as_of), empty_reason=reason)
+            meta = table_metadata(con, TABLE, week, as_of=str(as_of), empty_reason=reason)
             return dg.MaterializeResult(metadata=meta)
         frames = [
             cutoff_rows(
@@ -108,6 +108,7 @@ def shortlist_backtest(
         meta = table_metadata(
             con,
             TABLE,
+            week,
             as_of=str(as_of),
             cutoffs=", ".join(str(c) for c in cutoffs),
             horizon_months=horizon,
