@@ -99,3 +99,20 @@ def markdown_table(frame: pl.DataFrame) -> str:
     lines = ["| " + " | ".join(frame.columns) + " |", "|" + "---|" * frame.width]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.iter_rows()]
     return "\n".join(lines)
+
+
+INLINE_MD_LIMIT = 1000  # the Dagster UI shows Markdown metadata inline below this length
+
+
+def bar_chart(label: str, value: str, rows: list[tuple[str, float | None]], width: int = 20) -> str:
+    """A bar chart as a small Markdown table (bars of █, scaled to the largest value), short
+    enough for the UI to show without a click; rows beyond the limit are left out."""
+    top = max((v for _, v in rows if v is not None), default=0) or 1
+    lines = [f"| {label} | {value} | |", "|---|---:|---|"]
+    for name, v in rows:
+        bar = "█" * round(width * v / top) if v is not None else ""
+        line = f"| {name} | {'' if v is None else f'{v:.2f}'} | {bar} |"
+        if sum(len(x) + 1 for x in lines) + len(line) > INLINE_MD_LIMIT - 1:
+            break
+        lines.append(line)
+    return "\n".join(lines)

@@ -4,9 +4,11 @@ after it (`model_evaluation_job`: the backtest); record both in the project's Da
 say where the results are."""
 
 import os
+import re
 import sys
 import time
 import uuid
+import warnings
 from pathlib import Path
 
 import dagster as dg
@@ -35,7 +37,8 @@ def _error_message(error) -> str:
         chain.append(error)
         error = error.cause
     chosen = next((e for e in chain if e.cls_name == "Failure"), chain[-1] if chain else None)
-    return chosen.message.strip() if chosen else "failed"
+    # a Failure raised while a resource starts reads "dagster...Failure: <message>"
+    return re.sub(r"^[\w.]*Failure: ", "", chosen.message.strip()) if chosen else "failed"
 
 
 def run_problems(result: dg.ExecuteInProcessResult) -> list[str]:
@@ -72,6 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
+    # Dagster warns (BetaWarning, `owners`) when it binds the resources to the sensors of the
+    # drop files' op job: its own internals, nothing a user of `make run` can act on
+    warnings.filterwarnings("ignore", category=dg.BetaWarning)
     from pipelines.definitions import defs
 
     settings = DealflowSettings()

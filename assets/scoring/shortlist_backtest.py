@@ -8,7 +8,7 @@ import polars as pl
 
 from assets.scoring.assets import MODEL_INPUTS
 from assets.scoring.backtest import PREDICTIONS, success_backtest
-from assets.tables import markdown_table, replace_week, table_metadata
+from assets.tables import bar_chart, markdown_table, replace_week, table_metadata
 from models.calendar import add_months
 from models.scoring import company_lanes
 from models.shortlist_backtest import LANE_COLUMNS, lane_candidates, lane_hits, score_cutoff
@@ -121,6 +121,15 @@ def shortlist_backtest(
             meta["hit_rate_pooled"] = dg.MetadataValue.float(round(listed["hits"].sum() / n, 4))
             meta["naive_hit_rate_pooled"] = dg.MetadataValue.float(
                 round(listed["naive_hits"].sum() / n, 4)
+            )
+            by_lane = (
+                listed.group_by("lane", maintain_order=True)
+                .agg(hit=pl.col("hits").sum() / pl.col("n_listed").sum())
+                .rows()
+            )
+            # shown inline on the asset page (short Markdown); the full plot is `plot` below
+            meta["chart"] = dg.MetadataValue.md(
+                bar_chart("lane", "hit rate, pooled over cutoffs", by_lane)
             )
             from models.plots import shortlist_backtest_png
 

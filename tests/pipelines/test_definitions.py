@@ -119,7 +119,6 @@ BLOCKING_CHECKS = {
     "core/companies:company_source_ids_expectations",
     "core/funding_rounds:funding_rounds_expectations",
     "core/funding_rounds:company_exits_expectations",
-    "staging/round_drops:rows_reconcile",
     "core/companies:company_acquisitions_made_expectations",
     "core/companies:company_models_expectations",
     "core/company_taxonomy:company_taxonomy_expectations",
@@ -190,6 +189,18 @@ def test_schedule_requests_the_week_starting_that_monday():
     assert request.tags["dealflow/sources"] == "/data/mine.yaml"
     assert request.tags["dealflow/as_of"] == "2026-11-25"
     assert request.tags["dealflow/week"] == "2026-11-23"
+
+
+def test_materialize_all_covers_one_partition_space_without_the_drop_assets():
+    """What the UI's "Materialize all" launches: the materializable assets, together when they
+    share a job and one partitions definition (else it asks for each root's partition). The drop
+    assets are declared (reported by `round_drops_job`), not materializable."""
+    graph = defs.resolve_asset_graph()
+    materializable = graph.materializable_asset_keys
+    drops = {dg.AssetKey(["raw", "round_drops"]), dg.AssetKey(["staging", "round_drops"])}
+    assert drops <= set(graph.get_all_asset_keys()) and not drops & materializable
+    assert {graph.get(k).partitions_def for k in materializable} - {None} == {weekly_partitions}
+    assert {graph.get(k).group_name for k in drops} == {"drops"}
 
 
 def test_weekly_partitions_start_at_the_configured_first_week():

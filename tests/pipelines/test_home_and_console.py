@@ -92,3 +92,15 @@ def test_table_metadata_describes_columns_and_previews_the_week():
     assert columns["name"] == "Company name"  # config/catalog.yaml, marts.company_scores
     preview = meta["preview"].value
     assert "old" in preview and "new" not in preview
+
+
+def test_bar_chart_is_short_enough_to_show_inline():
+    from assets.tables import INLINE_MD_LIMIT, bar_chart
+
+    chart = bar_chart("lane", "hit rate", [("france", 0.5), ("uae", 0.25), ("bridge", None)])
+    lines = chart.splitlines()
+    assert lines[2] == "| france | 0.50 | " + "█" * 20 + " |"
+    assert lines[3] == "| uae | 0.25 | " + "█" * 10 + " |"
+    assert lines[4] == "| bridge |  |  |"
+    many = bar_chart("method", "precision", [(f"method_{i}", i / 100) for i in range(100)])
+    assert len(many) < INLINE_MD_LIMIT
