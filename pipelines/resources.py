@@ -45,7 +45,7 @@ class DealflowSettings(dg.ConfigurableResource):
     Empty values fall back to `DEALFLOW_SOURCES`, `DEALFLOW_HOME` and `DEALFLOW_AS_OF`, then to
     the bundled sample, `data/warehouse/<sources name>/` (one home per sources file, see
     `dataset_name`) and today. A home holds one dataset: a run on another sources file than the
-    home's is refused (`transforms/runs.py`) unless `other_sources_ok`.
+    home's is refused (`transforms/runs.py`).
     """
 
     sources: str = ""
@@ -59,9 +59,6 @@ class DealflowSettings(dg.ConfigurableResource):
     # larger tables are checked in SQL (quality/sql_checks.py): at 192k rows and 48 expectations,
     # fetching and validating in GX took 2.9 s, the same counts in DuckDB 0.2 s
     gx_max_rows: int = 100_000
-    # write into a home that holds another sources file's dataset (variants of one dataset, e.g.
-    # a corrected copy of the sources YAML); off: such a run stops before writing anything
-    other_sources_ok: bool = False
 
     def sources_path(self) -> Path:
         value = _setting(self.sources, "DEALFLOW_SOURCES")
@@ -181,11 +178,10 @@ class Warehouse(dg.ConfigurableResource):
         as_of = resolve_as_of(key, configured, date.today()) if week else configured
         sources = self.settings.sources_path()
         with self.connect() as con:
-            if not self.settings.other_sources_ok:
-                try:
-                    check_dataset(con, sources, self.settings.home_path())
-                except OtherDatasetError as exc:
-                    raise dg.Failure(str(exc)) from None
+            try:
+                check_dataset(con, sources, self.settings.home_path())
+            except OtherDatasetError as exc:
+                raise dg.Failure(str(exc)) from None
             record_run(con, run.run_id, run.job_name, sources, week, as_of)
         if context.instance is not None:
             tags = run_tags(self.settings, week.isoformat() if week else None, as_of)

@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import pytest
 import yaml
 
@@ -92,11 +93,13 @@ def run_case(
     home = tmp / "home"
     shutil.copytree(published, home)
     groups = None if full else ["ingest", "staging"]
-    # a variant of the published run's sources file, written into a copy of its home
-    settings = {"other_sources_ok": True}
-    return run_week(
-        sources, home, AS_OF, raise_on_error=False, groups=groups, settings=settings
-    ), home
+    # the sources file edited in place, as a user would: the home's runs read "this" file
+    con = duckdb.connect(str(home / "pipeline.duckdb"))
+    try:
+        con.execute("UPDATE meta.runs SET sources = ?", [str(sources)])
+    finally:
+        con.close()
+    return run_week(sources, home, AS_OF, raise_on_error=False, groups=groups), home
 
 
 def failure_messages(result: dg.ExecuteInProcessResult) -> str:

@@ -104,3 +104,14 @@ def test_bar_chart_is_short_enough_to_show_inline():
     assert lines[4] == "| bridge |  |  |"
     many = bar_chart("method", "precision", [(f"method_{i}", i / 100) for i in range(100)])
     assert len(many) < INLINE_MD_LIMIT
+
+
+def test_make_sql_opens_the_replica_read_only_in_harlequin(tmp_path: Path, capsys):
+    from pipelines.sql import harlequin_command, main
+
+    replica = tmp_path / "dealflow.duckdb"
+    command = harlequin_command(replica)
+    assert Path(command[0]).name == "harlequin" and Path(command[0]).exists()
+    assert command[1:] == ["-r", str(replica)]  # read-only: never blocks the pipeline
+    assert main([str(replica)]) == 2  # no replica yet: says what to do
+    assert "make run" in capsys.readouterr().err
