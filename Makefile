@@ -1,4 +1,4 @@
-# Two commands on a fresh machine with Python 3.11 and make:
+# Two commands on a fresh machine with Python 3.11 and make (make ui: the UI and its daemon):
 #   make run   — install, then materialize every asset for the week of DEALFLOW_AS_OF (default today)
 #   make test  — install, then lint and run the test suite
 SHELL := /bin/bash
@@ -14,14 +14,14 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster
 # deploy/dagster-postgres.yaml for a shared PostgreSQL instance (docs/deployment.md).
 DAGSTER_INSTANCE ?= dagster.yaml
 
-.PHONY: install run test ui lint format sample clean instance
+.PHONY: install run test ui sql lint format sample clean instance
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
 $(VENV)/.installed: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen --python $(PYTHON)
+	$(UV) sync --frozen --quiet --python $(PYTHON)
 	touch $@
 
 install: $(VENV)/.installed instance
@@ -39,8 +39,14 @@ test: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/python -m pytest -q
 
+# The webserver and the daemon (schedule, sensors, queued runs) in one process group: Ctrl-C stops both.
 ui: install
-	$(VENV)/bin/dagster-webserver -w workspace.yaml -h 127.0.0.1 -p 3000
+	$(VENV)/bin/python -m pipelines.ui --host 127.0.0.1 --port 3000
+
+# The analysts' replica, read-only in harlequin (DB=<path>, else that of DEALFLOW_SOURCES/HOME).
+DB ?=
+sql: install
+	$(VENV)/bin/python -m pipelines.sql $(DB)
 
 lint: install
 	$(VENV)/bin/ruff check --fix .

@@ -51,13 +51,27 @@ def row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
     return con.sql(f"SELECT count(*) FROM {table}").fetchall()[0][0]
 
 
-def table_metadata(con: duckdb.DuckDBPyConnection, table: str, **extra: object) -> dict:
-    """Row count, column schema and a preview of `table`, as Dagster metadata."""
+def table_metadata(
+    con: duckdb.DuckDBPyConnection, table: str, week: date | None = None, **extra: object
+) -> dict:
+    """Row count, column schema (with the column descriptions of `config/catalog.yaml`) and a
+    preview of `table`, as Dagster metadata; with `week`, the preview shows that week's rows
+    (`week_start`), the partition's own."""
+    from transforms.catalog import column_descriptions
+
     columns = con.sql(f"DESCRIBE {table}").pl()
-    preview = con.sql(f"SELECT * FROM {table} LIMIT {PREVIEW_ROWS}").pl()
+    where = " WHERE week_start = ?" if week is not None else ""
+    preview = con.sql(
+        f"SELECT * FROM {table}{where} LIMIT {PREVIEW_ROWS}", params=[week] if week else None
+    ).pl()
+    described = column_descriptions(table)
     schema = dg.TableSchema(
         columns=[
-            dg.TableColumn(name=r["column_name"], type=r["column_type"])
+            dg.TableColumn(
+                name=r["column_name"],
+                type=r["column_type"],
+                description=described.get(r["column_name"]),
+            )
             for r in columns.iter_rows(named=True)
         ]
     )
@@ -84,4 +98,21 @@ def markdown_table(frame: pl.DataFrame) -> str:
 
     lines = ["| " + " | ".join(frame.columns) + " |", "|" + "---|" * frame.width]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.iter_rows()]
+    return "\n".join(lines)
+
+
+INLINE_MD_LIMIT = 1000  # the Dagster UI shows Markdown metadata inline below this length
+
+
+def bar_chart(label: str, value: str, rows: list[tuple[str, float | None]], width: int = 20) -> str:
+    """A bar chart as a small Markdown table (bars of █, scaled to the largest value), short
+    enough for the UI to show without a click; rows beyond the limit are left out."""
+    top = max((v for _, v in rows if v is not None), default=0) or 1
+    lines = [f"| {label} | {value} | |", "|---|---:|---|"]
+    for name, v in rows:
+        bar = "█" * round(width * v / top) if v is not None else ""
+        line = f"| {name} | {'' if v is None else f'{v:.2f}'} | {bar} |"
+        if sum(len(x) + 1 for x in lines) + len(line) > INLINE_MD_LIMIT - 1:
+            break
+        lines.append(line)
     return "\n".join(lines)

@@ -4,13 +4,17 @@ after it (`model_evaluation_job`: the backtest); record both in the project's Da
 say where the results are."""
 
 import os
+import re
 import sys
 import time
+import uuid
+import warnings
 from pathlib import Path
 
 import dagster as dg
 
-from pipelines.partitions import partition_key_for
+from pipelines.console import RunPrinter
+from pipelines.partitions import check_week, partition_key_for
 from pipelines.resources import DealflowSettings
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -33,14 +37,17 @@ def _error_message(error) -> str:
         chain.append(error)
         error = error.cause
     chosen = next((e for e in chain if e.cls_name == "Failure"), chain[-1] if chain else None)
-    return chosen.message.strip() if chosen else "failed"
+    # a Failure raised while a resource starts reads "dagster...Failure: <message>"
+    return re.sub(r"^[\w.]*Failure: ", "", chosen.message.strip()) if chosen else "failed"
 
 
 def run_problems(result: dg.ExecuteInProcessResult) -> list[str]:
     """One line per failed step and per failed asset check of a run."""
     problems = []
     for event in result.all_events:
-        if event.is_step_failure:
+        if event.event_type_value == "RESOURCE_INIT_FAILURE":
+            problems.append(f"error: {_error_message(event.event_specific_data.error)}")
+        elif event.is_step_failure:
             problems.append(
                 f"error in {event.step_key}: {_error_message(event.step_failure_data.error)}"
             )
@@ -68,24 +75,35 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
+    # Dagster warns (BetaWarning, `owners`) when it binds the resources to the sensors of the
+    # drop files' op job: its own internals, nothing a user of `make run` can act on
+    warnings.filterwarnings("ignore", category=dg.BetaWarning)
     from pipelines.definitions import defs
 
     settings = DealflowSettings()
     try:
         as_of = settings.as_of_date()
+        check_week(as_of)
     except dg.Failure as exc:
         print(f"error: {exc.description}", file=sys.stderr)
         return 2
     key = partition_key_for(as_of)
+    instance = _instance()
+    print(f"week {key}, as of {as_of}: {settings.sources_path()} -> {settings.home_path()}")
 
     def execute(job: str) -> tuple[dg.ExecuteInProcessResult, float]:
+        print(f"{job}:")
         started = time.perf_counter()
-        result = defs.resolve_job_def(job).execute_in_process(
-            instance=_instance(),
-            partition_key=key,
-            raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
-        )
+        run_id = str(uuid.uuid4())
+        with RunPrinter(instance, run_id):
+            result = defs.resolve_job_def(job).execute_in_process(
+                instance=instance,
+                partition_key=key,
+                raise_on_error=False,
+                run_id=run_id,
+                # the steps are printed by RunPrinter; Dagster's own log only when it is critical
+                run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
+            )
         return result, time.perf_counter() - started
 
     result, seconds = execute("dealflow_job")
@@ -105,8 +123,6 @@ def main(argv: list[str] | None = None) -> int:
         evaluation, eval_seconds = evaluated
         if evaluation.success:
             print(f"model evaluation {evaluation.run_id} succeeded in {eval_seconds:.1f}s")
-            print(f"backtest:          table marts.success_backtest, week_start = '{key}'")
-            print(f"                   table marts.shortlist_backtest, week_start = '{key}'")
         else:
             for problem in run_problems(evaluation):
                 print(problem, file=sys.stderr)
@@ -115,14 +131,29 @@ def main(argv: list[str] | None = None) -> int:
                 "week's shortlist below was published, the backtest was not.",
                 file=sys.stderr,
             )
-    print(f"shortlist:         {settings.outputs_dir() / f'shortlist_{key}.csv'}")
-    print(f"                   table marts.weekly_shortlist, week_start = '{key}'")
-    print(f"fund shortlist:    {settings.outputs_dir() / f'fund_shortlist_{key}.csv'}")
-    print(f"                   table marts.fund_shortlist, week_start = '{key}'")
-    print(
-        f"analyst database:  {settings.replica_db()}  (open read-only: duckdb -readonly {settings.replica_db()})"
-    )
+    print()
+    print(closing_block(settings, key, backtest=evaluated is not None and evaluated[0].success))
     return 0 if evaluated is None or evaluated[0].success else 1
+
+
+def closing_block(settings: DealflowSettings, key: str, backtest: bool) -> str:
+    """Where the week's results are: files, tables (of the replica) and how to open it."""
+    outputs = settings.outputs_dir()
+    lines = []
+    if backtest:
+        lines += [
+            f"backtest:          table marts.success_backtest, week_start = '{key}'",
+            f"                   table marts.shortlist_backtest, week_start = '{key}'",
+        ]
+    lines += [
+        f"shortlist:         {outputs / f'shortlist_{key}.csv'}",
+        f"                   table marts.weekly_shortlist, week_start = '{key}'",
+        f"fund shortlist:    {outputs / f'fund_shortlist_{key}.csv'}",
+        f"                   table marts.fund_shortlist, week_start = '{key}'",
+        f"analyst database:  {settings.replica_db().resolve()}",
+        f"                   read-only SQL in harlequin: make sql DB={settings.replica_db().resolve()}",
+    ]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

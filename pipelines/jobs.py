@@ -3,6 +3,7 @@ at a time, and the `dealflow_writer` concurrency pool keeps two runs from writin
 
 import dagster as dg
 
+from assets.drops.assets import round_drops_job as _round_drops_job
 from pipelines.partitions import weekly_partitions
 
 ROUND_DROP_ASSETS = [dg.AssetKey(["raw", "round_drops"]), dg.AssetKey(["staging", "round_drops"])]
@@ -51,13 +52,8 @@ model_evaluation_job = dg.define_asset_job(
     tags={"dagster/concurrency_key": "dealflow_writer"},
 )
 
-round_drops_job = dg.define_asset_job(
-    name="round_drops_job",
-    selection=dg.AssetSelection.assets(*ROUND_DROP_ASSETS),
-    executor_def=dg.in_process_executor,
-    description="Load and stage one file delivered to the rounds drop folder (its partition).",
-    tags={"dagster/concurrency_key": "dealflow_writer"},
-)
+# The drop files' job (ops that report the drop assets' materializations): assets/drops/assets.py
+round_drops_job = _round_drops_job
 
 rounds_refresh_job = dg.define_asset_job(
     name="rounds_refresh_job",

@@ -1,14 +1,35 @@
-"""Weekly partitions (weeks start Monday, Europe/Paris) and the as_of date of a partition; dynamic
-partitions of delivered round files (one per file in the rounds drop folder)."""
+"""Weekly partitions (weeks start Monday, Europe/Paris, from the first week of
+`config/schedule.yaml`) and the as_of date of a partition; dynamic partitions of delivered round
+files (one per file in the rounds drop folder)."""
 
 from datetime import date, timedelta
+from functools import cache
+from pathlib import Path
 
 import dagster as dg
+import yaml
 
-WEEK_START = "2000-01-03"
+SCHEDULE_FILE = Path(__file__).resolve().parent.parent / "config" / "schedule.yaml"
+
+
+@cache
+def schedule_config() -> dict:
+    """`config/schedule.yaml`: `first_week` (a date), `cron`, `timezone`."""
+    config = yaml.safe_load(SCHEDULE_FILE.read_text(encoding="utf-8"))
+    first = config["first_week"]
+    first = first if isinstance(first, date) else date.fromisoformat(str(first))
+    if first.weekday() != 0:
+        raise ValueError(f"{SCHEDULE_FILE}: first_week {first} is not a Monday")
+    return {**config, "first_week": first}
+
+
+FIRST_WEEK: date = schedule_config()["first_week"]
 
 weekly_partitions = dg.WeeklyPartitionsDefinition(
-    start_date=WEEK_START, day_offset=1, timezone="Europe/Paris", end_offset=1
+    start_date=FIRST_WEEK.isoformat(),
+    day_offset=1,
+    timezone=schedule_config()["timezone"],
+    end_offset=1,
 )
 
 # One partition per file delivered to the rounds drop folder (its file name), added by
@@ -23,6 +44,15 @@ def week_start(day: date) -> date:
 
 def partition_key_for(day: date) -> str:
     return week_start(day).isoformat()
+
+
+def check_week(day: date) -> None:
+    """Fail, saying what to do, when `day` falls before the first weekly partition."""
+    if week_start(day) < FIRST_WEEK:
+        raise dg.Failure(
+            f"as of {day} is before the first week {FIRST_WEEK} of the weekly partitions: "
+            f"move `first_week` back in {SCHEDULE_FILE} to run that week"
+        )
 
 
 def resolve_as_of(partition_key: str, configured: date, today: date) -> date:

@@ -28,11 +28,24 @@ def _setting(explicit: str, env_var: str) -> str:
     return explicit or os.environ.get(env_var, "")
 
 
+def dataset_name(sources: Path) -> str:
+    """The default home's folder for a sources file: its stem without a `sources.` prefix, or its
+    folder's name when the file is just `sources.yaml` (`data/sample/sources.yaml` -> `sample`,
+    `config/sources.shared-datasets.yaml` -> `shared-datasets`)."""
+    stem = sources.stem
+    for prefix in ("sources.", "sources-", "sources_"):
+        if stem.startswith(prefix) and len(stem) > len(prefix):
+            return stem[len(prefix) :]
+    return sources.parent.name if stem == "sources" and sources.parent.name else stem
+
+
 class DealflowSettings(dg.ConfigurableResource):
     """Where inputs and outputs are, and the date scores are computed as of.
 
     Empty values fall back to `DEALFLOW_SOURCES`, `DEALFLOW_HOME` and `DEALFLOW_AS_OF`, then to
-    the bundled sample, `data/warehouse/` and today.
+    the bundled sample, `data/warehouse/<sources name>/` (one home per sources file, see
+    `dataset_name`) and today. A home holds one dataset: a run on another sources file than the
+    home's is refused (`transforms/runs.py`).
     """
 
     sources: str = ""
@@ -53,7 +66,11 @@ class DealflowSettings(dg.ConfigurableResource):
 
     def home_path(self) -> Path:
         value = _setting(self.home, "DEALFLOW_HOME")
-        path = Path(value).expanduser().resolve() if value else DEFAULT_HOME
+        path = (
+            Path(value).expanduser().resolve()
+            if value
+            else DEFAULT_HOME / dataset_name(self.sources_path())
+        )
         path.mkdir(parents=True, exist_ok=True)
         return path
 
@@ -136,6 +153,39 @@ class Warehouse(dg.ConfigurableResource):
         handle.write(f"pid {os.getpid()}, since {datetime.now(UTC).isoformat(timespec='seconds')}")
         handle.flush()
         self._lock_file = handle
+        try:
+            self._start_run(context)
+        except BaseException:
+            self.teardown_after_execution(context)
+            raise
+
+    def _start_run(self, context: dg.InitResourceContext) -> None:
+        """Refuse a run on another dataset than the home's, record the run in `meta.runs` and tag
+        it with its sources file, as_of and week (shown in the UI's runs list)."""
+        from pipelines.partitions import resolve_as_of
+        from pipelines.run_tags import run_tags
+        from transforms.runs import OtherDatasetError, check_dataset, record_run
+
+        run = context.dagster_run
+        if run is None:  # a resource built outside a run (tests)
+            return
+        key = run.tags.get("dagster/partition", "")
+        try:
+            week = date.fromisoformat(key)
+        except ValueError:  # no partition, or a dropped file's
+            week = None
+        configured = self.settings.as_of_date()
+        as_of = resolve_as_of(key, configured, date.today()) if week else configured
+        sources = self.settings.sources_path()
+        with self.connect() as con:
+            try:
+                check_dataset(con, sources, self.settings.home_path())
+            except OtherDatasetError as exc:
+                raise dg.Failure(str(exc)) from None
+            record_run(con, run.run_id, run.job_name, sources, week, as_of)
+        if context.instance is not None:
+            tags = run_tags(self.settings, week.isoformat() if week else None, as_of)
+            context.instance.add_run_tags(run.run_id, tags)
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         if self._lock_file is not None:

@@ -1,18 +1,26 @@
-"""Monday 07:00 Europe/Paris: materialize the shortlist for the week that starts that day."""
+"""Monday 07:00 Europe/Paris (config/schedule.yaml): materialize the shortlist for the week that
+starts that day, the run tagged with the sources file, as_of and week it reads."""
+
+from datetime import date
 
 import dagster as dg
 
 from pipelines.jobs import dealflow_job
-from pipelines.partitions import partition_key_for
+from pipelines.partitions import partition_key_for, resolve_as_of, schedule_config
+from pipelines.resources import DealflowSettings
+from pipelines.run_tags import run_tags
 
 
 @dg.schedule(
     job=dealflow_job,
-    cron_schedule="0 7 * * 1",
-    execution_timezone="Europe/Paris",
+    cron_schedule=schedule_config()["cron"],
+    execution_timezone=schedule_config()["timezone"],
     default_status=dg.DefaultScheduleStatus.RUNNING,
 )
-def dealflow_job_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+def dealflow_job_schedule(
+    context: dg.ScheduleEvaluationContext, settings: DealflowSettings
+) -> dg.RunRequest:
     """Runs the whole graph for the current week's partition (idempotent per week)."""
     key = partition_key_for(context.scheduled_execution_time.date())
-    return dg.RunRequest(run_key=key, partition_key=key)
+    as_of = resolve_as_of(key, settings.as_of_date(), date.today())
+    return dg.RunRequest(run_key=key, partition_key=key, tags=run_tags(settings, key, as_of))

@@ -16,6 +16,29 @@ def load_catalog() -> dict[str, dict]:
     return yaml.safe_load(CATALOG_FILE.read_text(encoding="utf-8"))
 
 
+def column_descriptions(table: str) -> dict[str, str]:
+    """The documented columns of `table` (`schema.table`); a `_history` table takes the columns
+    of the table it keeps by week (`marts.company_scores_history`: `marts.company_scores`).
+    Columns the table's entry leaves out take the text of the same column in another table
+    (`company_id`, `name`, ...: `shared_column_descriptions`)."""
+    catalog = load_catalog()
+    columns = dict((catalog.get(table) or {}).get("columns") or {})
+    if table.endswith("_history"):
+        kept = (catalog.get(table.removesuffix("_history")) or {}).get("columns") or {}
+        columns = dict(kept) | columns
+    return shared_column_descriptions() | {name: str(text) for name, text in columns.items()}
+
+
+@cache
+def shared_column_descriptions() -> dict[str, str]:
+    """Each column name's first description in the catalog (in file order)."""
+    shared: dict[str, str] = {}
+    for doc in load_catalog().values():
+        for name, text in (doc.get("columns") or {}).items():
+            shared.setdefault(name, str(text))
+    return shared
+
+
 def apply_comments(con: duckdb.DuckDBPyConnection, database: str) -> int:
     """COMMENT ON every documented table and column that exists in `database`; returns how many."""
     existing = {

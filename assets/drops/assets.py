@@ -55,20 +55,46 @@ def replace_partition(
     con.execute(f"INSERT INTO {table} BY NAME {rows}", params or None)
 
 
-@dg.asset(
-    key_prefix="raw",
-    name="round_drops",
-    group_name="ingest",
+RAW_DESCRIPTION = """A file delivered to the rounds drop folder (`crunchbase: {rounds_drops: <folder>}` in the
+sources YAML), loaded as read like the main rounds file: the rounds columns as text plus
+`_source_file`, `_source_row`, `_loaded_at` and `_drop` (the file name, the partition). Loaded by
+`round_drops_job` (started by `round_drops_sensor`), not by "Materialize all" or the weekly job."""
+
+STAGING_DESCRIPTION = """A delivered rounds file typed and conformed exactly like `staging.rounds` (same SQL, same
+quarantine rules: a round of a company not in `staging.companies` is quarantined), with `_drop`
+naming the file. Rejected rows are in `meta.quarantine` under the source `round_drops/<file
+name>`; `meta.row_accounting` reconciles the drop's counts (the run fails when they do not add
+up). Staged by `round_drops_job`, not by "Materialize all" or the weekly job."""
+
+# The drop assets are declared, not materializable from the UI: their partitions are files (a
+# dynamic partitions definition), the rest of the graph is weekly. Were they materializable,
+# "Materialize all" on the lineage page would ask for a drop file, and the weekly job's launchpad
+# would warn that `staging/round_drops` was never materialized. `round_drops_job` (ops below)
+# loads a file and reports their materializations for its partition.
+raw_round_drops = dg.AssetSpec(
+    key=["raw", "round_drops"],
+    group_name="drops",
     kinds={"duckdb", "polars"},
     partitions_def=round_drops_partitions,
+    description=RAW_DESCRIPTION,
 )
-def raw_round_drops(
-    context: dg.AssetExecutionContext, settings: DealflowSettings, warehouse: Warehouse
-) -> dg.MaterializeResult:
-    """A file delivered to the rounds drop folder (`crunchbase: {rounds_drops: <folder>}` in the
-    sources YAML), loaded as read like the main rounds file: the rounds columns as text plus
-    `_source_file`, `_source_row`, `_loaded_at` and `_drop` (the file name, the partition)."""
-    drop = context.partition_key
+staging_round_drops = dg.AssetSpec(
+    key=["staging", "round_drops"],
+    group_name="drops",
+    kinds={"duckdb"},
+    partitions_def=round_drops_partitions,
+    deps=[
+        raw_round_drops,
+        dg.AssetKey(["staging", "companies"]),
+        dg.AssetKey(["ref", "fx_rates"]),
+        dg.AssetKey(["ref", "round_stage_map"]),
+    ],
+    description=STAGING_DESCRIPTION,
+)
+
+
+def load_raw_drop(drop: str, settings: DealflowSettings, warehouse: Warehouse) -> dict:
+    """Load the delivered file `drop` into `raw.round_drops` (its rows replaced); metadata."""
     path = drop_path(settings, drop)
     try:
         frame, report = raw_frame(KIND, path)
@@ -94,30 +120,12 @@ def raw_round_drops(
             read_notes=dg.MetadataValue.md("\n".join(f"- {n}" for n in report.notes) or "_(none)_"),
         )
     meta["dagster/row_count"] = dg.MetadataValue.int(frame.height)
-    return dg.MaterializeResult(metadata=meta)
+    return meta
 
 
-@dg.asset(
-    key_prefix="staging",
-    name="round_drops",
-    group_name="staging",
-    kinds={"duckdb"},
-    partitions_def=round_drops_partitions,
-    deps=[
-        raw_round_drops,
-        dg.AssetKey(["staging", "companies"]),
-        dg.AssetKey(["ref", "fx_rates"]),
-        dg.AssetKey(["ref", "round_stage_map"]),
-    ],
-)
-def staging_round_drops(
-    context: dg.AssetExecutionContext, warehouse: Warehouse
-) -> dg.MaterializeResult:
-    """A delivered rounds file typed and conformed exactly like `staging.rounds` (same SQL, same
-    quarantine rules: a round of a company not in `staging.companies` is quarantined), with
-    `_drop` naming the file. Rejected rows are in `meta.quarantine` under the source
-    `round_drops/<file name>`; `meta.row_accounting` reconciles the drop's counts."""
-    drop = context.partition_key
+def stage_drop(drop: str, warehouse: Warehouse) -> dict:
+    """Stage `raw.round_drops`' rows of `drop` into `staging.round_drops`; metadata. Fails when
+    a delivered file's rows read differ from staged + quarantined + duplicates collapsed."""
     source = drop_source(drop)
     typed_sql = sql_text("rounds", STAGING_SQL_DIR).replace("raw.crunchbase_rounds", "_drop_raw")
     with warehouse.connect() as con:
@@ -141,5 +149,46 @@ def staging_round_drops(
             **counts,
             quarantine_sample=dg.MetadataValue.md(markdown_table(quarantine_sample(con, source))),
         )
+        unreconciled = con.sql(UNRECONCILED_SQL).pl()
+    if not unreconciled.is_empty():
+        raise dg.Failure(
+            "rows read != staged + quarantined + duplicates collapsed for "
+            + ", ".join(unreconciled["source"].to_list())
+            + " (meta.row_accounting)"
+        )
     meta["dagster/row_count"] = dg.MetadataValue.int(int(counts["rows_staged"]))
-    return dg.MaterializeResult(metadata=meta)
+    return meta
+
+
+UNRECONCILED_SQL = (
+    "SELECT * FROM meta.row_accounting WHERE starts_with(source, 'round_drops/') AND NOT reconciled"
+)
+RAW_KEY = raw_round_drops.key
+STAGING_KEY = staging_round_drops.key
+
+
+@dg.op(description="Load the delivered rounds file (the run's partition) into raw.round_drops.")
+def load_round_drop(
+    context: dg.OpExecutionContext, settings: DealflowSettings, warehouse: Warehouse
+) -> str:
+    drop = context.partition_key
+    meta = load_raw_drop(drop, settings, warehouse)
+    context.log_event(dg.AssetMaterialization(RAW_KEY, partition=drop, metadata=meta))
+    return drop
+
+
+@dg.op(description="Stage the delivered rounds file like staging.rounds into staging.round_drops.")
+def stage_round_drop(context: dg.OpExecutionContext, warehouse: Warehouse, drop: str) -> None:
+    meta = stage_drop(drop, warehouse)
+    context.log_event(dg.AssetMaterialization(STAGING_KEY, partition=drop, metadata=meta))
+
+
+@dg.job(
+    partitions_def=round_drops_partitions,
+    executor_def=dg.in_process_executor,
+    description="Load and stage one file delivered to the rounds drop folder (its partition): "
+    "reports the materializations of raw/round_drops and staging/round_drops.",
+    tags={"dagster/concurrency_key": "dealflow_writer"},
+)
+def round_drops_job() -> None:
+    stage_round_drop(load_round_drop())

@@ -137,8 +137,8 @@ def investor_scores(
         replace_week(con, "marts.investor_scores_history", scores, week)
         con.execute(
             "CREATE OR REPLACE TABLE marts.investor_scores AS SELECT * FROM marts.investor_scores_history "
-            "WHERE week_start = (SELECT max(week_start) FROM marts.investor_scores_history) "
-            "ORDER BY co_investor_rank"
+            "WHERE week_start = ? ORDER BY co_investor_rank",  # this run's week, not the largest
+            [week],
         )
         reasons = scores.group_by("fund_reason").len("investors").sort("investors", descending=True)
         top = scores.head(10).select(
@@ -215,7 +215,7 @@ def fund_shortlist(
         rate = eur_per_usd_as_of(con, scores["as_of"].max())
         rows = shortlist_funds(funds, lanes, config, rate).select(FUND_COLUMNS)
         replace_week(con, "marts.fund_shortlist", rows, week)
-        meta = table_metadata(con, "marts.fund_shortlist")
+        meta = table_metadata(con, "marts.fund_shortlist", week)
     report = lane_report(lanes, lane_counts(funds, lanes), noun="fund")
     meta["lanes"] = dg.MetadataValue.md(markdown_table(report))
     meta["fund_shortlist"] = dg.MetadataValue.md(lanes_markdown(rows, report, "fund", "fund_score"))

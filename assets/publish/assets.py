@@ -17,6 +17,7 @@ from models.lanes import Lane, lane_order_sql
 from models.scoring import company_lanes
 from pipelines.resources import DealflowSettings, Warehouse
 from transforms.catalog import apply_comments
+from transforms.runs import mark_published
 
 PUBLISHED_SCHEMAS = ("ref", "staging", "core", "marts", "meta")
 
@@ -191,6 +192,7 @@ def analyst_replica(
     read-only (`harlequin -r`, `duckdb -readonly`) even while the pipeline runs."""
     replica = settings.replica_db()
     with warehouse.connect() as con:
+        mark_published(con, context.run_id)  # meta.runs: the latest published run's week
         tables = publish_replica(con, replica)
         week = _run_week(context)
         csvs = export_shortlists(con, settings.outputs_dir(), week)

@@ -268,6 +268,7 @@ def success_models(
         meta = table_metadata(
             con,
             "marts.success_models",
+            row["week_start"],
             as_of=str(as_of),
             model_version=row["model_version"],
             training_cutoffs=", ".join(
@@ -364,8 +365,9 @@ def company_scores(
             raise
         drop_temps(con, rescoring)
         con.execute("DROP TABLE marts._features")
-        latest = con.sql(f"SELECT max(week_start) FROM {HISTORY}").fetchall()
-        if latest[0][0] == week_start and not carried:  # already in rank order
+        # the latest scores are this run's week (the latest run's, once published), not the
+        # largest week_start of the history: a backfill of an older week is what analysts see
+        if not carried:  # already in rank order
             con.execute(
                 "CREATE OR REPLACE TABLE marts.company_scores AS SELECT * FROM marts._scores_week"
             )
@@ -373,7 +375,7 @@ def company_scores(
             con.execute(
                 f"CREATE OR REPLACE TABLE marts.company_scores AS SELECT * FROM {HISTORY} "
                 "WHERE week_start = ? ORDER BY score_rank",
-                [latest[0][0]],
+                [week_start],
             )
         population = con.sql(
             f"SELECT count(*) FILTER (in_population) FROM {HISTORY} WHERE week_start = ?",

@@ -7,7 +7,7 @@ import dagster as dg
 import polars as pl
 
 from assets.scoring.assets import MODEL_INPUTS, status_usable
-from assets.tables import markdown_table, replace_week, table_metadata, write_frame
+from assets.tables import bar_chart, markdown_table, replace_week, table_metadata, write_frame
 from models.backtest import (
     MODEL_METHOD,
     MOST_ACTIVE,
@@ -212,6 +212,7 @@ def success_backtest(
         meta = table_metadata(
             con,
             "marts.success_backtest",
+            week,
             as_of=str(as_of),
             cutoffs=", ".join(str(c) for c in cutoffs),
             horizon_months=horizon,
@@ -237,6 +238,16 @@ def success_backtest(
                         pl.col("p_behind").round(2),
                     )
                 )
+            )
+            k = ks[-1]
+            by_method = (
+                results.group_by("method")
+                .agg(pl.col(f"precision_at_{k}").mean())
+                .sort(f"precision_at_{k}", descending=True, nulls_last=True)
+            )
+            # shown inline on the asset page (short Markdown); the full plot is `plot` below
+            meta["chart"] = dg.MetadataValue.md(
+                bar_chart("method", f"precision@{k}, mean over cutoffs", by_method.rows())
             )
             from models.plots import backtest_png
 

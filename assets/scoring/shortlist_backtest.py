@@ -8,7 +8,7 @@ import polars as pl
 
 from assets.scoring.assets import MODEL_INPUTS
 from assets.scoring.backtest import PREDICTIONS, success_backtest
-from assets.tables import markdown_table, replace_week, table_metadata
+from assets.tables import bar_chart, markdown_table, replace_week, table_metadata
 from models.calendar import add_months
 from models.scoring import company_lanes
 from models.shortlist_backtest import LANE_COLUMNS, lane_candidates, lane_hits, score_cutoff
@@ -75,7 +75,7 @@ def shortlist_backtest(
             empty = pl.DataFrame(schema={**HEAD_COLUMNS, **LANE_COLUMNS})
             replace_week(con, TABLE, empty, week)
             reason = "no model measured at any backtest cutoff (marts/success_backtest says why)"
-            meta = table_metadata(con, TABLE, as_of=str(as_of), empty_reason=reason)
+            meta = table_metadata(con, TABLE, week, as_of=str(as_of), empty_reason=reason)
             return dg.MaterializeResult(metadata=meta)
         frames = [
             cutoff_rows(
@@ -108,6 +108,7 @@ def shortlist_backtest(
         meta = table_metadata(
             con,
             TABLE,
+            week,
             as_of=str(as_of),
             cutoffs=", ".join(str(c) for c in cutoffs),
             horizon_months=horizon,
@@ -120,6 +121,15 @@ def shortlist_backtest(
             meta["hit_rate_pooled"] = dg.MetadataValue.float(round(listed["hits"].sum() / n, 4))
             meta["naive_hit_rate_pooled"] = dg.MetadataValue.float(
                 round(listed["naive_hits"].sum() / n, 4)
+            )
+            by_lane = (
+                listed.group_by("lane", maintain_order=True)
+                .agg(hit=pl.col("hits").sum() / pl.col("n_listed").sum())
+                .rows()
+            )
+            # shown inline on the asset page (short Markdown); the full plot is `plot` below
+            meta["chart"] = dg.MetadataValue.md(
+                bar_chart("lane", "hit rate, pooled over cutoffs", by_lane)
             )
             from models.plots import shortlist_backtest_png
 

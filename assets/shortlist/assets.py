@@ -84,7 +84,7 @@ def weekly_shortlist(
         rows = with_rationale(scores, rate).with_columns(pl.lit(week).alias("week_start"))
         rows = rows.select(SHORTLIST_COLUMNS)
         replace_week(con, "marts.weekly_shortlist", rows, week)
-        meta = table_metadata(con, "marts.weekly_shortlist")
+        meta = table_metadata(con, "marts.weekly_shortlist", week)
         counts = con.sql(
             shortlist_counts_sql("marts.company_scores_history", thesis), params=[week]
         ).fetchall()[0]

@@ -5,6 +5,7 @@ import sys
 from datetime import date, datetime
 
 import dagster as dg
+import pytest
 
 from assets.ingest.assets import RAW_TABLES
 from assets.staging.assets import STAGED as STAGED_TABLES
@@ -118,7 +119,6 @@ BLOCKING_CHECKS = {
     "core/companies:company_source_ids_expectations",
     "core/funding_rounds:funding_rounds_expectations",
     "core/funding_rounds:company_exits_expectations",
-    "staging/round_drops:rows_reconcile",
     "core/companies:company_acquisitions_made_expectations",
     "core/companies:company_models_expectations",
     "core/company_taxonomy:company_taxonomy_expectations",
@@ -176,10 +176,43 @@ def test_every_suite_runs_as_a_check():
 
 
 def test_schedule_requests_the_week_starting_that_monday():
-    context = dg.build_schedule_context(scheduled_execution_time=datetime(2026, 11, 23, 7, 0))
+    from pipelines.resources import DealflowSettings
+
+    settings = DealflowSettings(sources="/data/mine.yaml", home="/tmp/mine", as_of="2026-11-25")
+    context = dg.build_schedule_context(
+        scheduled_execution_time=datetime(2026, 11, 23, 7, 0), resources={"settings": settings}
+    )
     schedule = defs.resolve_schedule_def("dealflow_job_schedule")
     request = schedule(context)
     assert request.partition_key == "2026-11-23"
+    # the runs list says what the run reads
+    assert request.tags["dealflow/sources"] == "/data/mine.yaml"
+    assert request.tags["dealflow/as_of"] == "2026-11-25"
+    assert request.tags["dealflow/week"] == "2026-11-23"
+
+
+def test_materialize_all_covers_one_partition_space_without_the_drop_assets():
+    """What the UI's "Materialize all" launches: the materializable assets, together when they
+    share a job and one partitions definition (else it asks for each root's partition). The drop
+    assets are declared (reported by `round_drops_job`), not materializable."""
+    graph = defs.resolve_asset_graph()
+    materializable = graph.materializable_asset_keys
+    drops = {dg.AssetKey(["raw", "round_drops"]), dg.AssetKey(["staging", "round_drops"])}
+    assert drops <= set(graph.get_all_asset_keys()) and not drops & materializable
+    assert {graph.get(k).partitions_def for k in materializable} - {None} == {weekly_partitions}
+    assert {graph.get(k).group_name for k in drops} == {"drops"}
+
+
+def test_weekly_partitions_start_at_the_configured_first_week():
+    from pipelines.partitions import FIRST_WEEK, check_week
+
+    keys = weekly_partitions.get_partition_keys(current_time=datetime(2026, 11, 26))
+    assert keys[0] == FIRST_WEEK.isoformat() == "2015-01-05"
+    assert "2015-12-07" in keys  # the real data's week (as of 2015-12-09)
+    assert len(keys) == 621  # 2015-01-05 to 2026-11-23, not back to 2000 (1,404 weeks)
+    check_week(date(2015, 1, 5))
+    with pytest.raises(dg.Failure, match="first_week"):
+        check_week(date(2014, 12, 31))
 
 
 def test_weeks_start_monday_and_as_of_resolution():
