@@ -41,12 +41,6 @@ DECISION_COLUMNS = {
     "_source_file": pl.String,
     "_source_row": pl.Int64,
 }
-# a relation with the columns of core.analyst_decisions the rule reads, and no row
-NO_DECISIONS = (
-    "(SELECT NULL::VARCHAR AS company_id, NULL::VARCHAR AS status, NULL::VARCHAR AS note, "
-    "NULL::VARCHAR AS analyst, NULL::DATE AS decided_on, NULL::VARCHAR AS _source_file, "
-    "NULL::BIGINT AS _source_row WHERE false)"
-)
 
 
 def passed_return_margin(thesis: dict) -> float:
@@ -92,6 +86,15 @@ def decided_sql(week_scores: str, history: str, decisions: str, margin: float) -
         LEFT JOIN latest AS l USING (company_id)
         LEFT JOIN at_decision AS a USING (company_id)
     """
+
+
+def undecided_sql(week_scores: str) -> str:
+    """`decided_sql`'s columns when no decision was ever recorded (no decision table)."""
+    return (
+        "SELECT *, NULL::VARCHAR AS analyst_status, NULL::VARCHAR AS analyst_note, "
+        "NULL::VARCHAR AS analyst, NULL::DATE AS analyst_decided_on, "
+        f"NULL::DOUBLE AS score_at_decision, false AS back_after_pass FROM {week_scores}"
+    )
 
 
 KEEPS_SQL = (

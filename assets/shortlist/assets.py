@@ -10,11 +10,11 @@ from assets.scoring.assets import HISTORY, company_scores
 from assets.tables import markdown_table, replace_week, table_metadata
 from models.decisions import (
     KEEPS_SQL,
-    NO_DECISIONS,
     PORTFOLIO_LANE,
     PORTFOLIO_SQL,
     decided_sql,
     passed_return_margin,
+    undecided_sql,
     with_decision_phrase,
 )
 from models.explain import with_rationale
@@ -75,9 +75,10 @@ SHORTLIST_COLUMNS = [
 def decided_week_sql(con: duckdb.DuckDBPyConnection, thesis: dict) -> str:
     """A relation: one week's scores (`?` = the week) with the analysts' latest decisions known at
     its as_of (`models.decisions.decided_sql`; none when no decision table was written)."""
-    decisions = DECISIONS if table_exists(con, DECISIONS) else NO_DECISIONS
     week = f"(SELECT * FROM {HISTORY} WHERE week_start = ?)"
-    return f"({decided_sql(week, HISTORY, decisions, passed_return_margin(thesis))})"
+    if not table_exists(con, DECISIONS):
+        return f"({undecided_sql(week)})"
+    return f"({decided_sql(week, HISTORY, DECISIONS, passed_return_margin(thesis))})"
 
 
 def lane_eligible(
