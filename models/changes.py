@@ -134,7 +134,9 @@ def _success_detail(now: dict, before: dict) -> str:
         sorted(factors),
         key=lambda f: abs(effects_now.get(f, 0.0) - effects_before.get(f, 0.0)),
     )
+    moved = effects_now.get(factor, 0.0) - effects_before.get(factor, 0.0)
     text = factor_phrase(factor, now)
+    text += f" (read {'more' if moved > 0 else 'less'} favourably by the model)"
     if now.get("model_version") and now.get("model_version") != before.get("model_version"):
         text += " (the model was refitted this week)"
     return text

@@ -178,7 +178,8 @@ def test_success_moves_in_points_with_the_factor_that_moved():
         n_top_investors=2,
     )
     assert movement_reason(now, before, THESIS) == (
-        "success chance up 12 pts: backed by 4 investors (2 top-decile)"
+        "success chance up 12 pts: backed by 4 investors (2 top-decile) "
+        "(read more favourably by the model)"
     )
 
 
