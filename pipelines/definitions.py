@@ -5,6 +5,8 @@ import dagster as dg
 from assets.core.assets import companies, company_taxonomy, investors
 from assets.core.checks import core_checks
 from assets.core.rounds import funding_rounds
+from assets.decisions.assets import analyst_decisions
+from assets.decisions.checks import decisions_checks
 from assets.drops.assets import raw_round_drops, staging_round_drops
 from assets.drops.checks import drops_checks
 from assets.ingest.assets import fx_rates, raw_assets
@@ -16,6 +18,7 @@ from assets.scoring.backtest import success_backtest
 from assets.scoring.checks import scoring_checks
 from assets.scoring.shortlist_backtest import shortlist_backtest
 from assets.shortlist.assets import weekly_shortlist
+from assets.shortlist.changes import shortlist_changes
 from assets.shortlist.checks import shortlist_checks
 from assets.staging.assets import round_stage_map, staged_assets
 from assets.staging.checks import staging_checks
@@ -52,11 +55,13 @@ defs = dg.Definitions(
         funding_rounds,
         investors,
         company_taxonomy,
+        analyst_decisions,
         success_models,
         success_backtest,
         shortlist_backtest,
         company_scores,
         weekly_shortlist,
+        shortlist_changes,
         investor_scores,
         fund_shortlist,
         analyst_replica,
@@ -66,6 +71,7 @@ defs = dg.Definitions(
         *staging_checks,
         *drops_checks,
         *core_checks,
+        *decisions_checks,
         *scoring_checks,
         *shortlist_checks,
         *investor_checks,

@@ -21,6 +21,7 @@ ROUNDS_REFRESH_ASSETS = [
     SUCCESS_MODELS,
     dg.AssetKey(["marts", "company_scores"]),
     dg.AssetKey(["marts", "weekly_shortlist"]),
+    dg.AssetKey(["marts", "shortlist_changes"]),
     dg.AssetKey(["marts", "investor_scores"]),
     dg.AssetKey(["marts", "fund_shortlist"]),
     REPLICA,

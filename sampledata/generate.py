@@ -54,6 +54,8 @@ import polars as pl
 
 from sampledata.current import SOURCES_YAML as CURRENT_SOURCES_YAML
 from sampledata.current import write_current_sources
+from sampledata.decisions import SOURCES_YAML as DECISIONS_SOURCES_YAML
+from sampledata.decisions import write_decisions
 
 # ---------------------------------------------------------------------------------------------
 # Vocabulary
@@ -1694,9 +1696,12 @@ def generate(
     )
     paths |= _write_epoch(rng_epoch, comp, out, ref_day)
     paths |= write_current_sources(out, reference_date, paths["companies"])
+    paths |= write_decisions(out)
     paths["sources"] = _write_text(
         out / "sources.yaml",
-        SOURCES_YAML.format(snapshot_date=reference_date.isoformat()) + CURRENT_SOURCES_YAML,
+        SOURCES_YAML.format(snapshot_date=reference_date.isoformat())
+        + CURRENT_SOURCES_YAML
+        + DECISIONS_SOURCES_YAML,
     )
     readme = SYNTHETIC_MD.format(companies=companies, seed=seed, reference_date=reference_date)
     paths["readme"] = _write_text(out / "SYNTHETIC.md", readme)

@@ -14,18 +14,23 @@ SHARED = PROJECT_DIR.parent / "shared" / "datasets"
 
 def expected_shortlist_rows(db: Path, week=None) -> int:
     """The rows a week's shortlist must have: per lane, min(its size, eligible companies of the
-    lane), counted in `marts.company_scores_history` with the shortlist's own rules."""
-    from models.lanes import lane_counts_sql
-    from models.scoring import company_lanes, shortlist_rules_sql
+    lane), counted in `marts.company_scores_history` with the shortlist's own rules less the
+    companies the analysts passed or hold in portfolio, plus those portfolio companies (listed
+    apart)."""
+    from assets.shortlist.assets import lane_eligible
+    from models.scoring import company_lanes
+    from models.thesis import load_thesis
 
     lanes = company_lanes()
-    week_sql = "= ?" if week else "= (SELECT max(week_start) FROM marts.company_scores_history)"
-    source = f"(SELECT * FROM marts.company_scores_history WHERE week_start {week_sql})"
-    counts = query(
-        db, lane_counts_sql(source, lanes, shortlist_rules_sql()), [week] if week else None
-    )
-    eligible = dict(zip(counts["lane"], counts["eligible"], strict=True))
-    return sum(min(lane.size, eligible.get(lane.name, 0)) for lane in lanes)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        if week is None:
+            week = con.sql("SELECT max(week_start) FROM marts.company_scores_history").fetchall()
+            week = week[0][0]
+        eligible, portfolio = lane_eligible(con, load_thesis(), lanes, week)
+    finally:
+        con.close()
+    return sum(min(lane.size, eligible.get(lane.name, 0)) for lane in lanes) + portfolio
 
 
 def query(db: Path, sql: str, params=None) -> pl.DataFrame:

@@ -10,11 +10,12 @@ import duckdb
 import polars as pl
 
 from transforms.readers import (
+    EXCEL_SUFFIXES,
     LINEAGE_COLUMNS,
     MALFORMED,
     ReadReport,
     SourceFileError,
-    read_provider_csv,
+    read_provider_file,
 )
 from transforms.sources import SourceKind
 
@@ -33,7 +34,12 @@ def load_raw(
     """Create `table` with the rows of `raw_frame(kind, path)`. A file of `stream_min_bytes` or
     more on disk is streamed into DuckDB (`transforms.streaming`, temporary files in `workdir`)
     instead of being read whole into memory; the table is the same either way."""
-    if path is not None and path.is_file() and path.stat().st_size >= stream_min_bytes:
+    if (
+        path is not None
+        and path.is_file()
+        and path.suffix.lower() not in EXCEL_SUFFIXES
+        and path.stat().st_size >= stream_min_bytes
+    ):
         from transforms.streaming import NotStreamable, load_large_csv
 
         try:
@@ -64,7 +70,7 @@ def raw_frame(
     schema drift: extra columns, and optional columns the file does not have."""
     if path is None:
         return empty_raw_frame(kind), ReadReport(notes=["source not declared"])
-    frame, report = read_provider_csv(path, loaded_at=loaded_at)
+    frame, report = read_provider_file(path, loaded_at=loaded_at)  # CSV or .xlsx
     return conform(frame, kind, path, report), report
 
 

@@ -170,3 +170,79 @@ def read_provider_csv(
         pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("_source_row"),
         pl.lit(stamp).alias("_loaded_at"),
     ), report
+
+
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def _cell_text(value: object) -> str | None:
+    """A spreadsheet cell as the text a CSV export would hold: dates ISO, whole numbers without
+    `.0`, blanks NULL."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return (
+            value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        )
+    if hasattr(value, "isoformat"):  # date, time
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value)
+    return text if text.strip() else None
+
+
+def read_provider_excel(
+    path: Path | str, loaded_at: datetime | None = None
+) -> tuple[pl.DataFrame, ReadReport]:
+    """Read the first sheet of an Excel workbook (.xlsx) like `read_provider_csv`: the first row
+    is the header, every value text (dates as ISO dates), `_source_row` the record number after
+    the header (spreadsheet row minus one). Fully blank rows are skipped. Raises
+    `SourceFileError` naming the file when it is not a readable workbook."""
+    import openpyxl  # imported when an Excel file is declared, not at code-location load
+
+    path = Path(path)
+    if not path.is_file():
+        raise SourceFileError(f"{path}: file not found")
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException...
+        raise SourceFileError(f"{path}: not a readable Excel workbook ({exc})") from exc
+    try:
+        sheet = book.worksheets[0]
+        report = ReadReport(encoding="xlsx", delimiter="")
+        report.notes.append(f"Excel workbook, sheet {sheet.title!r}")
+        rows = sheet.iter_rows(values_only=True)
+        header = next(rows, None)
+        if not header or not any(h is not None for h in header):
+            raise SourceFileError(f"{path}: empty sheet {sheet.title!r} (no header row)")
+        names = [_normalise_header(str(h)) if h is not None else "" for h in header]
+        named = [i for i, n in enumerate(names) if n]
+        if len({names[i] for i in named}) != len(named):
+            raise SourceFileError(f"{path}: row 1 (header): duplicate column names {names}")
+        records, numbers = [], []
+        for number, row in enumerate(rows, start=1):
+            cells = [_cell_text(row[i]) if i < len(row) else None for i in named]
+            if any(c is not None for c in cells):
+                records.append(cells)
+                numbers.append(number)
+    finally:
+        book.close()
+    frame = pl.DataFrame(
+        records, schema={names[i]: pl.String for i in named}, orient="row"
+    ).with_columns(pl.lit(None, dtype=pl.String).alias(MALFORMED))
+    stamp = loaded_at or datetime.now(UTC)
+    return frame.with_columns(
+        pl.lit(str(path)).alias("_source_file"),
+        pl.Series("_source_row", numbers, dtype=pl.Int64),
+        pl.lit(stamp).alias("_loaded_at"),
+    ), report
+
+
+def read_provider_file(
+    path: Path | str, loaded_at: datetime | None = None
+) -> tuple[pl.DataFrame, ReadReport]:
+    """`read_provider_excel` for an .xlsx workbook, else `read_provider_csv`."""
+    if Path(path).suffix.lower() in EXCEL_SUFFIXES:
+        return read_provider_excel(path, loaded_at)
+    return read_provider_csv(path, loaded_at)

@@ -142,6 +142,13 @@ SOURCE_KINDS: dict[str, SourceKind] = {
             ),
             attribution=EPOCH_COMPANIES_CITATION,
         ),
+        # the analysts' own decisions (CSV or Excel .xlsx, first sheet), matched to companies in
+        # core.analyst_decisions and respected by the weekly shortlist
+        SourceKind(
+            "analyst_decisions",
+            ("company", "status"),
+            ("note", "analyst", "decided_on"),
+        ),
     )
 }
 

@@ -24,6 +24,7 @@ RAW_TABLES = {
     "chip_exits": "chip_exits",
     "epoch_funding_rounds": "epoch_funding_rounds",
     "epoch_companies": "epoch_companies",
+    "analyst_decisions": "analyst_decisions",
 }
 
 

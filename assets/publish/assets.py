@@ -12,6 +12,7 @@ from assets.investors.assets import fund_shortlist
 from assets.scoring.backtest import success_backtest
 from assets.scoring.shortlist_backtest import shortlist_backtest
 from assets.shortlist.assets import weekly_shortlist
+from assets.shortlist.changes import shortlist_changes
 from models.investors import fund_lanes
 from models.lanes import Lane, lane_order_sql
 from models.scoring import company_lanes
@@ -179,7 +180,13 @@ def export_fund_shortlists(
 @dg.asset(
     group_name="publish",
     kinds={"duckdb"},
-    deps=[weekly_shortlist, success_backtest, shortlist_backtest, fund_shortlist],
+    deps=[
+        weekly_shortlist,
+        shortlist_changes,
+        success_backtest,
+        shortlist_backtest,
+        fund_shortlist,
+    ],
 )
 def analyst_replica(
     context: dg.AssetExecutionContext, settings: DealflowSettings, warehouse: Warehouse

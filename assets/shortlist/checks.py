@@ -5,35 +5,37 @@ values in range."""
 
 from typing import Any
 
-from assets.scoring.assets import HISTORY
-from assets.shortlist.assets import weekly_shortlist
-from models.lanes import lane_counts_sql
-from models.scoring import company_lanes, shortlist_rules_sql
+from assets.shortlist.assets import lane_eligible, weekly_shortlist
+from assets.shortlist.changes import shortlist_changes
+from models.decisions import PORTFOLIO_LANE
+from models.scoring import company_lanes
 from models.thesis import load_thesis
 from quality.checks import CheckInputs, suite_checks
 
 
 def shortlist_parameters(inputs: CheckInputs) -> dict[str, Any]:
     """`shortlist_rows`: the sum over lanes of min(lane size, companies of the lane eligible that
-    week under the shortlist's rules), from that week's scores; `shortlist_size`: the sum of the
-    lanes' sizes; `lanes`: the lane names."""
+    week under the shortlist's rules, less those the analysts passed or hold in portfolio), from
+    that week's scores, plus the portfolio companies listed apart; `shortlist_size`: the sum of
+    the lanes' sizes plus those; `lanes`: the lane names and `portfolio`."""
     thesis = load_thesis()
     lanes = company_lanes(thesis, inputs.settings.shortlist_size)
-    eligible = dict(
-        inputs.con.sql(
-            lane_counts_sql(
-                f"(SELECT * FROM {HISTORY} WHERE week_start = ?)",
-                lanes,
-                shortlist_rules_sql(thesis),
-            ),
-            params=[inputs.week],
-        ).fetchall()
-    )
+    eligible, portfolio = lane_eligible(inputs.con, thesis, lanes, inputs.week)
     return {
-        "shortlist_size": sum(lane.size for lane in lanes),
-        "shortlist_rows": sum(min(lane.size, eligible.get(lane.name, 0)) for lane in lanes),
-        "lanes": [lane.name for lane in lanes],
+        "shortlist_size": sum(lane.size for lane in lanes) + portfolio,
+        "shortlist_rows": sum(min(lane.size, eligible.get(lane.name, 0)) for lane in lanes)
+        + portfolio,
+        "lanes": [lane.name for lane in lanes] + [PORTFOLIO_LANE],
     }
 
 
-shortlist_checks = suite_checks(weekly_shortlist, parameters=shortlist_parameters)
+def changes_parameters(inputs: CheckInputs) -> dict[str, Any]:
+    """`lanes`: the shortlist's lane names and `portfolio`."""
+    lanes = company_lanes(load_thesis(), inputs.settings.shortlist_size)
+    return {"lanes": [lane.name for lane in lanes] + [PORTFOLIO_LANE]}
+
+
+shortlist_checks = [
+    *suite_checks(weekly_shortlist, parameters=shortlist_parameters),
+    *suite_checks(shortlist_changes, parameters=changes_parameters),
+]

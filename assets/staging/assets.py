@@ -40,6 +40,7 @@ STAGED = {
         [["ref", "fx_rates"], ["ref", "round_stage_map"]],
     ),
     "epoch_companies": ("raw.epoch_companies", [], []),
+    "analyst_decisions": ("raw.analyst_decisions", [], []),
 }
 
 

@@ -117,6 +117,7 @@ def test_sensors_request_the_drop_then_one_refresh_reusing_the_weeks_model(incre
         "core/investors",
         "marts/company_scores",
         "marts/weekly_shortlist",
+        "marts/shortlist_changes",
         "marts/investor_scores",
         "marts/fund_shortlist",
         "analyst_replica",

@@ -38,6 +38,8 @@ CURRENT_DATED = {
         _text("Report date").str.to_date("%m/%d/%Y", strict=False),
     ),
     "epoch_companies": _text("Founding date").str.to_date("%m/%d/%Y", strict=False),
+    # an analyst's decision is a fact of its day too
+    "analyst_decisions": _text("decided_on").str.to_date("%Y-%m-%d", strict=False),
 }
 
 

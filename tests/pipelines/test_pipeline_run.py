@@ -81,12 +81,19 @@ def test_success_probability_only_for_the_population(pipeline_run):
 
 
 def test_weekly_shortlist(pipeline_run):
-    shortlist = query(pipeline_run.replica, "SELECT * FROM marts.weekly_shortlist ORDER BY rank")
-    assert shortlist.height == expected_shortlist_rows(pipeline_run.replica, pipeline_run.week)
-    assert shortlist["week_start"].unique().to_list() == [pipeline_run.week]
+    listed = query(pipeline_run.replica, "SELECT * FROM marts.weekly_shortlist ORDER BY rank")
+    assert listed.height == expected_shortlist_rows(pipeline_run.replica, pipeline_run.week)
+    assert listed["week_start"].unique().to_list() == [pipeline_run.week]
+    # the analysts' portfolio companies are listed apart, without an overall rank
+    portfolio = listed.filter(pl.col("lane") == "portfolio")
+    assert portfolio["rank"].null_count() == portfolio.height
+    assert (portfolio["analyst_status"] == "portfolio").all()
+    shortlist = listed.filter(pl.col("lane") != "portfolio")
     assert shortlist["rank"].to_list() == list(range(1, shortlist.height + 1))
     assert shortlist["total_score"].is_sorted(descending=True)
-    assert shortlist["rationale"].str.contains(r"^Score \d\.\d\d \(thesis fit ").all()
+    assert shortlist["rationale"].str.contains(r"Score \d\.\d\d \(thesis fit ").all()
+    undecided = shortlist.filter(pl.col("analyst_status").is_null())["rationale"]
+    assert undecided.str.contains(r"^Score \d\.\d\d \(thesis fit ").all()
     assert shortlist["vertical"].null_count() == 0
     for _lane, rows in shortlist.group_by("lane"):
         assert sorted(rows["lane_rank"]) == list(range(1, rows.height + 1))
@@ -98,9 +105,9 @@ def test_weekly_shortlist(pipeline_run):
         assert lanes[row["company_id"]] == expected, row["name"]
     # the CSV lists the lanes in order, best first inside each
     csv = pl.read_csv(pipeline_run.home / "shortlists" / f"shortlist_{pipeline_run.week}.csv")
-    order = {"france": 0, "uae": 1, "bridge": 2}
+    order = {"france": 0, "uae": 1, "bridge": 2, "portfolio": 3}
     assert csv["company_id"].to_list() == (
-        shortlist.sort(pl.col("lane").replace_strict(order), "lane_rank")["company_id"].to_list()
+        listed.sort(pl.col("lane").replace_strict(order), "lane_rank")["company_id"].to_list()
     )
     if pipeline_run.on_sample:
         assert set(shortlist["lane"]) == {"france", "uae", "bridge"}

@@ -282,3 +282,86 @@ def test_french_and_emirati_companies_in_the_verticals(real_home):
     assert {"Dataiku", "Deepomatic", "craft ai", "Antidot"} <= set(fra["name"])
     assert rows.filter(pl.col("country_code") == "ARE")["name"].to_list() == ["KinTrans"]
     assert rows["vertical_reason"].null_count() == 0 and rows["ai_confidence"].min() >= 0.5
+
+
+REAL_DECISIONS = """company,status,note,analyst,decided_on
+Dataiku SAS,in_diligence,Data room open,C. Martin,2015-11-20
+vigiglobe.com,passed,Too early for a joint ticket,A. Al Mansoori,2015-11-02
+/organization/deepomatic,portfolio,Joint seed,C. Martin,2015-06-01
+Keecker,portfolio,Signed in January,C. Martin,2016-01-15
+Nowhere Robotics SAS,watch,,C. Martin,2015-11-01
+Snips,maybe,,C. Martin,2015-11-01
+"""
+
+
+@pytest.fixture(scope="module")
+def decided_real(real_home, tmp_path_factory):
+    """The real run's warehouse with a tiny decisions file: its decisions staged, matched and
+    applied to the week's shortlist (only those assets run again)."""
+    import shutil
+
+    import dagster as dg
+
+    from assets.decisions.assets import analyst_decisions
+    from assets.ingest.assets import raw_assets
+    from assets.shortlist.assets import weekly_shortlist
+    from assets.staging.assets import staged_assets
+    from pipelines.partitions import partition_key_for
+    from pipelines.resources import DealflowSettings, Warehouse
+
+    home = tmp_path_factory.mktemp("real_decisions")
+    shutil.copy(real_home.parent / "pipeline.duckdb", home / "pipeline.duckdb")
+    (home / "analyst_decisions.csv").write_text(REAL_DECISIONS)
+    (home / "sources.yaml").write_text("analyst_decisions: analyst_decisions.csv\n")
+    settings = DealflowSettings(
+        sources=str(home / "sources.yaml"), home=str(home), as_of=AS_OF.isoformat()
+    )
+    wanted = {"raw/analyst_decisions", "staging/analyst_decisions"}
+    assets = [a for a in [*raw_assets, *staged_assets] if a.key.to_user_string() in wanted]
+    result = dg.materialize(
+        [*assets, analyst_decisions, weekly_shortlist],
+        partition_key=partition_key_for(AS_OF),
+        resources={"settings": settings, "warehouse": Warehouse(settings=settings)},
+    )
+    assert result.success
+    return home / "pipeline.duckdb"
+
+
+def test_real_decisions_match_companies_and_shape_the_shortlist(decided_real, real_home):
+    from pipelines.partitions import week_start
+
+    matched = {
+        r["company"]: r
+        for r in query(decided_real, "SELECT * FROM core.analyst_decisions").iter_rows(named=True)
+    }
+    assert (matched["Dataiku SAS"]["company_name"], matched["Dataiku SAS"]["matched_by"]) == (
+        "Dataiku",
+        "name",
+    )
+    assert matched["vigiglobe.com"]["matched_by"] == "domain"
+    assert matched["/organization/deepomatic"]["matched_by"] == "provider key"
+    assert matched["Nowhere Robotics SAS"]["company_id"] is None
+    assert "Snips" not in matched  # bad status: quarantined, with its row and column
+    bad = query(
+        decided_real,
+        "SELECT source_row, column_name FROM meta.quarantine WHERE source = 'analyst_decisions'",
+    )
+    assert bad.rows() == [(6, "status")]
+    week = query(
+        decided_real,
+        "SELECT * FROM marts.weekly_shortlist WHERE week_start = ?",
+        [week_start(AS_OF)],
+    )
+    listed = {r["name"]: r for r in week.iter_rows(named=True)}
+    assert listed["Dataiku"]["analyst_status"] == "in_diligence"
+    assert listed["Dataiku"]["analyst_note"] == "Data room open"
+    assert "Vigiglobe" not in listed  # passed, no score on record since
+    assert listed["Deepomatic"]["lane"] == "portfolio" and listed["Deepomatic"]["rank"] is None
+    # decided after as_of: not known yet
+    assert listed["Keecker"]["lane"] == "france" and listed["Keecker"]["analyst_status"] is None
+    # the lane lists every eligible French company (22 without decisions): less the passed and
+    # the portfolio company, never padded
+    before = query(
+        real_home, "SELECT count(*) AS n FROM marts.weekly_shortlist WHERE lane = 'france'"
+    )["n"][0]
+    assert week.filter(pl.col("lane") == "france").height == min(25, before - 2)

@@ -188,7 +188,7 @@ def test_shortlist_size_and_warning_checks(warehouse):
     blocking, warning = results["shortlist_well_formed"], results["shortlist_warnings"]
     assert not blocking.passed and blocking.severity == dg.AssetCheckSeverity.ERROR
     assert "row count = $shortlist_rows=3: observed 2" in md(blocking, "failed")
-    assert "`lane` in $lanes (3 values): 1 row(s)" in md(blocking, "failed")
+    assert "`lane` in $lanes (4 values): 1 row(s)" in md(blocking, "failed")
     assert "`rationale` matches /\\S/: 1 row(s)" in md(blocking, "failed")
     assert "| mars | 1 | C2 | Beta |" in md(blocking, "offending_rows")
     assert not warning.passed and warning.severity == dg.AssetCheckSeverity.WARN

@@ -31,6 +31,7 @@ def test_sample_reads_as_every_declared_kind():
         "chip_exits",
         "epoch_funding_rounds",
         "epoch_companies",
+        "analyst_decisions",
     }
     for kind, path in sources.files.items():
         assert raw_frame(SOURCE_KINDS[kind], path)[0].height > 0, kind
