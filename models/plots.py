@@ -1,4 +1,5 @@
-"""Backtest plots as PNG bytes (matplotlib, Agg backend), for the Dagster UI's Markdown metadata.
+"""Backtest plots as PNG bytes (matplotlib, Agg backend), for the Dagster UI's Markdown metadata,
+or as inline SVG text for the weekly pack's report (`fmt="svg"`, `reports/charts.py`).
 Free of Dagster; matplotlib is imported only when a plot is drawn."""
 
 from __future__ import annotations
@@ -17,7 +18,21 @@ def _figure(width: float = 9.0, height: float = 3.6):
     return plt, *plt.subplots(1, 2, figsize=(width, height), dpi=90)
 
 
-def backtest_png(results: pl.DataFrame, calibration: pl.DataFrame, ks: list[int]) -> bytes:
+def _output(fig, plt, fmt: str) -> bytes | str:
+    """PNG bytes, or (`fmt="svg"`) an inline `<svg>` element (`reports.charts.to_svg`)."""
+    if fmt == "svg":
+        from reports.charts import to_svg
+
+        return to_svg(fig, plt)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def backtest_png(
+    results: pl.DataFrame, calibration: pl.DataFrame, ks: list[int], fmt: str = "png"
+) -> bytes | str:
     """Left: precision@k of each method, averaged over the cutoffs. Right: calibration of the
     model (mean predicted vs observed rate per probability bin, all cutoffs pooled)."""
     plt, fig, (left, right) = _figure()
@@ -51,13 +66,10 @@ def backtest_png(results: pl.DataFrame, calibration: pl.DataFrame, ks: list[int]
     right.set(xlabel="predicted probability", ylabel="observed rate", xlim=(0, 1), ylim=(0, 1))
     right.set_title("Calibration (cutoffs pooled)", fontsize=10)
     fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    plt.close(fig)
-    return buffer.getvalue()
+    return _output(fig, plt, fmt)
 
 
-def shortlist_backtest_png(rows: pl.DataFrame) -> bytes:
+def shortlist_backtest_png(rows: pl.DataFrame, fmt: str = "png") -> bytes | str:
     """Hit rate of each lane's listed companies (bars: the pipeline's top N, the naive most-active
     top N, the lane's base rate), one group per lane, averaged over the cutoffs where the lane
     listed any company; the counts listed under each group."""
@@ -86,7 +98,4 @@ def shortlist_backtest_png(rows: pl.DataFrame) -> bytes:
     left.set_title("Shortlist by lane, mean over cutoffs", fontsize=10)
     left.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    plt.close(fig)
-    return buffer.getvalue()
+    return _output(fig, plt, fmt)

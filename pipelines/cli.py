@@ -6,12 +6,14 @@ say where the results are."""
 import os
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import dagster as dg
 
 from pipelines.partitions import partition_key_for
 from pipelines.resources import DealflowSettings
+from reports.paths import REPORT, WORKBOOK, pack_folder
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -115,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
                 "week's shortlist below was published, the backtest was not.",
                 file=sys.stderr,
             )
+    pack = pack_folder(settings.home_path(), date.fromisoformat(key))
+    print(f"weekly pack:       {pack / REPORT}  (and {WORKBOOK} beside it)")
     print(f"shortlist:         {settings.outputs_dir() / f'shortlist_{key}.csv'}")
     print(f"                   table marts.weekly_shortlist, week_start = '{key}'")
     print(f"fund shortlist:    {settings.outputs_dir() / f'fund_shortlist_{key}.csv'}")

@@ -3,6 +3,7 @@
 from datetime import date
 
 import dagster as dg
+import duckdb
 import polars as pl
 
 from assets.scoring.assets import HISTORY, company_scores
@@ -14,7 +15,9 @@ from models.scoring import company_lanes, shortlist_counts_sql, shortlist_rules_
 from models.thesis import load_thesis
 from pipelines.partitions import weekly_partitions
 from pipelines.resources import DealflowSettings, Warehouse
+from reports.paths import REPORT, WORKBOOK, pack_folder
 from transforms.reference import eur_per_usd_as_of
+from transforms.sql import sql_text
 
 SHORTLIST_COLUMNS = [
     "week_start",
@@ -26,6 +29,9 @@ SHORTLIST_COLUMNS = [
     "total_score",
     "rationale",
     "country_code",
+    "city",
+    "founded_year",
+    "link",
     "vertical",
     "sector",
     "ai_confidence",
@@ -62,7 +68,8 @@ def weekly_shortlist(
     `lanes` table below; it is never padded from outside its scope. Each row says in plain language
     why it is there. Re-running a week replaces that week's rows only. Published (replica and
     `shortlists/shortlist_<week>.csv` in the pipeline home) by `analyst_replica` once every
-    blocking check has passed."""
+    blocking check has passed, then forwarded as `packs/<week>/report.html` and `shortlist.xlsx`
+    by `weekly_pack` (linked below as `pack_report` and `pack_workbook`)."""
 
     week = date.fromisoformat(context.partition_key)
     thesis = load_thesis()
@@ -82,7 +89,7 @@ def weekly_shortlist(
         )
         rate = eur_per_usd_as_of(con, scores["as_of"].max())
         rows = with_rationale(scores, rate).with_columns(pl.lit(week).alias("week_start"))
-        rows = rows.select(SHORTLIST_COLUMNS)
+        rows = with_company_links(con, rows).select(SHORTLIST_COLUMNS)
         replace_week(con, "marts.weekly_shortlist", rows, week)
         meta = table_metadata(con, "marts.weekly_shortlist")
         counts = con.sql(
@@ -96,10 +103,34 @@ def weekly_shortlist(
     meta["shortlist"] = dg.MetadataValue.md(lanes_markdown(rows, report, "company", "total_score"))
     meta["dagster/row_count"] = dg.MetadataValue.int(rows.height)
     meta["eligible"] = dg.MetadataValue.int(int(counts[2]))
+    # written by `weekly_pack` once the week is published (a failed run leaves the last one)
+    pack = pack_folder(settings.home_path(), week)
+    meta["pack_report"] = dg.MetadataValue.path(str(pack / REPORT))
+    meta["pack_workbook"] = dg.MetadataValue.path(str(pack / WORKBOOK))
     reason = _short_reason(counts, report)
     if reason:
         meta["empty_reason"] = dg.MetadataValue.text(reason)
     return dg.MaterializeResult(metadata=meta)
+
+
+def with_company_links(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame) -> pl.DataFrame:
+    """`rows` (listed companies, with `as_of`) with `link` (homepage, else Crunchbase profile),
+    `city` and `founded_year` from `core.companies` (`transforms/sql/company_links.sql`)."""
+    facts = pl.DataFrame(
+        schema={
+            "company_id": pl.String,
+            "link": pl.String,
+            "city": pl.String,
+            "founded_year": pl.Int32,
+        }
+    )
+    if rows.height:
+        found = con.sql(
+            sql_text("company_links"),
+            params={"as_of": rows["as_of"].max(), "ids": rows["company_id"].to_list()},
+        ).pl()
+        facts = pl.concat([facts, found], how="vertical_relaxed")
+    return rows.join(facts, on="company_id", how="left")
 
 
 def _short_reason(counts: tuple, report: pl.DataFrame) -> str | None:
