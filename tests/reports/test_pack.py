@@ -39,7 +39,10 @@ def test_workbook_sheets_header_links_and_rounding(pack_data):
     assert france.cell(2, score).value == 0.93 and france.cell(3, score).value == 0.612
     assert france.cell(2, score).number_format == "0.000"
     raised = _column(france, "total_raised_usd")
-    assert france.cell(2, raised).value == 2_000_000_000 and france.cell(2, raised).number_format == "#,##0"
+    assert (
+        france.cell(2, raised).value == 2_000_000_000
+        and france.cell(2, raised).number_format == "#,##0"
+    )
     why = _column(france, "rationale")
     assert france.cell(2, why).alignment.wrap_text
     assert france.column_dimensions[openpyxl.utils.get_column_letter(why)].width >= 80
@@ -53,13 +56,16 @@ def test_workbook_sheets_header_links_and_rounding(pack_data):
                     assert value == round(value, 3), (ws.title, value)
     assert "No changes table yet" in book["changes"]["A1"].value
     backtest = [c for row in book["backtest"].iter_rows(values_only=True) for c in row if c]
-    assert "most_active" in backtest and any("2 of 2" in str(c) or "6 of 6" in str(c) for c in backtest)
+    assert "most_active" in backtest and any(
+        "2 of 2" in str(c) or "6 of 6" in str(c) for c in backtest
+    )
     assert book["funds"]["C2"].value == "Partech" and book["funds"].freeze_panes == "D2"
 
 
 def test_workbook_shows_analyst_columns_and_changes_when_present(pack_data):
     shortlist = pack_data.shortlist.with_columns(
-        pl.lit("in_diligence").alias("analyst_status"), pl.lit("call on Monday").alias("analyst_note")
+        pl.lit("in_diligence").alias("analyst_status"),
+        pl.lit("call on Monday").alias("analyst_note"),
     )
     changes = pl.DataFrame(
         {
