@@ -30,22 +30,29 @@ def _output(fig, plt, fmt: str) -> bytes | str:
     return buffer.getvalue()
 
 
-def backtest_png(
-    results: pl.DataFrame, calibration: pl.DataFrame, ks: list[int], fmt: str = "png"
-) -> bytes | str:
-    """Left: precision@k of each method, averaged over the cutoffs. Right: calibration of the
-    model (mean predicted vs observed rate per probability bin, all cutoffs pooled)."""
-    plt, fig, (left, right) = _figure()
+def draw_precision_at_k(
+    ax, results: pl.DataFrame, ks: list[int], legend_size: int = 7, legend_below: bool = False
+) -> None:
+    """Precision@k of each method, averaged over the cutoffs, and the base rate (the legend in
+    the lower left, or below the axes)."""
     for method, rows in results.group_by("method", maintain_order=True):
         values = [rows[f"precision_at_{k}"].mean() for k in ks]
         style = "o-" if method[0] == "model" else "s--"
-        left.plot(ks, values, style, label=method[0])
+        ax.plot(ks, values, style, label=method[0])
     base = results["base_rate"].mean()
     if base is not None:
-        left.axhline(base, color="grey", linewidth=0.8, linestyle=":", label="base rate")
-    left.set(xlabel="k (top companies)", ylabel="precision@k", ylim=(0, 1.02), xticks=ks)
-    left.set_title("Precision@k (mean over cutoffs)", fontsize=10)
-    left.legend(fontsize=7, loc="lower left")
+        ax.axhline(base, color="grey", linewidth=0.8, linestyle=":", label="base rate")
+    ax.set(xlabel="k (top companies)", ylabel="precision@k", ylim=(0, 1.02), xticks=ks)
+    ax.set_title("Precision@k (mean over cutoffs)", fontsize=10)
+    if legend_below:
+        ax.legend(fontsize=legend_size, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=3)
+    else:
+        ax.legend(fontsize=legend_size, loc="lower left")
+
+
+def draw_calibration(ax, calibration: pl.DataFrame) -> None:
+    """The model's calibration: mean predicted vs observed rate per probability bin, all cutoffs
+    pooled (weighted by the bins' counts), against the diagonal."""
     pooled = (
         calibration.filter(pl.col("count") > 0)
         .group_by("bin")
@@ -60,13 +67,21 @@ def backtest_png(
         )
         .sort("bin")
     )
-    right.plot([0, 1], [0, 1], color="grey", linewidth=0.8, linestyle=":")
+    ax.plot([0, 1], [0, 1], color="grey", linewidth=0.8, linestyle=":")
     if not pooled.is_empty():
-        right.plot(pooled["predicted"], pooled["observed"], "o-", label="model")
-    right.set(xlabel="predicted probability", ylabel="observed rate", xlim=(0, 1), ylim=(0, 1))
-    right.set_title("Calibration (cutoffs pooled)", fontsize=10)
+        ax.plot(pooled["predicted"], pooled["observed"], "o-", label="model")
+    ax.set(xlabel="predicted probability", ylabel="observed rate", xlim=(0, 1), ylim=(0, 1))
+    ax.set_title("Calibration (cutoffs pooled)", fontsize=10)
+
+
+def backtest_png(results: pl.DataFrame, calibration: pl.DataFrame, ks: list[int]) -> bytes:
+    """Left: precision@k of each method, averaged over the cutoffs. Right: calibration of the
+    model (mean predicted vs observed rate per probability bin, all cutoffs pooled)."""
+    plt, fig, (left, right) = _figure()
+    draw_precision_at_k(left, results, ks)
+    draw_calibration(right, calibration)
     fig.tight_layout()
-    return _output(fig, plt, fmt)
+    return _output(fig, plt, "png")
 
 
 def shortlist_backtest_png(rows: pl.DataFrame, fmt: str = "png") -> bytes | str:

@@ -131,12 +131,22 @@ def changes_svg(changes: pl.DataFrame, lanes: list[Lane]) -> str:
     return _draw("changes", (5.0, 0.5 * len(names) + 1.4), draw)
 
 
-def backtest_svg(results: pl.DataFrame, calibration: pl.DataFrame, ks: list[int]) -> str:
-    """Precision@k of each method (mean over cutoffs) and the model's calibration."""
-    from models.plots import backtest_png
+def precision_at_k_svg(results: pl.DataFrame, ks: list[int]) -> str:
+    """Precision@k of the model and the naive rankings, mean over the backtest's cutoffs."""
+    from models.plots import draw_precision_at_k
 
-    with _pyplot("backtest"):
-        return backtest_png(results, calibration, ks, fmt="svg")
+    return _draw(
+        "precision",
+        (5.0, 3.4),
+        lambda ax: draw_precision_at_k(ax, results, ks, 8, legend_below=True),
+    )
+
+
+def calibration_svg(calibration: pl.DataFrame) -> str:
+    """The model's calibration, cutoffs pooled."""
+    from models.plots import draw_calibration
+
+    return _draw("calibration", (5.0, 3.4), lambda ax: draw_calibration(ax, calibration))
 
 
 def shortlist_backtest_svg(rows: pl.DataFrame) -> str:

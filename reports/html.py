@@ -48,6 +48,7 @@ th,td{padding:6px 8px;border-bottom:1px solid #eef0f3;text-align:left;vertical-a
 th{background:#eef2f7;position:sticky;top:0;white-space:nowrap}
 td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 td.why{min-width:18em}
+td.nowrap{white-space:nowrap}
 td.company{min-width:9em}
 table.lane tr.facts td{border-bottom:0;padding-bottom:2px}
 table.lane tr.why td{color:#3a4250;font-size:.92em;padding-top:0;border-bottom:1px solid #dfe3ea}
@@ -104,6 +105,22 @@ def _table(header: list[str], rows: list[list[str]], classes: list[str] | None =
     return f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
 
 
+def _listing(header: list[str], classes: list[str], rows: list[tuple[list[str], str]]) -> str:
+    """A table narrow enough for a phone: each item a row of short facts (escaped cells), then
+    its long text (escaped) on a row of its own across the table, under the facts."""
+    head = "".join(f"<th>{escape(h)}</th>" for h in header)
+    body = "".join(
+        '<tr class="facts">'
+        + "".join(f'<td class="{c}">{cell}</td>' for cell, c in zip(cells, classes, strict=True))
+        + f'</tr><tr class="why"><td></td><td colspan="{len(header) - 1}">{why}</td></tr>'
+        for cells, why in rows
+    )
+    return (
+        f'<div class="scroll"><table class="lane"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div>"
+    )
+
+
 def _frame_table(frame: pl.DataFrame, digits: int = 3) -> str:
     """Any frame as an escaped table, floats rounded to `digits`."""
     rows = []
@@ -114,7 +131,10 @@ def _frame_table(frame: pl.DataFrame, digits: int = 3) -> str:
                 for v in (", ".join(x) if isinstance(x, list) else x for x in row)
             ]
         )
-    classes = ["num" if frame.schema[c].is_numeric() else "" for c in frame.columns]
+    classes = [
+        "num" if frame.schema[c].is_numeric() else "nowrap" if frame.schema[c] == pl.Date else ""
+        for c in frame.columns
+    ]
     return _table(frame.columns, rows, classes)
 
 
@@ -126,12 +146,11 @@ def _company_cell(row: dict) -> str:
     what = " · ".join(
         _text(str(row[k]).replace("_", " ")) for k in ("vertical", "sector") if row.get(k)
     )
-    last_round = " ".join(
-        p for p in (_text(row.get("last_stage")), _text(row.get("last_round_on"))) if p
-    )
+    stage = str(row["last_stage"]).replace("_", " ") if row.get("last_stage") else None
+    last_round = " ".join(p for p in (_text(stage), _text(row.get("last_round_on"))) if p)
     if last_round:
         last_round = f"last round {last_round}"
-    raised = _money(row.get("total_raised_usd"))
+    raised = _money(row.get("total_raised_usd")) if row.get("total_raised_usd") else ""
     if raised:
         raised = f"raised {raised}"
     details = " · ".join(p for p in (place, founded, what, last_round, raised) if p)
@@ -154,25 +173,20 @@ def lane_section(lane: Lane, rows: pl.DataFrame) -> str:
     )
     if rows.is_empty():
         return heading + '<p class="note">No company listed in this lane this week.</p></section>'
-    header = ["#", "company", "score", "success"]
-    head = "".join(f"<th>{escape(h)}</th>" for h in header)
-    body = []
+    listed = []
     for row in rows.iter_rows(named=True):
         why = _text(row.get("rationale"))
         if row.get("analyst_note"):
             why = f"<strong>Analyst note:</strong> {_text(row['analyst_note'])}<br>{why}"
-        body.append(
-            f'<tr class="facts"><td class="num">{_text(row.get("lane_rank"))}</td>'
-            f'<td class="company">{_company_cell(row)}</td>'
-            f'<td class="num">{_score(row.get("total_score"))}</td>'
-            f'<td class="num">{_percent(row.get("success_probability"))}</td></tr>'
-            f'<tr class="why"><td></td><td colspan="{len(header) - 1}">{why}</td></tr>'
-        )
-    return (
-        heading
-        + f'<div class="scroll"><table class="lane"><thead><tr>{head}</tr></thead>'
-        + f"<tbody>{''.join(body)}</tbody></table></div></section>"
-    )
+        cells = [
+            _text(row.get("lane_rank")),
+            _company_cell(row),
+            _score(row.get("total_score")),
+            _percent(row.get("success_probability")),
+        ]
+        listed.append((cells, why))
+    table = _listing(["#", "company", "score", "success"], ["num", "company", "num", "num"], listed)
+    return heading + table + "</section>"
 
 
 def _figure(svg: str, caption: str) -> str:
@@ -240,21 +254,20 @@ def _funds_section(data: PackData) -> str:
         parts.append(f"<h3>{_text(lane.name)}: {rows.height} of {lane.size}</h3>")
         parts.append(f'<p class="muted">{_text(lane.description)}</p>')
         if rows.height:
-            parts.append(
-                _table(
-                    ["#", "fund", "country", "score", "why"],
+            listed = [
+                (
                     [
-                        [
-                            _text(r["lane_rank"]),
-                            f"<strong>{_text(r['name'])}</strong>",
-                            _text(r.get("country_code")),
-                            _score(r.get("fund_score")),
-                            _text(r.get("rationale")),
-                        ]
-                        for r in rows.iter_rows(named=True)
+                        _text(r["lane_rank"]),
+                        f"<strong>{_text(r['name'])}</strong>",
+                        _text(r.get("country_code")),
+                        _score(r.get("fund_score")),
                     ],
-                    ["num", "company", "", "num", "why"],
+                    _text(r.get("rationale")),
                 )
+                for r in rows.iter_rows(named=True)
+            ]
+            parts.append(
+                _listing(["#", "fund", "country", "score"], ["num", "company", "", "num"], listed)
             )
     return "".join(parts) + "</section>"
 
@@ -284,9 +297,15 @@ def _backtest_section(data: PackData) -> str:
             )
         figures.append(
             _figure(
-                charts.backtest_svg(results, calibration, list(data.ks)),
-                "Left: share of companies that raised again or exited within 24 months among "
-                "each method's top k (mean over past cutoffs). Right: predicted against observed.",
+                charts.precision_at_k_svg(results, list(data.ks)),
+                "Share of companies that raised again or exited within 24 months among each "
+                "method's top k, mean over past cutoffs (model: the success model).",
+            )
+        )
+        figures.append(
+            _figure(
+                charts.calibration_svg(calibration),
+                "The model's predicted chance against the observed rate (diagonal: exact).",
             )
         )
     if has_lanes:

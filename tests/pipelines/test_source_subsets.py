@@ -185,7 +185,9 @@ def test_run_succeeds_and_empty_marts_say_why(name, tmp_path):
         assert found["n"][0] == n, (table, found["n"][0])
     for prefix, table in (("shortlist", "weekly_shortlist"), ("fund_shortlist", "fund_shortlist")):
         # the week's CSV exists even when the week has no row (the header alone)
-        lines = (home / "shortlists" / f"{prefix}_{WEEK}.csv").read_text().splitlines()
+        path = home / "shortlists" / f"{prefix}_{WEEK}.csv"
+        assert path.read_bytes().startswith(b"\xef\xbb\xbf"), prefix  # UTF-8 with BOM
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
         n = query(replica, f"SELECT count(*) AS n FROM marts.{table}")["n"][0]
         assert lines[0].startswith("week_start,lane,lane_rank,rank,"), prefix
         assert len(lines) == n + 1, prefix
