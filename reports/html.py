@@ -156,13 +156,26 @@ def _company_cell(row: dict) -> str:
     details = " · ".join(p for p in (place, founded, what, last_round, raised) if p)
     status = ""
     if row.get("analyst_status"):
-        status = f' <span class="status">{_text(row["analyst_status"])}</span>'
+        status = (
+            f' <span class="status">{_text(str(row["analyst_status"]).replace("_", " "))}</span>'
+        )
     return f"<strong>{_link(row.get('name'), row.get('link'))}</strong>{status}" + (
         f'<br><span class="muted">{details}</span>' if details else ""
     )
 
 
-def lane_section(lane: Lane, rows: pl.DataFrame) -> str:
+def _change_badge(change: dict | None) -> str:
+    """' new', ' ▲ from 3', ' ▼ from 1' or '' (same, or no changes table)."""
+    if not change or change.get("change") in (None, "same"):
+        return ""
+    kind = str(change["change"])
+    text = kind
+    if kind in ("up", "down") and change.get("previous_rank") is not None:
+        text = f"{'▲' if kind == 'up' else '▼'} from {change['previous_rank']}"
+    return f' <span class="change-{escape(kind, quote=True)}">{escape(text)}</span>'
+
+
+def lane_section(lane: Lane, rows: pl.DataFrame, changes: dict[str, dict] | None = None) -> str:
     """One lane: its scope, how many it lists, and its companies best first: a row of facts narrow
     enough for a phone and, under it across the table, why the company is listed (and the
     analyst's note)."""
@@ -180,7 +193,7 @@ def lane_section(lane: Lane, rows: pl.DataFrame) -> str:
             why = f"<strong>Analyst note:</strong> {_text(row['analyst_note'])}<br>{why}"
         cells = [
             _text(row.get("lane_rank")),
-            _company_cell(row),
+            _company_cell(row) + _change_badge((changes or {}).get(row.get("company_id"))),
             _score(row.get("total_score")),
             _percent(row.get("success_probability")),
         ]
@@ -360,7 +373,12 @@ def report_html(data: PackData) -> str:
         ],
         ["", "num", ""],
     )
-    lanes = "".join(lane_section(lane, data.lane_rows(lane.name)) for lane in data.company_lanes)
+    changes = {}
+    if data.changes is not None and {"company_id", "change"} <= set(data.changes.columns):
+        changes = {r["company_id"]: r for r in data.changes.iter_rows(named=True)}
+    lanes = "".join(
+        lane_section(lane, data.lane_rows(lane.name), changes) for lane in data.company_lanes
+    )
     title = f"France–UAE AI shortlist, week of {data.week.isoformat()}"
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'

@@ -192,7 +192,7 @@ def _changes_sheet(ws: Worksheet, changes: pl.DataFrame | None) -> None:
     if changes.is_empty():
         _note(ws, 1, "No change to show: no previous week to compare with.")
         return
-    frame = _ordered(changes, ["lane", "change", "rank", "previous_rank", "name"], HIDDEN)
+    frame = _ordered(changes, ["lane", "change", "rank", "previous_rank", "name", "reason"], HIDDEN)
     write_table(ws, frame)
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(frame.width)}{frame.height + 1}"

@@ -151,3 +151,29 @@ def test_pack_writes_both_files_and_a_failed_build_keeps_the_last_pack(
         write_pack(folder, replace(pack_data, shortlist=pack_data.shortlist.head(1)))
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
     assert sorted(p.name for p in other.iterdir()) == ["report.html", "shortlist.xlsx"]
+
+
+def test_report_shows_changes_and_the_analysts_status(pack_data):
+    shortlist = pack_data.shortlist.with_columns(
+        pl.when(pl.col("company_id") == "C0").then(pl.lit("in_diligence")).alias("analyst_status"),
+        pl.when(pl.col("company_id") == "C0")
+        .then(pl.lit("data room <b>open</b>"))
+        .alias("analyst_note"),
+    )
+    changes = pl.DataFrame(
+        {
+            "week_start": [WEEK, WEEK],
+            "lane": ["france", "france"],
+            "company_id": ["C0", "C8"],
+            "name": ["Mistral AI", "Gone SAS"],
+            "change": ["up", "dropped"],
+            "rank": [1, None],
+            "previous_rank": [3, 2],
+            "reason": ["momentum rose", "last round aged"],
+        }
+    )
+    page = pack_module.report_html(replace(pack_data, shortlist=shortlist, changes=changes))
+    assert "▲ from 3" in page and "in diligence" in page
+    assert "data room &lt;b&gt;open&lt;/b&gt;" in page
+    assert "Gone SAS" in page and "last round aged" in page
+    assert "Changes against the week before" in page  # the changes chart
