@@ -78,7 +78,7 @@ def _money(value: object) -> str:
     amount = float(value)
     for size, unit in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
         if abs(amount) >= size:
-            return f"USD {amount / size:.1f}{unit}"
+            return f"USD {amount / size:.1f}".removesuffix(".0") + unit
     return f"USD {amount:.0f}"
 
 
