@@ -2,11 +2,15 @@
 -- company's homepage (an http(s) address; a bare domain such as `example.com` gets `http://`),
 -- else its Crunchbase profile (https://www.crunchbase.com + the permalink), else NULL (an Epoch AI
 -- organisation without a homepage); `city` as the provider gives it; `founded_year` only when the
--- company was founded by $as_of (no fact from after the scoring date). $ids: the companies wanted.
-WITH profiles AS (
+-- company was founded by $as_of (no fact from after the scoring date). $ids: the companies wanted
+-- (semi-joins: only their rows are read past the scans).
+WITH wanted AS (
+    SELECT DISTINCT unnest($ids::VARCHAR[]) AS company_id
+), profiles AS (
     SELECT company_id, 'https://www.crunchbase.com' || min(source_key) AS profile_url
     FROM core.company_source_ids
     WHERE source = 'crunchbase' AND starts_with(source_key, '/organization/')
+      AND company_id IN (SELECT company_id FROM wanted)
     GROUP BY company_id
 )
 SELECT
@@ -21,4 +25,4 @@ SELECT
     CASE WHEN c.founded_on <= $as_of THEN year(c.founded_on) END::INTEGER AS founded_year
 FROM core.companies AS c
 LEFT JOIN profiles AS p USING (company_id)
-WHERE list_contains($ids, c.company_id)
+WHERE c.company_id IN (SELECT company_id FROM wanted)
