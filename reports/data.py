@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 import duckdb
@@ -30,7 +30,6 @@ class PackData:
     success_backtest: pl.DataFrame | None = None
     calibration: pl.DataFrame | None = None
     ks: tuple[int, ...] = KS
-    notes: dict[str, str] = field(default_factory=dict)
 
     @property
     def as_of(self) -> date | None:
