@@ -45,7 +45,7 @@ def draw_precision_at_k(
     ax.set(xlabel="k (top companies)", ylabel="precision@k", ylim=(0, 1.02), xticks=ks)
     ax.set_title("Precision@k (mean over cutoffs)", fontsize=10)
     if legend_below:
-        ax.legend(fontsize=legend_size, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=3)
+        ax.legend(fontsize=legend_size, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncols=3)
     else:
         ax.legend(fontsize=legend_size, loc="lower left")
 
