@@ -1,4 +1,5 @@
-"""Backtest plots as PNG bytes (matplotlib, Agg backend), for the Dagster UI's Markdown metadata.
+"""Backtest plots as PNG bytes (matplotlib, Agg backend), for the Dagster UI's Markdown metadata,
+or as inline SVG text for the weekly pack's report (`fmt="svg"`, `reports/charts.py`).
 Free of Dagster; matplotlib is imported only when a plot is drawn."""
 
 from __future__ import annotations
@@ -17,20 +18,41 @@ def _figure(width: float = 9.0, height: float = 3.6):
     return plt, *plt.subplots(1, 2, figsize=(width, height), dpi=90)
 
 
-def backtest_png(results: pl.DataFrame, calibration: pl.DataFrame, ks: list[int]) -> bytes:
-    """Left: precision@k of each method, averaged over the cutoffs. Right: calibration of the
-    model (mean predicted vs observed rate per probability bin, all cutoffs pooled)."""
-    plt, fig, (left, right) = _figure()
+def _output(fig, plt, fmt: str) -> bytes | str:
+    """PNG bytes, or (`fmt="svg"`) an inline `<svg>` element (`reports.charts.to_svg`)."""
+    if fmt == "svg":
+        from reports.charts import to_svg
+
+        return to_svg(fig, plt)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def draw_precision_at_k(
+    ax, results: pl.DataFrame, ks: list[int], legend_size: int = 7, legend_below: bool = False
+) -> None:
+    """Precision@k of each method, averaged over the cutoffs, and the base rate (the legend in
+    the lower left, or below the axes)."""
     for method, rows in results.group_by("method", maintain_order=True):
         values = [rows[f"precision_at_{k}"].mean() for k in ks]
         style = "o-" if method[0] == "model" else "s--"
-        left.plot(ks, values, style, label=method[0])
+        ax.plot(ks, values, style, label=method[0])
     base = results["base_rate"].mean()
     if base is not None:
-        left.axhline(base, color="grey", linewidth=0.8, linestyle=":", label="base rate")
-    left.set(xlabel="k (top companies)", ylabel="precision@k", ylim=(0, 1.02), xticks=ks)
-    left.set_title("Precision@k (mean over cutoffs)", fontsize=10)
-    left.legend(fontsize=7, loc="lower left")
+        ax.axhline(base, color="grey", linewidth=0.8, linestyle=":", label="base rate")
+    ax.set(xlabel="k (top companies)", ylabel="precision@k", ylim=(0, 1.02), xticks=ks)
+    ax.set_title("Precision@k (mean over cutoffs)", fontsize=10)
+    if legend_below:
+        ax.legend(fontsize=legend_size, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncols=3)
+    else:
+        ax.legend(fontsize=legend_size, loc="lower left")
+
+
+def draw_calibration(ax, calibration: pl.DataFrame) -> None:
+    """The model's calibration: mean predicted vs observed rate per probability bin, all cutoffs
+    pooled (weighted by the bins' counts), against the diagonal."""
     pooled = (
         calibration.filter(pl.col("count") > 0)
         .group_by("bin")
@@ -45,19 +67,24 @@ def backtest_png(results: pl.DataFrame, calibration: pl.DataFrame, ks: list[int]
         )
         .sort("bin")
     )
-    right.plot([0, 1], [0, 1], color="grey", linewidth=0.8, linestyle=":")
+    ax.plot([0, 1], [0, 1], color="grey", linewidth=0.8, linestyle=":")
     if not pooled.is_empty():
-        right.plot(pooled["predicted"], pooled["observed"], "o-", label="model")
-    right.set(xlabel="predicted probability", ylabel="observed rate", xlim=(0, 1), ylim=(0, 1))
-    right.set_title("Calibration (cutoffs pooled)", fontsize=10)
+        ax.plot(pooled["predicted"], pooled["observed"], "o-", label="model")
+    ax.set(xlabel="predicted probability", ylabel="observed rate", xlim=(0, 1), ylim=(0, 1))
+    ax.set_title("Calibration (cutoffs pooled)", fontsize=10)
+
+
+def backtest_png(results: pl.DataFrame, calibration: pl.DataFrame, ks: list[int]) -> bytes:
+    """Left: precision@k of each method, averaged over the cutoffs. Right: calibration of the
+    model (mean predicted vs observed rate per probability bin, all cutoffs pooled)."""
+    plt, fig, (left, right) = _figure()
+    draw_precision_at_k(left, results, ks)
+    draw_calibration(right, calibration)
     fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    plt.close(fig)
-    return buffer.getvalue()
+    return _output(fig, plt, "png")
 
 
-def shortlist_backtest_png(rows: pl.DataFrame) -> bytes:
+def shortlist_backtest_png(rows: pl.DataFrame, fmt: str = "png") -> bytes | str:
     """Hit rate of each lane's listed companies (bars: the pipeline's top N, the naive most-active
     top N, the lane's base rate), one group per lane, averaged over the cutoffs where the lane
     listed any company; the counts listed under each group."""
@@ -86,7 +113,4 @@ def shortlist_backtest_png(rows: pl.DataFrame) -> bytes:
     left.set_title("Shortlist by lane, mean over cutoffs", fontsize=10)
     left.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     fig.tight_layout()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    plt.close(fig)
-    return buffer.getvalue()
+    return _output(fig, plt, fmt)

@@ -9,6 +9,7 @@ import sys
 import time
 import uuid
 import warnings
+from datetime import date
 from pathlib import Path
 
 import dagster as dg
@@ -16,6 +17,7 @@ import dagster as dg
 from pipelines.console import RunPrinter
 from pipelines.partitions import check_week, partition_key_for
 from pipelines.resources import DealflowSettings
+from reports.paths import REPORT, WORKBOOK, pack_folder
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -145,7 +147,9 @@ def closing_block(settings: DealflowSettings, key: str, backtest: bool) -> str:
             f"backtest:          table marts.success_backtest, week_start = '{key}'",
             f"                   table marts.shortlist_backtest, week_start = '{key}'",
         ]
+    pack = pack_folder(settings.home_path(), date.fromisoformat(key)).resolve()
     lines += [
+        f"weekly pack:       {pack / REPORT}  (and {WORKBOOK} beside it)",
         f"shortlist:         {outputs / f'shortlist_{key}.csv'}",
         f"                   table marts.weekly_shortlist, week_start = '{key}'",
         f"fund shortlist:    {outputs / f'fund_shortlist_{key}.csv'}",

@@ -13,6 +13,7 @@ from assets.ingest.assets import fx_rates, raw_assets
 from assets.investors.assets import fund_shortlist, investor_scores
 from assets.investors.checks import investor_checks
 from assets.publish.assets import analyst_replica
+from assets.publish.pack import weekly_pack
 from assets.scoring.assets import company_scores, success_models
 from assets.scoring.backtest import success_backtest
 from assets.scoring.checks import scoring_checks
@@ -65,6 +66,7 @@ defs = dg.Definitions(
         investor_scores,
         fund_shortlist,
         analyst_replica,
+        weekly_pack,
     ],
     asset_checks=[
         *ingest_and_staging_checks,

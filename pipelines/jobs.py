@@ -11,10 +11,12 @@ SUCCESS_MODELS = dg.AssetKey(["marts", "success_models"])
 SUCCESS_BACKTEST = dg.AssetKey(["marts", "success_backtest"])
 SHORTLIST_BACKTEST = dg.AssetKey(["marts", "shortlist_backtest"])
 REPLICA = dg.AssetKey(["analyst_replica"])
+PACK = dg.AssetKey(["weekly_pack"])
 # What a delivered rounds file changes, downstream of its staging: rounds and exits, the investor
 # matching (homonyms are told apart by a round on the edge's date), the investors' track records
 # (co-investor scores, fund shortlist), the week's scores and shortlist, and the replica. The week's
-# success model is reused when it has been fitted; the backtest is `model_evaluation_job`'s.
+# success model is reused when it has been fitted; the backtest is `model_evaluation_job`'s. The
+# week's pack is written again from the refreshed tables.
 ROUNDS_REFRESH_ASSETS = [
     dg.AssetKey(["core", "funding_rounds"]),
     dg.AssetKey(["core", "investors"]),
@@ -25,6 +27,7 @@ ROUNDS_REFRESH_ASSETS = [
     dg.AssetKey(["marts", "investor_scores"]),
     dg.AssetKey(["marts", "fund_shortlist"]),
     REPLICA,
+    PACK,
 ]
 
 dealflow_job = dg.define_asset_job(
@@ -43,13 +46,13 @@ dealflow_job = dg.define_asset_job(
 # refresh do not wait for it; the replica is republished with its results.
 model_evaluation_job = dg.define_asset_job(
     name="model_evaluation_job",
-    selection=dg.AssetSelection.assets(SUCCESS_BACKTEST, SHORTLIST_BACKTEST, REPLICA),
+    selection=dg.AssetSelection.assets(SUCCESS_BACKTEST, SHORTLIST_BACKTEST, REPLICA, PACK),
     partitions_def=weekly_partitions,
     executor_def=dg.in_process_executor,
     description="Backtest the success model at past cutoffs against the naive rankings (precision@k, "
     "AUC, Brier, calibration), then the shortlist lane by lane (hit rate of each lane's top N "
     "against the lane's base rate and the most-active ranking), and republish the analysts' "
-    "replica with the results.",
+    "replica and the week's pack with the results.",
     tags={"dagster/concurrency_key": "dealflow_writer"},
 )
 

@@ -17,6 +17,7 @@ from models.investors import fund_lanes
 from models.lanes import Lane, lane_order_sql
 from models.scoring import company_lanes
 from pipelines.resources import DealflowSettings, Warehouse
+from reports.frames import round_floats
 from transforms.catalog import apply_comments
 from transforms.runs import mark_published
 
@@ -122,7 +123,9 @@ def export_weeks(
     week: date | None = None,
 ) -> list[Path]:
     """`<prefix>_<week>.csv` for every week of `table` (list columns joined with "; "), grouped by
-    lane in the configured order, best first inside each lane; each written beside its target and
+    lane in the configured order, best first inside each lane, in UTF-8 with a byte-order mark (so
+    Excel reads "−" and accents right) and floats rounded (`reports.frames.round_floats`: scores
+    to 3 decimals, amounts to units); each written beside its target and
     renamed into place (a reader never sees half a file). The run's `week` gets its file even
     without a row (the header only): an empty week replaces the file an earlier run of that week
     wrote, and the path `make run` prints exists."""
@@ -141,7 +144,7 @@ def export_weeks(
         ).pl()
         target = folder / f"{prefix}_{week.isoformat()}.csv"
         tmp = target.with_name(target.name + ".tmp")
-        rows.write_csv(tmp)
+        round_floats(rows).write_csv(tmp, include_bom=True)
         os.replace(tmp, target)
         written.append(target)
     return written

@@ -36,8 +36,9 @@ from models.scoring import (
 from models.thesis import load_thesis
 from pipelines.partitions import weekly_partitions
 from pipelines.resources import DealflowSettings, Warehouse
+from reports.paths import REPORT, WORKBOOK, pack_folder
 from transforms.reference import eur_per_usd_as_of
-from transforms.sql import table_exists
+from transforms.sql import sql_text, table_exists
 
 DECISIONS = "core.analyst_decisions"
 
@@ -51,6 +52,9 @@ SHORTLIST_COLUMNS = [
     "total_score",
     "rationale",
     "country_code",
+    "city",
+    "founded_year",
+    "link",
     "vertical",
     "sector",
     "ai_confidence",
@@ -120,7 +124,8 @@ def weekly_shortlist(
     are listed apart in the lane `portfolio` (no overall `rank`, in no lane's count). Re-running a
     week replaces that week's rows only. Published (replica and
     `shortlists/shortlist_<week>.csv` in the pipeline home) by `analyst_replica` once every
-    blocking check has passed."""
+    blocking check has passed, then forwarded as `packs/<week>/report.html` and `shortlist.xlsx`
+    by `weekly_pack` (linked below as `pack_report` and `pack_workbook`)."""
 
     week = date.fromisoformat(context.partition_key)
     thesis = load_thesis()
@@ -147,7 +152,8 @@ def weekly_shortlist(
         listed = pl.concat([scores, portfolio], how="diagonal_relaxed")
         rate = eur_per_usd_as_of(con, listed["as_of"].max())
         rows = with_decision_phrase(with_rationale(listed, rate))
-        rows = rows.with_columns(pl.lit(week).alias("week_start")).select(SHORTLIST_COLUMNS)
+        rows = rows.with_columns(pl.lit(week).alias("week_start"))
+        rows = with_company_links(con, rows).select(SHORTLIST_COLUMNS)
         replace_week(con, "marts.weekly_shortlist", rows, week)
         meta = table_metadata(con, "marts.weekly_shortlist", week)
         counts = con.sql(
@@ -165,6 +171,10 @@ def weekly_shortlist(
     meta["analyst_decisions"] = dg.MetadataValue.md(markdown_table(decided))
     meta["dagster/row_count"] = dg.MetadataValue.int(rows.height)
     meta["eligible"] = dg.MetadataValue.int(int(counts[2]))
+    # written by `weekly_pack` once the week is published (a failed run leaves the last one)
+    pack = pack_folder(settings.home_path(), week)
+    meta["pack_report"] = dg.MetadataValue.path(str(pack / REPORT))
+    meta["pack_workbook"] = dg.MetadataValue.path(str(pack / WORKBOOK))
     reason = _short_reason(counts, report)
     if reason:
         meta["empty_reason"] = dg.MetadataValue.text(reason)
@@ -186,6 +196,26 @@ def _with_portfolio(report: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
         "note": "",
     }
     return pl.concat([report, pl.DataFrame([apart], schema=report.schema)])
+
+
+def with_company_links(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame) -> pl.DataFrame:
+    """`rows` (listed companies, with `as_of`) with `link` (homepage, else Crunchbase profile),
+    `city` and `founded_year` from `core.companies` (`transforms/sql/company_links.sql`)."""
+    facts = pl.DataFrame(
+        schema={
+            "company_id": pl.String,
+            "link": pl.String,
+            "city": pl.String,
+            "founded_year": pl.Int32,
+        }
+    )
+    if rows.height:
+        found = con.sql(
+            sql_text("company_links"),
+            params={"as_of": rows["as_of"].max(), "ids": rows["company_id"].to_list()},
+        ).pl()
+        facts = pl.concat([facts, found], how="vertical_relaxed")
+    return rows.join(facts, on="company_id", how="left")
 
 
 def _short_reason(counts: tuple, report: pl.DataFrame) -> str | None:

@@ -59,8 +59,13 @@ def published(tmp_path_factory) -> Path:
 
 
 def fingerprint(home: Path) -> dict[str, str]:
-    files = [home / "dealflow.duckdb", *sorted((home / "shortlists").glob("*.csv"))]
-    return {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
+    files = [
+        home / "dealflow.duckdb",
+        *sorted((home / "shortlists").glob("*.csv")),
+        *sorted((home / "packs").rglob("*.*")),  # the week's pack: a failed run leaves it whole
+    ]
+    assert any(f.parent.parent.name == "packs" for f in files)
+    return {str(f.relative_to(home)): hashlib.sha256(f.read_bytes()).hexdigest() for f in files}
 
 
 def sources_with(

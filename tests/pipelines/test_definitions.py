@@ -54,6 +54,7 @@ EXPECTED_ASSETS = {
     "marts/investor_scores",
     "marts/fund_shortlist",
     "analyst_replica",
+    "weekly_pack",
 }
 
 
@@ -81,6 +82,7 @@ def test_assets_jobs_schedules_sensors_exist():
         "marts/success_backtest",
         "marts/shortlist_backtest",
         "analyst_replica",
+        "weekly_pack",
     }
     weekly = {k.to_user_string() for k in job.asset_layer.executable_asset_keys}
     assert not weekly & {"marts/success_backtest", "marts/shortlist_backtest"}

@@ -121,6 +121,7 @@ def test_sensors_request_the_drop_then_one_refresh_reusing_the_weeks_model(incre
         "marts/investor_scores",
         "marts/fund_shortlist",
         "analyst_replica",
+        "weekly_pack",
     }
     assert refresh_tick.results[0].success
     materialized = {

@@ -104,7 +104,13 @@ def test_weekly_shortlist(pipeline_run):
         expected = {"FRA": "france", "ARE": "uae"}.get(row["country_code"], "bridge")
         assert lanes[row["company_id"]] == expected, row["name"]
     # the CSV lists the lanes in order, best first inside each
-    csv = pl.read_csv(pipeline_run.home / "shortlists" / f"shortlist_{pipeline_run.week}.csv")
+    path = pipeline_run.home / "shortlists" / f"shortlist_{pipeline_run.week}.csv"
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM: Excel reads "−" right
+    csv = pl.read_csv(path.read_text(encoding="utf-8-sig").encode(), infer_schema=False)
+    for column in ("total_score", "thesis_fit", "momentum", "success_probability"):
+        decimals = csv[column].drop_nulls().str.split(".").list.get(1, null_on_oob=True)
+        assert (decimals.str.len_chars().fill_null(0) <= 3).all(), column
+    assert {"link", "city", "founded_year"} <= set(csv.columns)
     order = {"france": 0, "uae": 1, "bridge": 2, "portfolio": 3}
     assert csv["company_id"].to_list() == (
         listed.sort(pl.col("lane").replace_strict(order), "lane_rank")["company_id"].to_list()
@@ -170,12 +176,19 @@ def test_shortlist_partition_is_idempotent(pipeline_run, rerun, tmp_path):
     run, (before, success, _) = pipeline_run, rerun
     assert success
     assert query(run.replica, SHORTLIST, [run.week]).equals(before)
+    from reports.paths import REPORT, WORKBOOK, pack_folder
+
     home = tmp_path / "home"
     shutil.copytree(run.home, home)
     replica = home / "dealflow.duckdb"
+    pack = pack_folder(home, run.week)
+    pack_before = {name: (pack / name).read_bytes() for name in (REPORT, WORKBOOK)}
     earlier = run.as_of - timedelta(days=7)
     assert run_week(run.sources, home, earlier).success
     assert query(replica, SHORTLIST, [run.week]).equals(before)
+    # the earlier week gets its own pack; this week's stays as it was
+    assert {name: (pack / name).read_bytes() for name in (REPORT, WORKBOOK)} == pack_before
+    assert (pack_folder(home, run.week - timedelta(days=7)) / REPORT).exists()
     weeks = query(replica, "SELECT DISTINCT week_start FROM marts.weekly_shortlist ORDER BY 1")
     assert weeks["week_start"].to_list() == [run.week - timedelta(days=7), run.week]
     latest = query(replica, "SELECT DISTINCT week_start FROM marts.company_scores")
@@ -210,3 +223,35 @@ def test_replica_opens_read_only_in_harlequin(pipeline_run):
         timeout=60,
     )
     assert int(out.stdout.strip().splitlines()[-1]) > 0
+
+
+def test_weekly_pack(pipeline_run):
+    """The week's pack is written after the weekly run and again with the backtest: the workbook
+    has a sheet per lane with the week's companies, the report lists them all and is offline."""
+    from html import escape
+
+    import openpyxl
+
+    from models.scoring import company_lanes
+    from reports.paths import REPORT, WORKBOOK, pack_folder
+
+    folder = pack_folder(pipeline_run.home, pipeline_run.week)
+    shortlist = query(
+        pipeline_run.replica,
+        "SELECT * FROM marts.weekly_shortlist WHERE week_start = ? ORDER BY lane_rank",
+        [pipeline_run.week],
+    )
+    book = openpyxl.load_workbook(folder / WORKBOOK)
+    lanes = [lane.name for lane in company_lanes()]
+    assert book.sheetnames == ["summary", *lanes, "funds", "changes", "backtest"]
+    for lane in lanes:
+        names = shortlist.filter(pl.col("lane") == lane)["name"].to_list()
+        if names:
+            ws = book[lane]
+            assert ws.freeze_panes == "C2"
+            assert [ws.cell(r, 2).value for r in range(2, len(names) + 2)] == names
+    assert book["backtest"]["A1"].value.startswith("The shortlist lane by lane")
+    page = (folder / REPORT).read_text(encoding="utf-8")
+    assert all(escape(name) in page for name in shortlist["name"])
+    assert "<script" not in page.lower() and "<link" not in page.lower()
+    assert page.count("<svg") >= 4  # lanes, scores, the two backtest charts

@@ -365,3 +365,31 @@ def test_real_decisions_match_companies_and_shape_the_shortlist(decided_real, re
         real_home, "SELECT count(*) AS n FROM marts.weekly_shortlist WHERE lane = 'france'"
     )["n"][0]
     assert week.filter(pl.col("lane") == "france").height == min(25, before - 2)
+
+
+def test_weekly_pack_on_real_data(real_home):
+    """The real week's pack: every listed company's name links to its homepage or profile, the
+    CSV has its BOM and rounded scores, and the report lists the French AI-chip start-ups."""
+    import openpyxl
+
+    from reports.paths import REPORT, WORKBOOK, pack_folder
+
+    week = date(2015, 12, 7)
+    folder = pack_folder(real_home.parent, week)
+    shortlist = query(
+        real_home,
+        "SELECT * FROM marts.weekly_shortlist WHERE week_start = ? ORDER BY lane_rank",
+        [week],
+    )
+    assert shortlist["link"].str.contains(r"^https?://\S+$").all()  # 24 of 24 on 2026-12-07
+    assert shortlist["founded_year"].drop_nulls().len() >= 0.8 * shortlist.height
+    book = openpyxl.load_workbook(folder / WORKBOOK)
+    france = book["france"]
+    names = shortlist.filter(pl.col("lane") == "france")["name"].to_list()
+    assert [france.cell(r, 2).value for r in range(2, len(names) + 2)] == names
+    assert all(france.cell(r, 2).hyperlink is not None for r in range(2, len(names) + 2))
+    assert book["backtest"]["A1"].value.startswith("The shortlist lane by lane")
+    page = (folder / REPORT).read_text(encoding="utf-8")
+    assert "LightOn" in page and "How the method did in the past" in page
+    csv = (real_home.parent / "shortlists" / f"shortlist_{week}.csv").read_bytes()
+    assert csv.startswith(b"\xef\xbb\xbf") and b"0.9299999999999999" not in csv

@@ -185,15 +185,43 @@ def test_run_succeeds_and_empty_marts_say_why(name, tmp_path):
         assert found["n"][0] == n, (table, found["n"][0])
     for prefix, table in (("shortlist", "weekly_shortlist"), ("fund_shortlist", "fund_shortlist")):
         # the week's CSV exists even when the week has no row (the header alone)
-        lines = (home / "shortlists" / f"{prefix}_{WEEK}.csv").read_text().splitlines()
+        path = home / "shortlists" / f"{prefix}_{WEEK}.csv"
+        assert path.read_bytes().startswith(b"\xef\xbb\xbf"), prefix  # UTF-8 with BOM
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
         n = query(replica, f"SELECT count(*) AS n FROM marts.{table}")["n"][0]
         assert lines[0].startswith("week_start,lane,lane_rank,rank,"), prefix
         assert len(lines) == n + 1, prefix
+    pack_says_what_it_lacks(home, weekly)
     # a mart with its rows says nothing; a full shortlist would say nothing either
     if "marts/investor_scores" not in case.reasons:
         assert reasons.get("marts/investor_scores") is None
     if case.companies == tuple(tiny.COMPANIES[:1]):
         one_company_shortlisted(home)
+
+
+def pack_says_what_it_lacks(home: Path, weekly: dg.ExecuteInProcessResult) -> None:
+    """Whatever the inputs, the week has its pack, linked from the shortlist's metadata: the
+    workbook opens with a sheet per lane and says when a lane, the funds or the changes are
+    empty or missing."""
+    import openpyxl
+
+    from reports.paths import REPORT, WORKBOOK, pack_folder
+
+    folder = pack_folder(home, WEEK)
+    links = {
+        e.materialization.asset_key.to_user_string(): e.materialization.metadata
+        for e in weekly.get_asset_materialization_events()
+    }
+    assert links["marts/weekly_shortlist"]["pack_report"].value == str(folder / REPORT)
+    assert links["weekly_pack"]["workbook"].value == str(folder / WORKBOOK)
+    book = openpyxl.load_workbook(folder / WORKBOOK)
+    assert book.sheetnames == ["summary", "france", "uae", "bridge", "funds", "changes", "backtest"]
+    shortlist = query(home / "dealflow.duckdb", "SELECT lane FROM marts.weekly_shortlist")
+    for lane in ("france", "uae", "bridge"):
+        if lane not in shortlist["lane"].to_list():
+            assert book[lane]["A1"].value.startswith("No company listed in this lane"), lane
+    assert book["changes"]["A1"].value.startswith("No change")
+    assert "<!DOCTYPE html>" in (folder / REPORT).read_text(encoding="utf-8")
 
 
 def one_company_shortlisted(home: Path) -> None:
