@@ -9,8 +9,11 @@ import duckdb
 import polars as pl
 
 from models.backtest import KS, MODEL_METHOD, MOST_ACTIVE
+from models.decisions import PORTFOLIO_LANE
 from models.lanes import Lane, lane_order_sql
 from transforms.sql import table_exists
+
+PORTFOLIO_SCOPE = "the analysts' portfolio companies, listed apart (in no lane's count)"
 
 CHANGES_TABLE = "marts.shortlist_changes"
 
@@ -62,6 +65,11 @@ def load_pack_data(
     the shortlist's and the success model's backtests and the model's calibration."""
     lanes_order = f"{lane_order_sql(company_lanes)} NULLS LAST, lane_rank"
     shortlist = _week_rows(con, "marts.weekly_shortlist", week, lanes_order)
+    if shortlist is not None and "lane" in shortlist.columns:
+        # the analysts' portfolio companies are listed apart, after the lanes
+        held = shortlist.filter(pl.col("lane") == PORTFOLIO_LANE).height
+        if held:
+            company_lanes = [*company_lanes, Lane(PORTFOLIO_LANE, PORTFOLIO_SCOPE, held, ())]
     data = PackData(
         week=week,
         company_lanes=company_lanes,

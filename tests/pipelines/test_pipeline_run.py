@@ -130,8 +130,9 @@ def test_source_ids_map_crunchbase_permalinks(pipeline_run):
 
 def test_every_row_accounted_for(pipeline_run):
     acc = query(pipeline_run.replica, "SELECT * FROM meta.row_accounting")
-    # Crunchbase 3, investor edges, Epoch AI 4, the semiconductor list 2
-    assert acc["reconciled"].all() and acc.height == 10
+    # Crunchbase 3, investor edges, Epoch AI 4, the semiconductor list 2, analysts' decisions
+    assert acc["reconciled"].all() and acc.height == 11
+    assert "analyst_decisions" in set(acc["source"])
     assert (
         acc["rows_read"]
         == acc["rows_staged"] + acc["rows_quarantined"] + acc["duplicates_collapsed"]
@@ -243,6 +244,8 @@ def test_weekly_pack(pipeline_run):
     )
     book = openpyxl.load_workbook(folder / WORKBOOK)
     lanes = [lane.name for lane in company_lanes()]
+    if (shortlist["lane"] == "portfolio").any():
+        lanes.append("portfolio")  # the analysts' portfolio, listed apart after the lanes
     assert book.sheetnames == ["summary", *lanes, "funds", "changes", "backtest"]
     for lane in lanes:
         names = shortlist.filter(pl.col("lane") == lane)["name"].to_list()
