@@ -313,6 +313,14 @@ def decided_real(real_home, tmp_path_factory):
     shutil.copy(real_home.parent / "pipeline.duckdb", home / "pipeline.duckdb")
     (home / "analyst_decisions.csv").write_text(REAL_DECISIONS)
     (home / "sources.yaml").write_text("analyst_decisions: analyst_decisions.csv\n")
+    # one dataset per home: the copied home's runs read this sources file from now on
+    import duckdb
+
+    con = duckdb.connect(str(home / "pipeline.duckdb"))
+    try:
+        con.execute("UPDATE meta.runs SET sources = ?", [str(home / "sources.yaml")])
+    finally:
+        con.close()
     settings = DealflowSettings(
         sources=str(home / "sources.yaml"), home=str(home), as_of=AS_OF.isoformat()
     )

@@ -141,6 +141,8 @@ def check_results(con, run, tmp_path, gx_max_rows: int) -> dict:
         params = None
         if suite.asset == "marts/weekly_shortlist":
             from assets.shortlist.checks import shortlist_parameters as params
+        if suite.asset == "marts/shortlist_changes":
+            from assets.shortlist.checks import changes_parameters as params
         if suite.asset == "marts/fund_shortlist":
             from assets.investors.checks import fund_shortlist_parameters as params
         for r in run_suites(con, settings, [suite], partition, params):
