@@ -82,23 +82,33 @@ def warehouse_copy(pipeline_run, tmp_path):
     connection.close()
 
 
-def _xdist_group(item) -> str:
-    """The real-data tests share the session's real run: one group. A test using a module (or
-    class) fixture runs on the worker of its file, so the fixture is built once; any other test
-    may run on either worker."""
-    if item.get_closest_marker("real_data") is not None:
-        return "real_data"
-    fixtures = getattr(item, "_fixtureinfo", None)
-    scopes = {
-        d.scope for defs in (fixtures.name2fixturedefs.values() if fixtures else ()) for d in defs
-    }
-    return item.nodeid.split("::")[0] if scopes & {"module", "class", "package"} else item.nodeid
+# How the suite is spread over the pytest-xdist workers (`-n 2`, pyproject.toml): each test file
+# runs whole on one worker, so its module fixtures are built once (each worker builds its own
+# session fixtures); the real-data files share the session's real run, so they go together; the
+# files below run independent whole-graph cases test by test on either worker.
+REAL_DATA_FILES = ("tests/pipelines/test_real_data.py", "tests/pipelines/test_real_data_current.py")
+PER_TEST_FILES = (
+    "tests/pipelines/test_source_subsets.py",
+    "tests/pipelines/test_incremental_scoring.py",
+)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """Files as units of work, the real-data files one unit, in collection order (the real-data
+    unit first: `pytest_collection_modifyitems`). pytest-xdist's own `loadgroup` cannot group
+    here: it renames node ids through an attribute pytest 9 no longer reads."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class FileScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            file = nodeid.split("::", 1)[0]
+            if file in REAL_DATA_FILES:
+                return "real_data"
+            return nodeid if file in PER_TEST_FILES else file
+
+    return FileScheduling(config, log)
 
 
 def pytest_collection_modifyitems(config, items) -> None:
-    """The suite runs on two pytest-xdist workers (`-n 2 --dist loadgroup`, pyproject.toml); see
-    `_xdist_group`. The real-data group goes first, being the longest. Without xdist the marks do
-    nothing and only the order changes."""
-    for item in items:
-        item.add_marker(pytest.mark.xdist_group(_xdist_group(item)))
+    """The real-data tests first: with two workers, the longest unit of work starts at once."""
     items.sort(key=lambda item: item.get_closest_marker("real_data") is None)
