@@ -1,9 +1,7 @@
 """One writer at a time, and a killed run never hurts what analysts have.
 
 Two runs started at once: the second waits for the writer lock and both succeed. A run killed
-with SIGKILL halfway leaves the replica byte-for-byte intact and the next run succeeds. The runs
-go through the CLI on the tiny provider files of tests/pipelines/tiny_sources.py: a whole-graph
-run all the same (every asset, the lock, the publish), without the sample's model training.
+with SIGKILL halfway leaves the replica byte-for-byte intact and the next run succeeds.
 """
 
 import fcntl
@@ -19,21 +17,15 @@ import dagster as dg
 import pytest
 
 from pipelines.resources import DealflowSettings, Warehouse, WriterLockTimeout
-from tests.helpers import PROJECT_DIR, expected_shortlist_rows, query
-from tests.pipelines import tiny_sources
+from tests.helpers import PROJECT_DIR, SAMPLE_SOURCES, expected_shortlist_rows, query
 
 AS_OF = "2026-11-04"
 
 
-@pytest.fixture(scope="module")
-def sources(tmp_path_factory) -> Path:
-    return tiny_sources.write_sources(tmp_path_factory.mktemp("tiny_sources"))
-
-
-def cli(sources: Path, home: Path, dagster_home: Path) -> subprocess.Popen:
+def cli(home: Path, dagster_home: Path) -> subprocess.Popen:
     env = {
         **os.environ,
-        "DEALFLOW_SOURCES": str(sources),
+        "DEALFLOW_SOURCES": str(SAMPLE_SOURCES),
         "DEALFLOW_HOME": str(home),
         "DEALFLOW_AS_OF": AS_OF,
         "DEALFLOW_WAREHOUSE": "",  # the file in `home`, whatever the caller's environment says
@@ -69,10 +61,10 @@ def test_a_held_writer_lock_makes_a_run_wait_then_fail_clearly(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def serialised(sources, tmp_path_factory) -> tuple[Path, list]:
+def serialised(tmp_path_factory) -> tuple[Path, list]:
     """Two runs started at once on one home: (the home, their outputs and return codes)."""
     tmp = tmp_path_factory.mktemp("concurrency")
-    first, second = cli(sources, tmp / "home", tmp / "dh1"), cli(sources, tmp / "home", tmp / "dh2")
+    first, second = cli(tmp / "home", tmp / "dh1"), cli(tmp / "home", tmp / "dh2")
     outputs = [(*p.communicate(timeout=600), p.returncode) for p in (first, second)]
     return tmp / "home", outputs
 
@@ -84,12 +76,12 @@ def test_two_runs_started_at_once_are_serialised(serialised):
     assert shortlist["n"][0] == expected_shortlist_rows(home / "dealflow.duckdb") > 0
 
 
-def test_sigkill_halfway_leaves_the_replica_intact(sources, serialised, tmp_path):
+def test_sigkill_halfway_leaves_the_replica_intact(serialised, tmp_path):
     home = serialised[0]  # published by the two runs above
     replica = home / "dealflow.duckdb"
     before = sha(replica)
 
-    victim = cli(sources, home, tmp_path / "dh")
+    victim = cli(home, tmp_path / "dh")
     deadline = time.monotonic() + 120
     while f"pid {victim.pid}" not in (home / "pipeline.lock").read_text():
         assert time.monotonic() < deadline and victim.poll() is None
@@ -100,7 +92,7 @@ def test_sigkill_halfway_leaves_the_replica_intact(sources, serialised, tmp_path
     victim.wait()
     assert sha(replica) == before  # byte-for-byte as published
 
-    again = cli(sources, home, tmp_path / "dh")
+    again = cli(home, tmp_path / "dh")
     _out, err = again.communicate(timeout=600)
     assert again.returncode == 0, err
     listed = query(replica, "SELECT count(*) AS n FROM marts.weekly_shortlist")["n"][0]
