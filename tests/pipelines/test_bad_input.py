@@ -51,10 +51,15 @@ def to_csv(rows: list[list[str]], delimiter: str = ",") -> str:
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory) -> Path:
-    """A home holding a published good run."""
+def published(pipeline_run, tmp_path_factory) -> Path:
+    """A home holding a published good run: a copy of the session's whole-graph run when that is
+    the bundled sample's week (the same run), else a run of its own."""
     home = tmp_path_factory.mktemp("published")
-    assert run_week(SAMPLE_SOURCES, home, AS_OF).success
+    if pipeline_run.on_sample and pipeline_run.as_of == AS_OF:
+        shutil.copytree(pipeline_run.home, home, dirs_exist_ok=True)
+    else:
+        assert run_week(SAMPLE_SOURCES, home, AS_OF).success
+    assert (home / "dealflow.duckdb").exists() and any((home / "shortlists").glob("*.csv"))
     return home
 
 

@@ -6,7 +6,7 @@ from datetime import date
 import polars as pl
 import pytest
 
-from tests.helpers import PROJECT_DIR, SHARED, expected_shortlist_rows, query, run_week
+from tests.helpers import SHARED, expected_shortlist_rows, query
 
 pytestmark = [
     pytest.mark.real_data,
@@ -16,16 +16,12 @@ pytestmark = [
     ),
 ]
 
-AS_OF = date(2015, 12, 9)
-REAL_SOURCES = PROJECT_DIR / "config" / "sources.shared-datasets.yaml"
-
 
 @pytest.fixture(scope="module")
-def real_home(tmp_path_factory):
-    home = tmp_path_factory.mktemp("real")
-    for job in ("dealflow_job", "model_evaluation_job"):
-        assert run_week(REAL_SOURCES, home, AS_OF, job_name=job).success
-    return home / "dealflow.duckdb"
+def real_home(real_run):
+    """The replica of the session's real run (tests/conftest.py), shared with
+    test_real_data_current.py."""
+    return real_run.replica
 
 
 def test_counts_reconcile_with_the_files(real_home):
