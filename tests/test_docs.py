@@ -14,7 +14,7 @@ from transforms.catalog import load_catalog
 
 README = PROJECT_DIR / "README.md"
 DOCS = sorted((PROJECT_DIR / "docs").glob("*.md"))
-PAGES = [README, *DOCS]
+PAGES = [README, *DOCS, PROJECT_DIR / "benchmarks" / "README.md"]
 FENCE = re.compile(r"^```.*?^```", flags=re.S | re.M)
 # top-level folders of the project whose files the docs name
 PROJECT_FOLDERS = "assets|benchmarks|config|deploy|docs|models|pipelines|quality|reports|sampledata|tests|transforms"
