@@ -6,6 +6,7 @@ from datetime import date
 import polars as pl
 import pytest
 
+from tests.conftest import REAL_AS_OF as AS_OF
 from tests.helpers import SHARED, expected_shortlist_rows, query
 
 pytestmark = [
