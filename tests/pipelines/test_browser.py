@@ -218,6 +218,14 @@ def launched_week(ui: UI, page) -> dict:
     """The weekly job launched from its page like a user does: "Materialize all", the week,
     "Launch 1 run"; then the run as the daemon left it."""
     dismiss_pop_ups(page)
+    # the job's launchpad: the week and the run's settings, nothing about the drop assets
+    page.goto(f"{ui.url}/locations/{LOCATION}/jobs/dealflow_job/playground")
+    page.get_by_text("No errors").wait_for()
+    page.get_by_role("button", name="Launch Run").wait_for()
+    assert page.get_by_text("round_drops").count() == 0
+    no_are_you_sure(page)
+    shot(page, "3-job-launchpad")
+
     page.goto(f"{ui.url}/locations/{LOCATION}/jobs/dealflow_job")
     page.get_by_role("button", name="Materialize all").first.click()
     dialog = page.get_by_role("dialog")
@@ -225,7 +233,7 @@ def launched_week(ui: UI, page) -> dict:
     no_are_you_sure(page)
     title = dialog.get_by_text("Launch runs to materialize").inner_text()
     choose_week(dialog, ui.week)
-    shot(page, "3-job-materialize-all")
+    shot(page, "4-job-materialize-all")
     dialog.get_by_role("button", name="Launch 1 run").click()
     no_are_you_sure(page)
 
@@ -247,7 +255,8 @@ def launched_week(ui: UI, page) -> dict:
     assert run is not None, "no run of dealflow_job after clicking Launch"
     page.goto(f"{ui.url}/runs/{run['runId']}")
     page.get_by_text("Success" if run["status"] == "SUCCESS" else "Fail").first.wait_for()
-    shot(page, "4-run")
+    page.get_by_text("Loading run logs").wait_for(state="hidden")
+    shot(page, "5-run")
     return {**run, "dialog_title": title}
 
 
@@ -275,7 +284,7 @@ def test_shortlist_page_shows_the_weeks_preview_and_the_pack(ui: UI, page, launc
     page.goto(f"{ui.url}/assets/marts/weekly_shortlist?view=overview")
     page.get_by_text("Latest materialization").wait_for()
     page.get_by_text(ui.week).first.wait_for()
-    shot(page, "5-shortlist-overview")
+    shot(page, "6-shortlist-overview")
 
     page.goto(f"{ui.url}/assets/marts/weekly_shortlist?view=events")
     page.get_by_text(f"Partition {ui.week} materialized in run").wait_for()
@@ -283,7 +292,8 @@ def test_shortlist_page_shows_the_weeks_preview_and_the_pack(ui: UI, page, launc
     pack_row = page.locator("tr", has=page.get_by_text("pack_report", exact=True))
     assert report in pack_row.first.inner_text()
     assert (ui.home / "packs" / ui.week / "report.html").is_file()
-    shot(page, "6-shortlist-events")
+    pack_row.first.scroll_into_view_if_needed()
+    shot(page, "7-shortlist-events")
 
     # the preview (Markdown longer than the UI renders inline): the week's own rows
     preview_row = page.locator("tr", has=page.get_by_text("preview", exact=True))
@@ -294,4 +304,7 @@ def test_shortlist_page_shows_the_weeks_preview_and_the_pack(ui: UI, page, launc
         line for line in dialog.inner_text().splitlines() if re.match(r"\d{4}-\d\d-\d\d\t", line)
     ]
     assert rows and all(line.startswith(f"{ui.week}\t") for line in rows), rows[:3]
-    shot(page, "7-shortlist-preview")
+    dialog.get_by_role("button", name="Close").wait_for()
+    page.wait_for_timeout(500)  # the dialog's fade-in, for the screenshot only
+    dialog.get_by_text(first[0]).first.scroll_into_view_if_needed()
+    shot(page, "8-shortlist-preview")
