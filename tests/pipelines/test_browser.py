@@ -29,7 +29,7 @@ from tests.conftest import SAMPLE_AS_OF
 from tests.helpers import PROJECT_DIR, SAMPLE_SOURCES, query
 from tests.pipelines.test_webserver import free_port, wait_for
 
-pytestmark = pytest.mark.webserver
+pytestmark = [pytest.mark.webserver, pytest.mark.browser]
 
 CHROMIUM = Path("/usr/bin/chromium")
 # what works here: no sandbox as root, no GPU, and nothing that calls home
