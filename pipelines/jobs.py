@@ -42,17 +42,20 @@ dealflow_job = dg.define_asset_job(
 )
 
 # The backtest refits the model at several past cutoffs: model evaluation, not the week's shortlist.
-# It runs in its own job (scheduled after the weekly run) so the weekly run and the incremental
-# refresh do not wait for it; the replica is republished with its results.
+# It runs in its own job (started after the weekly run) so the weekly run and the incremental
+# refresh do not wait for it. The backtests are downstream of the week's pack, not upstream of the
+# replica: `shortlist_backtest` publishes the replica and the pack again with its results. So no
+# asset of `dealflow_job` depends on an asset outside it, and the UI's launchpad and "Materialize"
+# do not warn about upstream assets never materialized.
 model_evaluation_job = dg.define_asset_job(
     name="model_evaluation_job",
-    selection=dg.AssetSelection.assets(SUCCESS_BACKTEST, SHORTLIST_BACKTEST, REPLICA, PACK),
+    selection=dg.AssetSelection.assets(SUCCESS_BACKTEST, SHORTLIST_BACKTEST),
     partitions_def=weekly_partitions,
     executor_def=dg.in_process_executor,
     description="Backtest the success model at past cutoffs against the naive rankings (precision@k, "
     "AUC, Brier, calibration), then the shortlist lane by lane (hit rate of each lane's top N "
     "against the lane's base rate and the most-active ranking), and republish the analysts' "
-    "replica and the week's pack with the results.",
+    "replica and the week's pack with the results (`marts/shortlist_backtest` does).",
     tags={"dagster/concurrency_key": "dealflow_writer"},
 )
 

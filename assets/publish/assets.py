@@ -9,8 +9,6 @@ import dagster as dg
 import duckdb
 
 from assets.investors.assets import fund_shortlist
-from assets.scoring.backtest import success_backtest
-from assets.scoring.shortlist_backtest import shortlist_backtest
 from assets.shortlist.assets import weekly_shortlist
 from assets.shortlist.changes import shortlist_changes
 from models.investors import fund_lanes
@@ -183,13 +181,7 @@ def export_fund_shortlists(
 @dg.asset(
     group_name="publish",
     kinds={"duckdb"},
-    deps=[
-        weekly_shortlist,
-        shortlist_changes,
-        success_backtest,
-        shortlist_backtest,
-        fund_shortlist,
-    ],
+    deps=[weekly_shortlist, shortlist_changes, fund_shortlist],
 )
 def analyst_replica(
     context: dg.AssetExecutionContext, settings: DealflowSettings, warehouse: Warehouse
@@ -200,21 +192,27 @@ def analyst_replica(
     Runs last: only when every upstream step and blocking check of the run passed, so a failed
     run leaves what analysts have exactly as it was. The replica is swapped in atomically; open it
     read-only (`harlequin -r`, `duckdb -readonly`) even while the pipeline runs."""
-    replica = settings.replica_db()
     with warehouse.connect() as con:
-        mark_published(con, context.run_id)  # meta.runs: the latest published run's week
-        tables = publish_replica(con, replica)
-        week = _run_week(context)
-        csvs = export_shortlists(con, settings.outputs_dir(), week)
-        fund_csvs = export_fund_shortlists(con, settings.outputs_dir(), week)
+        return dg.MaterializeResult(metadata=publish_week(context, settings, con))
 
-    return dg.MaterializeResult(
-        metadata={
-            "replica": dg.MetadataValue.path(str(replica)),
-            "tables": dg.MetadataValue.int(len(tables)),
-            "table_list": dg.MetadataValue.md("\n".join(f"- `{t}`" for t in tables)),
-            "size_mb": dg.MetadataValue.float(round(replica.stat().st_size / 1e6, 2)),
-            "shortlist_csvs": dg.MetadataValue.int(len(csvs)),
-            "fund_shortlist_csvs": dg.MetadataValue.int(len(fund_csvs)),
-        }
-    )
+
+def publish_week(
+    context: dg.AssetExecutionContext, settings: DealflowSettings, con: duckdb.DuckDBPyConnection
+) -> dict:
+    """Publish the warehouse as the analysts' replica, with the run's week's CSVs: the weekly run's
+    `analyst_replica`, and the model evaluation's `marts/shortlist_backtest` once the backtests
+    are written. Returns the materialization's metadata."""
+    replica = settings.replica_db()
+    mark_published(con, context.run_id)  # meta.runs: the latest published run's week
+    tables = publish_replica(con, replica)
+    week = _run_week(context)
+    csvs = export_shortlists(con, settings.outputs_dir(), week)
+    fund_csvs = export_fund_shortlists(con, settings.outputs_dir(), week)
+    return {
+        "replica": dg.MetadataValue.path(str(replica)),
+        "tables": dg.MetadataValue.int(len(tables)),
+        "table_list": dg.MetadataValue.md("\n".join(f"- `{t}`" for t in tables)),
+        "size_mb": dg.MetadataValue.float(round(replica.stat().st_size / 1e6, 2)),
+        "shortlist_csvs": dg.MetadataValue.int(len(csvs)),
+        "fund_shortlist_csvs": dg.MetadataValue.int(len(fund_csvs)),
+    }

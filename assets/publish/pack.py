@@ -27,29 +27,34 @@ def weekly_pack(
     `report.html` (one page that opens offline, also on a phone: charts of the lanes, the scores,
     the changes and the backtest, then each lane's companies with why they are listed). Written
     after the replica was published, so only a week whose checks passed gets a pack; each file
-    is swapped in whole, and other weeks' packs stay as they were. The model evaluation run
-    writes the week's pack again with its backtest."""
+    is swapped in whole, and other weeks' packs stay as they were. The model evaluation
+    (`marts/shortlist_backtest`, downstream of this pack) writes the week's pack again with its
+    backtest."""
+    week = date.fromisoformat(context.partition_key)
+    with warehouse.connect() as con:
+        return dg.MaterializeResult(metadata=write_week_pack(settings, con, week))
+
+
+def write_week_pack(settings: DealflowSettings, con, week: date) -> dict:
+    """Write `packs/<week>/` from the warehouse (the weekly run's `weekly_pack`, and the model
+    evaluation's `marts/shortlist_backtest` with the backtest). Returns the metadata."""
     from reports.data import load_pack_data  # openpyxl and matplotlib: only when a pack is built
     from reports.pack import write_pack
 
-    week = date.fromisoformat(context.partition_key)
-    with warehouse.connect() as con:
-        data = load_pack_data(con, week, company_lanes(size=settings.shortlist_size), fund_lanes())
+    data = load_pack_data(con, week, company_lanes(size=settings.shortlist_size), fund_lanes())
     files = write_pack(pack_folder(settings.home_path(), week), data)
     backtest = data.success_backtest is not None and data.success_backtest.height > 0
-    return dg.MaterializeResult(
-        metadata={
-            "report": dg.MetadataValue.path(str(files.report)),
-            "report_url": dg.MetadataValue.url(files.report.as_uri()),
-            "workbook": dg.MetadataValue.path(str(files.workbook)),
-            "companies": dg.MetadataValue.int(data.shortlist.height),
-            "funds": dg.MetadataValue.int(0 if data.funds is None else data.funds.height),
-            "changes": dg.MetadataValue.text(
-                "no marts.shortlist_changes table yet"
-                if data.changes is None
-                else f"{data.changes.height} rows"
-            ),
-            "backtest": dg.MetadataValue.bool(backtest),
-            "report_kb": dg.MetadataValue.float(round(files.report.stat().st_size / 1e3, 1)),
-        }
-    )
+    return {
+        "report": dg.MetadataValue.path(str(files.report)),
+        "report_url": dg.MetadataValue.url(files.report.as_uri()),
+        "workbook": dg.MetadataValue.path(str(files.workbook)),
+        "companies": dg.MetadataValue.int(data.shortlist.height),
+        "funds": dg.MetadataValue.int(0 if data.funds is None else data.funds.height),
+        "changes": dg.MetadataValue.text(
+            "no marts.shortlist_changes table yet"
+            if data.changes is None
+            else f"{data.changes.height} rows"
+        ),
+        "backtest": dg.MetadataValue.bool(backtest),
+        "report_kb": dg.MetadataValue.float(round(files.report.stat().st_size / 1e3, 1)),
+    }

@@ -142,7 +142,9 @@ def _columns(frame: pl.DataFrame) -> pl.DataFrame:
     group_name="scoring",
     kinds={"duckdb", "scikitlearn"},
     partitions_def=weekly_partitions,
-    deps=MODEL_INPUTS,
+    # after the weekly run published the week (its pack is the last step): the model evaluation
+    # measures that week, and `shortlist_backtest` publishes the results
+    deps=[*MODEL_INPUTS, dg.AssetKey("weekly_pack")],
 )
 def success_backtest(
     context: dg.AssetExecutionContext, settings: DealflowSettings, warehouse: Warehouse

@@ -55,7 +55,28 @@ def shortlist_backtest(
     rate (`lane_base_rate`: all its eligible companies) and the same N picked inside the lane by
     the naive `most_active` ranking (`naive_hit_rate`: most rounds in the last 24 months, ties by
     rounds ever). A lane with no candidate lists 0 (rates NULL). One row per week, cutoff and
-    lane; the UI shows the table and a plot."""
+    lane; the UI shows the table and a plot.
+
+    The model evaluation publishes its own results: once the table is written, the analysts'
+    replica and the week's pack are published again with both backtests (`replica`,
+    `pack_report`). So the weekly run's publishing (`analyst_replica`, `weekly_pack`) waits on
+    nothing outside `dealflow_job`, and the backtests run on the week the weekly run published."""
+    from assets.publish.assets import publish_week
+    from assets.publish.pack import write_week_pack
+
+    meta = _lane_backtest(context, settings, warehouse)
+    with warehouse.connect() as con:
+        published = publish_week(context, settings, con)
+        pack = write_week_pack(settings, con, date.fromisoformat(context.partition_key))
+    meta["replica"] = published["replica"]
+    meta["pack_report"] = pack["report"]
+    return dg.MaterializeResult(metadata=meta)
+
+
+def _lane_backtest(
+    context: dg.AssetExecutionContext, settings: DealflowSettings, warehouse: Warehouse
+) -> dict:
+    """`marts.shortlist_backtest` for the partition's week; returns the asset's metadata."""
     week = date.fromisoformat(context.partition_key)
     as_of = resolve_as_of(context.partition_key, settings.as_of_date(), date.today())
     thesis = load_thesis()
@@ -76,7 +97,7 @@ def shortlist_backtest(
             replace_week(con, TABLE, empty, week)
             reason = "no model measured at any backtest cutoff (marts/success_backtest says why)"
             meta = table_metadata(con, TABLE, week, as_of=str(as_of), empty_reason=reason)
-            return dg.MaterializeResult(metadata=meta)
+            return meta
         frames = [
             cutoff_rows(
                 con,
@@ -135,4 +156,4 @@ def shortlist_backtest(
 
             png = base64.b64encode(shortlist_backtest_png(rows)).decode()
             meta["plot"] = dg.MetadataValue.md(f"![hit rate by lane](data:image/png;base64,{png})")
-    return dg.MaterializeResult(metadata=meta)
+    return meta

@@ -81,8 +81,6 @@ def test_assets_jobs_schedules_sensors_exist():
     assert {k.to_user_string() for k in evaluation.asset_layer.executable_asset_keys} == {
         "marts/success_backtest",
         "marts/shortlist_backtest",
-        "analyst_replica",
-        "weekly_pack",
     }
     weekly = {k.to_user_string() for k in job.asset_layer.executable_asset_keys}
     assert not weekly & {"marts/success_backtest", "marts/shortlist_backtest"}
@@ -211,6 +209,29 @@ def test_materialize_all_covers_one_partition_space_without_the_drop_assets():
     assert drops <= set(graph.get_all_asset_keys()) and not drops & materializable
     assert {graph.get(k).partitions_def for k in materializable} - {None} == {weekly_partitions}
     assert {graph.get(k).group_name for k in drops} == {"drops"}
+
+
+def test_weekly_job_depends_on_nothing_materializable_outside_it():
+    """The UI's launchpad and "Materialize" ask "Are you sure?" when a selected asset depends on a
+    materializable asset outside the selection that was never materialized (a fresh instance):
+    `dealflow_job` has none, and the backtests follow the week's pack rather than feed the
+    replica."""
+    graph = defs.resolve_asset_graph()
+    job = defs.resolve_job_def("dealflow_job")
+    selected = set(job.asset_layer.executable_asset_keys)
+    outside = {
+        (key.to_user_string(), parent.to_user_string())
+        for key in selected
+        for parent in graph.get(key).parent_keys
+        if parent not in selected and parent in graph.materializable_asset_keys
+    }
+    assert outside == set()
+    evaluation = defs.resolve_job_def("model_evaluation_job")
+    backtest = graph.get(dg.AssetKey(["marts", "success_backtest"]))
+    assert dg.AssetKey("weekly_pack") in backtest.parent_keys
+    assert not set(evaluation.asset_layer.executable_asset_keys) & set(
+        graph.get(dg.AssetKey("analyst_replica")).parent_keys
+    )
 
 
 def test_weekly_partitions_start_at_the_configured_first_week():
