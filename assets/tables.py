@@ -94,11 +94,24 @@ def markdown_table(frame: pl.DataFrame) -> str:
             return ""
         if isinstance(value, list):
             value = ", ".join(str(v) for v in value)
+        if isinstance(value, float):
+            value = _number(value)
         return str(value).replace("|", "\\|").replace("\n", " ")[:60]
 
     lines = ["| " + " | ".join(frame.columns) + " |", "|" + "---|" * frame.width]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.iter_rows()]
     return "\n".join(lines)
+
+
+def _number(value: float) -> str:
+    """A float as an analyst reads it: 3 decimals at most (0.85, not 0.8499999999999999),
+    amounts of 1,000 and more in whole units with thousands separators."""
+    if value != value or value in (float("inf"), float("-inf")):
+        return str(value)
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    text = f"{value:.3f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
 
 
 INLINE_MD_LIMIT = 1000  # the Dagster UI shows Markdown metadata inline below this length

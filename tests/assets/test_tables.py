@@ -21,3 +21,14 @@ def test_a_week_with_a_new_column_lands_in_an_older_table():
     assert rows.columns == ["week_start", "company_id", "ai_confidence", "vertical_reason"]
     assert rows["ai_confidence"].to_list() == [None, 0.8]
     assert add_missing_columns(con, "marts.scores", "marts.scores") == []
+
+
+def test_markdown_tables_show_numbers_as_analysts_read_them():
+    from assets.tables import markdown_table
+
+    frame = pl.DataFrame(
+        {"score": [0.8499999999999999, 0.872841001684342], "raised_usd": [2.0e9, 1234.4]}
+    )
+    lines = markdown_table(frame).splitlines()
+    assert lines[2] == "| 0.85 | 2,000,000,000 |"
+    assert lines[3] == "| 0.873 | 1,234 |"

@@ -158,7 +158,9 @@ def dismiss_pop_ups(page) -> None:
     """The "Join the Dagster community" pop-up of a new browser profile: "Skip" whenever shown."""
     page.add_locator_handler(
         page.get_by_text("Join the Dagster community"),
-        lambda _: page.get_by_role("button", name="Skip").click(),
+        # dispatched on the button itself: another dialog (a launch's) may lie over the pop-up,
+        # and a pointer click would wait for it forever
+        lambda _: page.get_by_role("button", name="Skip").dispatch_event("click"),
     )
 
 
