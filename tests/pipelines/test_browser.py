@@ -9,16 +9,11 @@ daemon) on the bundled sample with a temporary home; a user
 3. opens `marts/weekly_shortlist`: the week's preview (that week's companies) and the pack link.
 Screenshots go to `.artifacts/ui/` (git-ignored)."""
 
-import contextlib
-import json
 import os
 import re
 import shutil
-import signal
 import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +22,7 @@ import pytest
 
 from tests.conftest import SAMPLE_AS_OF
 from tests.helpers import PROJECT_DIR, SAMPLE_SOURCES, query
-from tests.pipelines.test_webserver import free_port, wait_for
+from tests.ui_server import graphql, make_ui, new_instance
 
 pytestmark = [pytest.mark.webserver, pytest.mark.browser]
 
@@ -69,30 +64,9 @@ def chromium_missing_reason() -> str | None:
 @dataclass(frozen=True)
 class UI:
     url: str
-    port: int
     home: Path
     week: str
     log: Path
-
-
-def graphql(ui: UI, text: str, variables: dict | None = None) -> dict:
-    body = json.dumps({"query": text, "variables": variables or {}}).encode()
-    request = urllib.request.Request(
-        f"{ui.url}/graphql", data=body, headers={"Content-Type": "application/json"}
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        answer = json.load(response)
-    assert "errors" not in answer, answer
-    return answer["data"]
-
-
-def stop(proc: subprocess.Popen) -> None:
-    """SIGTERM to `dagster dev` (the one process `make ui` starts), then its group if it lingers."""
-    os.kill(proc.pid, signal.SIGTERM)
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        proc.wait(timeout=60)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGKILL)
 
 
 @pytest.fixture(scope="module")
@@ -104,34 +78,9 @@ def ui(tmp_path_factory) -> Iterator[UI]:
     from pipelines.partitions import partition_key_for
 
     tmp = tmp_path_factory.mktemp("browser")
-    dagster_home = tmp / "dagster_home"
-    dagster_home.mkdir()
-    (dagster_home / "dagster.yaml").write_text((PROJECT_DIR / "dagster.yaml").read_text())
     home = tmp / "home"
-    port = free_port()
-    env = {
-        **os.environ,
-        "DAGSTER_HOME": str(dagster_home),
-        "DEALFLOW_SOURCES": str(SAMPLE_SOURCES),
-        "DEALFLOW_HOME": str(home),
-        "DEALFLOW_AS_OF": SAMPLE_AS_OF.isoformat(),
-    }
-    env.pop("DEALFLOW_WAREHOUSE", None)
-    log = tmp / "ui.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "pipelines.ui", "--port", str(port)],
-            cwd=PROJECT_DIR,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        wait_for(f"http://127.0.0.1:{port}/server_info", seconds=120)
-        yield UI(f"http://127.0.0.1:{port}", port, home, partition_key_for(SAMPLE_AS_OF), log)
-    finally:
-        stop(proc)
+    with make_ui(new_instance(tmp / "dagster_home"), SAMPLE_SOURCES, home, SAMPLE_AS_OF) as up:
+        yield UI(up.url, home, partition_key_for(SAMPLE_AS_OF), up.log)
 
 
 @pytest.fixture(scope="module")
@@ -241,7 +190,7 @@ def launched_week(ui: UI, page) -> dict:
 
     def the_run() -> dict | None:
         found = graphql(
-            ui,
+            ui.url,
             '{ runsOrError(filter: {pipelineName: "dealflow_job"}) { ... on Runs { results '
             "{ runId status tags { key value } } } } }",
         )["runsOrError"]["results"]

@@ -2,21 +2,16 @@
 a run submitted through the webserver's GraphQL leaves the queue and finishes, the weekly
 schedule's tick produces a run tagged with what it reads, and one signal stops both."""
 
-import json
-import os
-import signal
-import subprocess
 import sys
 import time
-import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from tests.helpers import PROJECT_DIR
-from tests.pipelines.test_webserver import free_port, wait_for
 from tests.pipelines.tiny_sources import write_sources
+from tests.ui_server import RunningUI, graphql, make_ui, new_instance
 
 pytestmark = pytest.mark.webserver
 
@@ -26,21 +21,10 @@ SCHEDULE = "dealflow_job_schedule"
 RUN_FIELDS = "runId status tags { key value }"
 
 
-def graphql(port: int, query: str, variables: dict | None = None) -> dict:
-    body = json.dumps({"query": query, "variables": variables or {}}).encode()
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}/graphql", data=body, headers={"Content-Type": "application/json"}
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        answer = json.load(response)
-    assert "errors" not in answer, answer
-    return answer["data"]
-
-
-def runs(port: int, tags: dict[str, str] | None = None) -> list[dict]:
+def runs(ui: RunningUI, tags: dict[str, str] | None = None) -> list[dict]:
     tag_filter = [{"key": k, "value": v} for k, v in (tags or {}).items()]
     data = graphql(
-        port,
+        ui.url,
         "query($tags: [ExecutionTag!]) { runsOrError(filter: {tags: $tags}) "
         f"{{ ... on Runs {{ results {{ {RUN_FIELDS} }} }} }} }}",
         {"tags": tag_filter},
@@ -108,38 +92,15 @@ def _instance_ref(dagster_home: Path):
 
 
 def test_make_ui_runs_the_webserver_and_the_daemon(tmp_path: Path):
-    port = free_port()
-    dagster_home = tmp_path / "dagster_home"
-    dagster_home.mkdir()
-    (dagster_home / "dagster.yaml").write_text((PROJECT_DIR / "dagster.yaml").read_text())
+    dagster_home = new_instance(tmp_path / "dagster_home")
     sources = write_sources(tmp_path / "tiny")
     home = tmp_path / "home"
     seed_schedule_state(dagster_home)
-    env = {
-        **os.environ,
-        "DAGSTER_HOME": str(dagster_home),
-        "DEALFLOW_SOURCES": str(sources),
-        "DEALFLOW_HOME": str(home),
-    }
-    env.pop("DEALFLOW_AS_OF", None)
-    env.pop("DEALFLOW_WAREHOUSE", None)
-    log = tmp_path / "ui.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(  # what `make ui` runs, on another port
-            [sys.executable, "-m", "pipelines.ui", "--port", str(port)],
-            cwd=PROJECT_DIR,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        wait_for(f"http://127.0.0.1:{port}/server_info", seconds=120)
-
+    with make_ui(dagster_home, sources, home) as ui:
         # (b) the schedule's tick produced a run, tagged with what it reads
         scheduled = wait_until(
             "a run of the schedule's tick",
-            lambda: runs(port, {"dagster/schedule_name": SCHEDULE}),
+            lambda: runs(ui, {"dagster/schedule_name": SCHEDULE}),
         )[0]
         tags = scheduled["tags"]
         assert tags["dealflow/sources"] == str(sources)
@@ -150,21 +111,21 @@ def test_make_ui_runs_the_webserver_and_the_daemon(tmp_path: Path):
         assert "dealflow/as_of" in tags
         # the whole week's run is not this test's subject: stop it so the queue moves on
         graphql(
-            port,
+            ui.url,
             "mutation($id: String!) { terminateRun(runId: $id) { __typename } }",
             {"id": scheduled["runId"]},
         )
         wait_until(
             "the scheduled run to stop",
             lambda: (
-                runs(port, {"dagster/schedule_name": SCHEDULE})[0]["status"]
+                runs(ui, {"dagster/schedule_name": SCHEDULE})[0]["status"]
                 in ("CANCELED", "FAILURE", "SUCCESS")
             ),
         )
 
         # (a) a run launched through the webserver is queued, then launched by the daemon
         launched = graphql(
-            port,
+            ui.url,
             "mutation($p: ExecutionParams!) { launchPipelineExecution(executionParams: $p) {"
             f" __typename ... on LaunchRunSuccess {{ run {{ {RUN_FIELDS} }} }}"
             " ... on PythonError { message } } }",
@@ -187,26 +148,12 @@ def test_make_ui_runs_the_webserver_and_the_daemon(tmp_path: Path):
         assert launched["run"]["status"] in ("QUEUED", "STARTING", "STARTED"), launched
 
         def finished() -> dict | None:
-            run = next(r for r in runs(port) if r["runId"] == run_id)
+            run = next(r for r in runs(ui) if r["runId"] == run_id)
             return run if run["status"] in ("SUCCESS", "FAILURE", "CANCELED") else None
 
         run = wait_until("the daemon to launch and finish the queued run", finished)
-        assert run["status"] == "SUCCESS", log.read_text()[-3000:]
+        assert run["status"] == "SUCCESS", ui.log.read_text()[-3000:]
         assert run["tags"]["dealflow/sources"] == str(sources)  # tagged when the run starts
         assert run["tags"]["dealflow/week"] == week
-    finally:
-        os.kill(proc.pid, signal.SIGTERM)  # the one process `make ui` started
-        try:
-            proc.wait(timeout=60)
-        finally:
-            # webserver, daemon and code server went with it
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline:
-                try:
-                    os.killpg(proc.pid, 0)
-                except ProcessLookupError:
-                    break
-                time.sleep(0.5)
-            else:
-                os.killpg(proc.pid, signal.SIGKILL)
-                pytest.fail("`dagster dev` left processes behind after SIGTERM")
+    # webserver, daemon and code server went with the one SIGTERM
+    assert ui.stopped_cleanly, "`dagster dev` left processes behind after SIGTERM"
