@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import dagster as dg
 import duckdb
 
-from transforms.sql import table_exists
+from warehouse.tables import table_exists
 
 BUILT_FROM = "meta._built_from"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 import duckdb
 
-from assets.tables import markdown_table
+from warehouse.metadata import markdown_table
 
 
 def sql_check(

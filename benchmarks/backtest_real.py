@@ -35,7 +35,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+from warehouse.config import PROJECT_DIR
+
 SHARED = PROJECT_DIR.parent / "shared" / "datasets"
 REAL_SOURCES = PROJECT_DIR / "config" / "sources.shared-datasets.yaml"
 BUILD_AS_OF = date(2015, 12, 9)  # the export stops in December 2015

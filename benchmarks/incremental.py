@@ -40,7 +40,7 @@ def split_rounds(sources: Path, folder: Path, days: int) -> tuple[Path, int, int
 
     from transforms.readers import LINEAGE_COLUMNS, MALFORMED, read_provider_csv
     from transforms.sources import load_sources
-    from transforms.sql import install_macros
+    from warehouse.sql import install_macros
 
     declared = load_sources(sources)
     rows, _ = read_provider_csv(declared.get("crunchbase.rounds"))

@@ -54,7 +54,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+from warehouse.config import PROJECT_DIR
+
 BENCH_DIR = PROJECT_DIR / "data" / "bench"
 AS_OF = date(2026, 11, 4)
 SEED = 42
@@ -309,7 +310,6 @@ def _count(con, table: str) -> Callable[[], int]:
 
 
 def _reference_tables(con) -> None:
-    from assets.tables import write_frame
     from transforms.reference import (
         ecb_history_bytes,
         fx_rates_long,
@@ -317,6 +317,7 @@ def _reference_tables(con) -> None:
         stage_frame,
         stage_map_frame,
     )
+    from warehouse.tables import write_frame
 
     write_frame(con, "ref.fx_rates", fx_rates_long(ecb_history_bytes(None)))
     write_frame(con, "ref.round_stage_map", stage_map_frame())
@@ -360,9 +361,9 @@ def duckdb_reference(sources: Path, home: Path, sampler: RssSampler) -> list[Row
     from assets.staging.assets import SQL_DIR as STAGING_SQL
     from assets.staging.assets import STAGED
     from transforms.features import features_sql
-    from transforms.sql import install_macros, sql_text
     from transforms.staging import stage
     from transforms.taxonomy import taxonomy_sql
+    from warehouse.sql import install_macros, sql_text
 
     files, rows, sec = declared_files(sources), [], "bare duckdb"
     con = duckdb.connect(str(home / "reference.duckdb"))

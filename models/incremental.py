@@ -32,13 +32,15 @@ from datetime import date
 import duckdb
 
 from models.chunked_scoring import CARRIED_RANKS, MOMENTUM_INPUTS
+from transforms import SQL_DIR
 from transforms.features import (
     create_features_table,
     features_sql,
     materialize_shared,
     used_params,
 )
-from transforms.sql import sql_text, table_exists
+from warehouse.sql import sql_text
+from warehouse.tables import table_exists
 
 STATE = "marts._score_state"
 STATE_FACTS = "marts._score_state_facts"
@@ -108,7 +110,7 @@ def code_fingerprint() -> str:
     """SHA-256 of the feature SQL and of the code that turns a features row into scores."""
     from models import chunked_scoring, compute, explain, momentum, scoring, success, thesis
 
-    texts = [sql_text("company_features")]
+    texts = [sql_text("company_features", SQL_DIR)]
     texts += [inspect.getsource(m) for m in (chunked_scoring, compute, explain, momentum)]
     texts += [inspect.getsource(m) for m in (scoring, success, thesis)]
     return hashlib.sha256("\n".join(texts).encode()).hexdigest()

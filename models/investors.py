@@ -37,7 +37,7 @@ VERTICAL_LABELS = {  # singular, plural
     "sector_applications": ("AI application company", "AI application companies"),
     "ai_semiconductors": ("AI-chip company", "AI-chip companies"),
 }
-# norm_name's legal suffixes (transforms/sql/macros.sql), for names written in the config
+# norm_name's legal suffixes (warehouse/sql/macros.sql), for names written in the config
 _SUFFIXES = re.compile(
     r"( (inc|incorporated|ltd|limited|llc|llp|plc|corp|corporation|co|company|gmbh|ag|sa|sas|sarl"
     r"|bv|nv|oy|ab|spa|srl|pte|pty|fz|fze|fzco|fzllc))+$"

@@ -6,14 +6,15 @@ from functools import cache
 from pathlib import Path
 
 import polars as pl
-import yaml
 
-THESIS_FILE = Path(__file__).resolve().parent.parent / "config" / "thesis.yaml"
+from warehouse.config import config_file, load_yaml
+
+THESIS_FILE = config_file("thesis.yaml")
 
 
 @cache
 def load_thesis(path: Path = THESIS_FILE) -> dict:
-    return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    return load_yaml(Path(path))
 
 
 def _lookup(column: str, table: dict[str, float]) -> pl.Expr:

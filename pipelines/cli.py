@@ -15,11 +15,10 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.console import RunPrinter
-from pipelines.partitions import check_week, partition_key_for
-from pipelines.resources import DealflowSettings
 from reports.paths import REPORT, WORKBOOK, pack_folder
-
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+from warehouse.config import PROJECT_DIR
+from warehouse.partitions import check_week, partition_key_for
+from warehouse.resources import DealflowSettings
 
 
 def _instance() -> dg.DagsterInstance:

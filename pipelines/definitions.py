@@ -24,7 +24,6 @@ from assets.shortlist.checks import shortlist_checks
 from assets.staging.assets import round_stage_map, staged_assets
 from assets.staging.checks import staging_checks
 from pipelines.jobs import dealflow_job, model_evaluation_job, round_drops_job, rounds_refresh_job
-from pipelines.resources import DealflowSettings, Warehouse
 from pipelines.schedules import dealflow_job_schedule
 from pipelines.sensors import (
     model_evaluation_sensor,
@@ -33,6 +32,7 @@ from pipelines.sensors import (
     source_files_sensor,
 )
 from quality.checks import suite_checks
+from warehouse.resources import DealflowSettings, Warehouse
 
 settings = DealflowSettings()
 

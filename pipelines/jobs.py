@@ -4,7 +4,7 @@ at a time, and the `dealflow_writer` concurrency pool keeps two runs from writin
 import dagster as dg
 
 from assets.drops.assets import round_drops_job as _round_drops_job
-from pipelines.partitions import weekly_partitions
+from warehouse.partitions import weekly_partitions
 
 ROUND_DROP_ASSETS = [dg.AssetKey(["raw", "round_drops"]), dg.AssetKey(["staging", "round_drops"])]
 SUCCESS_MODELS = dg.AssetKey(["marts", "success_models"])

@@ -47,7 +47,7 @@ def run_week(
     instance unless one is given; `settings` sets other fields of the `settings` resource (e.g.
     `{"gx_max_rows": 0}`), as the launchpad would."""
     from pipelines.definitions import defs
-    from pipelines.partitions import partition_key_for
+    from warehouse.partitions import partition_key_for
 
     job = defs.resolve_job_def(job_name)
     selection = None
@@ -89,7 +89,7 @@ def tick_and_run(
     added to `instance`), then execute each run it requested, in process, on `instance`. The
     DEALFLOW_* variables must already be set (see `contract_env`)."""
     from pipelines.definitions import defs
-    from pipelines.resources import DealflowSettings
+    from warehouse.resources import DealflowSettings
 
     sensor = defs.resolve_sensor_def(sensor_name)
     context = dg.build_sensor_context(

@@ -6,9 +6,9 @@ from datetime import date
 import dagster as dg
 
 from pipelines.jobs import dealflow_job
-from pipelines.partitions import partition_key_for, resolve_as_of, schedule_config
-from pipelines.resources import DealflowSettings
-from pipelines.run_tags import run_tags
+from warehouse.partitions import partition_key_for, resolve_as_of, schedule_config
+from warehouse.resources import DealflowSettings
+from warehouse.run_tags import run_tags
 
 
 @dg.schedule(
@@ -23,4 +23,8 @@ def dealflow_job_schedule(
     """Runs the whole graph for the current week's partition (idempotent per week)."""
     key = partition_key_for(context.scheduled_execution_time.date())
     as_of = resolve_as_of(key, settings.as_of_date(), date.today())
-    return dg.RunRequest(run_key=key, partition_key=key, tags=run_tags(settings, key, as_of))
+    return dg.RunRequest(
+        run_key=key,
+        partition_key=key,
+        tags=run_tags(settings.sources_path(), settings.home_path(), key, as_of),
+    )

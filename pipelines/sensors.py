@@ -17,10 +17,10 @@ from pipelines.jobs import (
     round_drops_job,
     rounds_refresh_job,
 )
-from pipelines.partitions import partition_key_for, round_drops_partitions
-from pipelines.resources import DealflowSettings
 from transforms.drops import list_drops, new_or_changed, read_cursor, write_cursor
 from transforms.sources import SourcesConfigError, load_sources
+from warehouse.partitions import partition_key_for, round_drops_partitions
+from warehouse.resources import DealflowSettings
 
 
 def sources_fingerprint(settings: DealflowSettings) -> str:

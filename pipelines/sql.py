@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from pipelines.resources import DealflowSettings
+from warehouse.resources import DealflowSettings
 
 
 def harlequin_command(replica: Path) -> list[str]:

@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+from warehouse.config import PROJECT_DIR
 
 
 def ui_command(host: str, port: int) -> list[str]:

@@ -15,11 +15,11 @@ import dagster as dg
 import duckdb
 import polars as pl
 
-from assets.tables import markdown_table
-from pipelines.resources import DealflowSettings, Warehouse
 from quality.parameters import standard_parameters
 from quality.spec import CRITICAL, WARNING, Suite, suites_for_asset
 from transforms.sources import Sources, load_sources
+from warehouse.metadata import markdown_table
+from warehouse.resources import DealflowSettings, Warehouse
 
 
 @dataclass(frozen=True)

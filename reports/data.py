@@ -11,7 +11,7 @@ import polars as pl
 from models.backtest import KS, MODEL_METHOD, MOST_ACTIVE
 from models.decisions import PORTFOLIO_LANE
 from models.lanes import Lane, lane_order_sql
-from transforms.sql import table_exists
+from warehouse.tables import table_exists
 
 PORTFOLIO_SCOPE = "the analysts' portfolio companies, listed apart (in no lane's count)"
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.partitions import week_start
 from tests.helpers import PROJECT_DIR, SAMPLE_SOURCES, SHARED, run_week
+from warehouse.partitions import week_start
 
 SAMPLE_AS_OF = date(2026, 11, 4)
 REAL_SOURCES = PROJECT_DIR / "config" / "sources.shared-datasets.yaml"
@@ -72,7 +72,7 @@ def warehouse_copy(pipeline_run, tmp_path):
 
     import duckdb
 
-    from transforms.sql import install_macros
+    from warehouse.sql import install_macros
 
     copy = tmp_path / "warehouse.duckdb"
     shutil.copy(pipeline_run.home / "pipeline.duckdb", copy)

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from tests.helpers import PROJECT_DIR
-from transforms.catalog import load_catalog
+from warehouse.catalog import load_catalog
 
 README = PROJECT_DIR / "README.md"
 DOCS = sorted((PROJECT_DIR / "docs").glob("*.md"))

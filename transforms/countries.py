@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from pathlib import Path
 
 import pycountry
-import yaml
 
-ALIASES_FILE = Path(__file__).resolve().parent.parent / "config" / "countries.yaml"
+from warehouse.config import config_file, load_yaml
+
+ALIASES_FILE = config_file("countries.yaml")
 
 
 @cache
 def _aliases() -> tuple[dict[str, str], set[str]]:
-    cfg = yaml.safe_load(ALIASES_FILE.read_text(encoding="utf-8"))
+    cfg = load_yaml(ALIASES_FILE)
     table = {k.casefold(): v for k, v in {**cfg["legacy_codes"], **cfg["names"]}.items()}
     return table, {v.casefold() for v in cfg["not_a_country"]}
 

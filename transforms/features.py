@@ -11,8 +11,9 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from transforms.sql import sql_text
+from transforms import SQL_DIR
 from transforms.taxonomy import load_taxonomy
+from warehouse.sql import sql_text
 
 T = TypeVar("T")
 
@@ -72,7 +73,7 @@ def features_sql(subjects: str | None = None, shared: dict[str, str] | None = No
         "/*AND_SUBJECTS*/": f"AND {among}",
         "/*AND_EDGE_SUBJECTS*/": f"AND e.{among}",
     }
-    text = sql_text("company_features")
+    text = sql_text("company_features", SQL_DIR)
     for marker, narrowed in markers.items():
         text = text.replace(marker, narrowed if subjects is not None else "")
     spans = cte_spans(text)
@@ -227,7 +228,7 @@ def labels(
     con.register("_population", population.select("company_id").to_arrow())
     try:
         out = con.sql(
-            sql_text("labels") + " ORDER BY company_id",
+            sql_text("labels", SQL_DIR) + " ORDER BY company_id",
             params={"cutoff": cutoff, "horizon_end": horizon_end},
         ).pl()
     finally:

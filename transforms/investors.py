@@ -8,18 +8,19 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
-import yaml
 
-from transforms.sql import sql_text
+from transforms import SQL_DIR
 from transforms.taxonomy import load_taxonomy
+from warehouse.config import config_file, load_yaml
+from warehouse.sql import sql_text
 
-SCORING_FILE = Path(__file__).resolve().parent.parent / "config" / "investor_scoring.yaml"
+SCORING_FILE = config_file("investor_scoring.yaml")
 
 
 @cache
 def load_investor_scoring(path: Path = SCORING_FILE) -> dict:
     """`config/investor_scoring.yaml`: feature windows, weights, the fund rule."""
-    return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    return load_yaml(Path(path))
 
 
 def investor_features_as_of(
@@ -44,4 +45,6 @@ def investor_features_as_of(
         "ticket_min_usd": float(low),
         "ticket_max_usd": float(high),
     }
-    return con.sql(sql_text("investor_features") + " ORDER BY investor_id", params=params).pl()
+    return con.sql(
+        sql_text("investor_features", SQL_DIR) + " ORDER BY investor_id", params=params
+    ).pl()

@@ -11,17 +11,16 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
-import yaml
 
 from transforms.countries import names_no_country, to_iso3
+from warehouse.config import load_config
 
-CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
 AED_PER_USD = 3.6725  # UAE dirham peg, fixed since 1997
 
 
 @cache
 def stage_config() -> dict:
-    return yaml.safe_load((CONFIG_DIR / "stages.yaml").read_text(encoding="utf-8"))
+    return load_config("stages.yaml")
 
 
 def stage_map_frame() -> pl.DataFrame:
@@ -103,7 +102,7 @@ def country_lookup(values: list[str | None]) -> pl.DataFrame:
 
 def known_investors_frame() -> pl.DataFrame:
     """(name, country_code) for the curated investors in `config/investors.yaml`."""
-    cfg = yaml.safe_load((CONFIG_DIR / "investors.yaml").read_text(encoding="utf-8"))
+    cfg = load_config("investors.yaml")
     rows = [(name, code) for code, names in cfg.items() for name in names]
     return pl.DataFrame(rows, schema=["name", "country_code"], orient="row")
 

@@ -14,15 +14,15 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-import yaml
+from warehouse.config import config_file, load_yaml
 
-TAXONOMY_FILE = Path(__file__).resolve().parent.parent / "config" / "taxonomy.yaml"
+TAXONOMY_FILE = config_file("taxonomy.yaml")
 WHITESPACE = " \t\n\r\f\v"
 
 
 @cache
 def load_taxonomy(path: Path = TAXONOMY_FILE) -> dict:
-    return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    return load_yaml(Path(path))
 
 
 def _escape(word: str) -> str:

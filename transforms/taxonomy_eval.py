@@ -13,7 +13,9 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-LABELS_FILE = Path(__file__).resolve().parent.parent / "config" / "labels" / "verticals.csv"
+from warehouse.config import config_file
+
+LABELS_FILE = config_file("labels/verticals.csv")
 NONE = "none"
 NO_MATCH = "no labelled company in this dataset"
 

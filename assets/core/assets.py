@@ -5,12 +5,13 @@ from pathlib import Path
 import dagster as dg
 
 from assets.built_from import save_upstream, saved_upstream, upstream_now
-from assets.tables import markdown_table, table_metadata, write_frame
-from pipelines.resources import Warehouse
 from transforms.reference import known_investors_frame
-from transforms.sql import sql_text, table_exists
 from transforms.taxonomy import load_taxonomy, taxonomy_sql
 from transforms.taxonomy_eval import NO_MATCH, labelled_predictions, load_labels, vertical_metrics
+from warehouse.metadata import markdown_table, table_metadata
+from warehouse.resources import Warehouse
+from warehouse.sql import sql_text
+from warehouse.tables import table_exists, write_frame
 
 SQL_DIR = Path(__file__).parent / "sql"
 

@@ -8,9 +8,10 @@ import dagster as dg
 from assets.built_from import Upstream, save_upstream, saved_upstream, upstream_now
 from assets.core.assets import companies
 from assets.drops.assets import staging_round_drops
-from assets.tables import markdown_table, table_metadata
-from pipelines.resources import Warehouse
-from transforms.sql import sql_text, table_exists
+from warehouse.metadata import markdown_table, table_metadata
+from warehouse.resources import Warehouse
+from warehouse.sql import sql_text
+from warehouse.tables import table_exists
 
 SQL_DIR = Path(__file__).parent / "sql"
 

@@ -5,9 +5,9 @@ from pathlib import Path
 import dagster as dg
 
 from assets.core.assets import companies
-from assets.tables import markdown_table, table_metadata
-from pipelines.resources import Warehouse
-from transforms.sql import sql_text
+from warehouse.metadata import markdown_table, table_metadata
+from warehouse.resources import Warehouse
+from warehouse.sql import sql_text
 
 SQL_DIR = Path(__file__).parent / "sql"
 

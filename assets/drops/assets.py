@@ -14,14 +14,14 @@ import polars as pl
 
 from assets.ingest.assets import declared_sources
 from assets.staging.assets import SQL_DIR as STAGING_SQL_DIR
-from assets.tables import markdown_table, table_metadata
-from pipelines.partitions import round_drops_partitions
-from pipelines.resources import DealflowSettings, Warehouse
 from transforms.ingest import raw_frame
 from transforms.readers import LINEAGE_COLUMNS, MALFORMED, SourceFileError
 from transforms.sources import SOURCE_KINDS
-from transforms.sql import sql_text
 from transforms.staging import quarantine_sample, stage
+from warehouse.metadata import markdown_table, table_metadata
+from warehouse.partitions import round_drops_partitions
+from warehouse.resources import DealflowSettings, Warehouse
+from warehouse.sql import sql_text
 
 KIND = SOURCE_KINDS["crunchbase.rounds"]
 DROP_COLUMN = "_drop"  # the partition key: the delivered file's name

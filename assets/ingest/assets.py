@@ -6,12 +6,13 @@ whatever is declared.
 
 import dagster as dg
 
-from assets.tables import table_metadata, write_frame
-from pipelines.resources import DealflowSettings, Warehouse
 from transforms.ingest import load_raw
 from transforms.readers import SourceFileError
 from transforms.reference import ecb_history_bytes, fx_rates_long
 from transforms.sources import SOURCE_KINDS, Sources, SourcesConfigError, load_sources
+from warehouse.metadata import table_metadata
+from warehouse.resources import DealflowSettings, Warehouse
+from warehouse.tables import write_frame
 
 RAW_TABLES = {
     "crunchbase_companies": "crunchbase.companies",

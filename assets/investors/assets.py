@@ -5,7 +5,6 @@ from datetime import date
 import dagster as dg
 import polars as pl
 
-from assets.tables import markdown_table, replace_week, table_metadata
 from models.investors import (
     COMPONENTS,
     RATIONALE_COLUMNS,
@@ -15,12 +14,13 @@ from models.investors import (
 )
 from models.lanes import lane_counts, lane_report, lanes_markdown, short_lanes
 from models.reasons import fund_shortlist_reason, investor_scores_reason
-from pipelines.partitions import resolve_as_of, weekly_partitions
-from pipelines.resources import DealflowSettings, Warehouse
 from transforms.investors import investor_features_as_of, load_investor_scoring
 from transforms.reference import eur_per_usd_as_of
 from transforms.sources import load_sources
-from transforms.sql import table_exists
+from warehouse.metadata import markdown_table, table_metadata
+from warehouse.partitions import resolve_as_of, weekly_partitions
+from warehouse.resources import DealflowSettings, Warehouse
+from warehouse.tables import replace_week, table_exists
 
 COMPONENT_COLUMNS = [f"{c}_score" for c in COMPONENTS]
 FIGURES = [

@@ -14,10 +14,10 @@ from assets.shortlist.changes import shortlist_changes
 from models.investors import fund_lanes
 from models.lanes import Lane, lane_order_sql
 from models.scoring import company_lanes
-from pipelines.resources import DealflowSettings, Warehouse
 from reports.frames import round_floats
-from transforms.catalog import apply_comments
-from transforms.runs import mark_published
+from warehouse.catalog import apply_comments
+from warehouse.resources import DealflowSettings, Warehouse
+from warehouse.runs import mark_published
 
 PUBLISHED_SCHEMAS = ("ref", "staging", "core", "marts", "meta")
 

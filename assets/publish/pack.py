@@ -7,9 +7,9 @@ import dagster as dg
 from assets.publish.assets import analyst_replica
 from models.investors import fund_lanes
 from models.scoring import company_lanes
-from pipelines.partitions import weekly_partitions
-from pipelines.resources import DealflowSettings, Warehouse
 from reports.paths import pack_folder
+from warehouse.partitions import weekly_partitions
+from warehouse.resources import DealflowSettings, Warehouse
 
 
 @dg.asset(

@@ -8,7 +8,6 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
-from assets.tables import add_missing_columns, markdown_table, replace_week, table_metadata
 from models.chunked_scoring import (
     CARRIED_RANKS,
     model_inputs_sql,
@@ -26,11 +25,12 @@ from models.reasons import company_scores_reason, success_model_reason
 from models.thesis import load_thesis
 from models.threads import limit_threads
 from models.training import FitReport, fit_success_model
-from pipelines.partitions import resolve_as_of, weekly_partitions
-from pipelines.resources import DealflowSettings, Warehouse
 from transforms.features import extent_as_of, feature_params
 from transforms.sources import load_sources
-from transforms.sql import table_exists
+from warehouse.metadata import markdown_table, table_metadata
+from warehouse.partitions import resolve_as_of, weekly_partitions
+from warehouse.resources import DealflowSettings, Warehouse
+from warehouse.tables import add_missing_columns, replace_week, table_exists
 
 SCORE_COLUMNS = [
     "week_start",

@@ -7,7 +7,6 @@ import dagster as dg
 import polars as pl
 
 from assets.scoring.assets import MODEL_INPUTS, status_usable
-from assets.tables import bar_chart, markdown_table, replace_week, table_metadata, write_frame
 from models.backtest import (
     MODEL_METHOD,
     MOST_ACTIVE,
@@ -18,9 +17,11 @@ from models.backtest import (
 from models.calendar import add_months
 from models.thesis import load_thesis
 from models.threads import limit_threads
-from pipelines.partitions import resolve_as_of, weekly_partitions
-from pipelines.resources import DealflowSettings, Warehouse
 from transforms.features import data_end, extent_as_of
+from warehouse.metadata import bar_chart, markdown_table, table_metadata
+from warehouse.partitions import resolve_as_of, weekly_partitions
+from warehouse.resources import DealflowSettings, Warehouse
+from warehouse.tables import replace_week, write_frame
 
 
 def backtest_cutoffs(end: date, horizon_months: int, n: int, step_months: int) -> list[date]:

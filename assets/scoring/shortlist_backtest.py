@@ -8,15 +8,15 @@ import polars as pl
 
 from assets.scoring.assets import MODEL_INPUTS
 from assets.scoring.backtest import PREDICTIONS, success_backtest
-from assets.tables import bar_chart, markdown_table, replace_week, table_metadata
 from models.calendar import add_months
 from models.scoring import company_lanes
 from models.shortlist_backtest import LANE_COLUMNS, lane_candidates, lane_hits, score_cutoff
 from models.thesis import load_thesis
-from pipelines.partitions import resolve_as_of, weekly_partitions
-from pipelines.resources import DealflowSettings, Warehouse
 from transforms.features import features_as_of, labels
-from transforms.sql import table_exists
+from warehouse.metadata import bar_chart, markdown_table, table_metadata
+from warehouse.partitions import resolve_as_of, weekly_partitions
+from warehouse.resources import DealflowSettings, Warehouse
+from warehouse.tables import replace_week, table_exists
 
 TABLE = "marts.shortlist_backtest"
 

@@ -7,7 +7,6 @@ import duckdb
 import polars as pl
 
 from assets.scoring.assets import HISTORY, company_scores
-from assets.tables import markdown_table, replace_week, table_metadata
 from models.decisions import (
     KEEPS_SQL,
     PORTFOLIO_LANE,
@@ -34,11 +33,14 @@ from models.scoring import (
     shortlist_rules_sql,
 )
 from models.thesis import load_thesis
-from pipelines.partitions import weekly_partitions
-from pipelines.resources import DealflowSettings, Warehouse
 from reports.paths import REPORT, WORKBOOK, pack_folder
+from transforms import SQL_DIR
 from transforms.reference import eur_per_usd_as_of
-from transforms.sql import sql_text, table_exists
+from warehouse.metadata import markdown_table, table_metadata
+from warehouse.partitions import weekly_partitions
+from warehouse.resources import DealflowSettings, Warehouse
+from warehouse.sql import sql_text
+from warehouse.tables import replace_week, table_exists
 
 DECISIONS = "core.analyst_decisions"
 
@@ -211,7 +213,7 @@ def with_company_links(con: duckdb.DuckDBPyConnection, rows: pl.DataFrame) -> pl
     )
     if rows.height:
         found = con.sql(
-            sql_text("company_links"),
+            sql_text("company_links", SQL_DIR),
             params={"as_of": rows["as_of"].max(), "ids": rows["company_id"].to_list()},
         ).pl()
         facts = pl.concat([facts, found], how="vertical_relaxed")

@@ -8,13 +8,14 @@ import polars as pl
 
 from assets.scoring.assets import HISTORY
 from assets.shortlist.assets import decided_week_sql, weekly_shortlist
-from assets.tables import replace_week, table_metadata
 from models.changes import compare_weeks, empty_changes
 from models.lanes import lane_sql
 from models.scoring import company_lanes, shortlist_rules_sql
 from models.thesis import load_thesis
-from pipelines.partitions import weekly_partitions
-from pipelines.resources import DealflowSettings, Warehouse
+from warehouse.metadata import table_metadata
+from warehouse.partitions import weekly_partitions
+from warehouse.resources import DealflowSettings, Warehouse
+from warehouse.tables import replace_week
 
 SHORTLIST = "marts.weekly_shortlist"
 CHANGES_TABLE = "marts.shortlist_changes"

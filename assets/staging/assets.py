@@ -7,12 +7,13 @@ from pathlib import Path
 import dagster as dg
 
 from assets.ingest.assets import RAW_TABLES
-from assets.tables import markdown_table, table_metadata, write_frame
-from pipelines.resources import Warehouse
 from transforms.reference import stage_frame, stage_map_frame
 from transforms.sources import SOURCE_KINDS
-from transforms.sql import sql_text
 from transforms.staging import quarantine_sample, register_country_lookup, stage
+from warehouse.metadata import markdown_table, table_metadata
+from warehouse.resources import Warehouse
+from warehouse.sql import sql_text
+from warehouse.tables import write_frame
 
 SQL_DIR = Path(__file__).parent / "sql"
 

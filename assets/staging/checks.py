@@ -4,7 +4,7 @@ import dagster as dg
 
 from assets.checks import sql_check
 from assets.staging.assets import STAGED
-from pipelines.resources import Warehouse
+from warehouse.resources import Warehouse
 
 
 def _reconciliation_check(name: str) -> dg.AssetChecksDefinition:

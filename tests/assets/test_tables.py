@@ -5,7 +5,7 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from assets.tables import add_missing_columns, replace_week
+from warehouse.tables import add_missing_columns, replace_week
 
 
 def test_a_week_with_a_new_column_lands_in_an_older_table():
@@ -24,7 +24,7 @@ def test_a_week_with_a_new_column_lands_in_an_older_table():
 
 
 def test_markdown_tables_show_numbers_as_analysts_read_them():
-    from assets.tables import markdown_table
+    from warehouse.metadata import markdown_table
 
     frame = pl.DataFrame(
         {"score": [0.8499999999999999, 0.872841001684342], "raised_usd": [2.0e9, 1234.4]}

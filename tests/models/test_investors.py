@@ -19,7 +19,7 @@ from models.investors import (
 )
 from models.lanes import load_lanes
 from transforms.investors import load_investor_scoring
-from transforms.sql import install_macros
+from warehouse.sql import install_macros
 
 CONFIG = load_investor_scoring()
 

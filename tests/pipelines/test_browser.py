@@ -75,7 +75,7 @@ def ui(tmp_path_factory) -> Iterator[UI]:
     pytest.importorskip("playwright.sync_api", reason="playwright is a dev dependency")
     if reason := chromium_missing_reason():
         pytest.skip(reason)
-    from pipelines.partitions import partition_key_for
+    from warehouse.partitions import partition_key_for
 
     tmp = tmp_path_factory.mktemp("browser")
     home = tmp / "home"

@@ -16,8 +16,8 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from pipelines.resources import DealflowSettings, Warehouse, WriterLockTimeout
 from tests.helpers import PROJECT_DIR, SAMPLE_SOURCES, expected_shortlist_rows, query
+from warehouse.resources import DealflowSettings, Warehouse, WriterLockTimeout
 
 AS_OF = "2026-11-04"
 

@@ -10,8 +10,8 @@ import pytest
 from assets.ingest.assets import RAW_TABLES
 from assets.staging.assets import STAGED as STAGED_TABLES
 from pipelines.definitions import defs
-from pipelines.partitions import partition_key_for, resolve_as_of, week_start, weekly_partitions
 from tests.helpers import PROJECT_DIR
+from warehouse.partitions import partition_key_for, resolve_as_of, week_start, weekly_partitions
 
 EXPECTED_ASSETS = {
     "raw/crunchbase_companies",
@@ -184,7 +184,7 @@ def test_every_suite_runs_as_a_check():
 
 
 def test_schedule_requests_the_week_starting_that_monday():
-    from pipelines.resources import DealflowSettings
+    from warehouse.resources import DealflowSettings
 
     settings = DealflowSettings(sources="/data/mine.yaml", home="/tmp/mine", as_of="2026-11-25")
     context = dg.build_schedule_context(
@@ -235,7 +235,7 @@ def test_weekly_job_depends_on_nothing_materializable_outside_it():
 
 
 def test_weekly_partitions_start_at_the_configured_first_week():
-    from pipelines.partitions import FIRST_WEEK, check_week
+    from warehouse.partitions import FIRST_WEEK, check_week
 
     keys = weekly_partitions.get_partition_keys(current_time=datetime(2026, 11, 26))
     assert keys[0] == FIRST_WEEK.isoformat() == "2015-01-05"
@@ -271,7 +271,7 @@ def test_code_location_loads_without_heavy_imports():
 def test_model_workers_default_to_the_cores_this_process_may_use():
     import os
 
-    from pipelines.resources import DealflowSettings
+    from warehouse.resources import DealflowSettings
 
     assert DealflowSettings(model_workers=3).model_worker_count() == 3
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()

@@ -7,16 +7,10 @@ import dagster as dg
 import duckdb
 import pytest
 
-from assets.tables import table_metadata
 from pipelines.console import StepLines
-from pipelines.resources import DEFAULT_HOME, DealflowSettings, dataset_name
-from transforms.runs import (
-    OtherDatasetError,
-    check_dataset,
-    latest_week,
-    mark_published,
-    record_run,
-)
+from warehouse.metadata import table_metadata
+from warehouse.resources import DEFAULT_HOME, DealflowSettings, dataset_name
+from warehouse.runs import OtherDatasetError, check_dataset, latest_week, mark_published, record_run
 
 
 def test_each_sources_file_has_its_own_default_home(monkeypatch):
@@ -95,7 +89,7 @@ def test_table_metadata_describes_columns_and_previews_the_week():
 
 
 def test_bar_chart_is_short_enough_to_show_inline():
-    from assets.tables import INLINE_MD_LIMIT, bar_chart
+    from warehouse.metadata import INLINE_MD_LIMIT, bar_chart
 
     chart = bar_chart("lane", "hit rate", [("france", 0.5), ("uae", 0.25), ("bridge", None)])
     lines = chart.splitlines()

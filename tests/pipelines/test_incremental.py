@@ -204,7 +204,7 @@ def test_probabilities_come_from_the_model_fitted_before_the_drop(
 ):
     from assets.scoring.assets import load_model
     from transforms.features import features_as_of
-    from transforms.sql import install_macros
+    from warehouse.sql import install_macros
 
     home, before = incremental["home"], incremental["model_before"]
     after = query(home / "pipeline.duckdb", "SELECT * FROM marts.success_models")

@@ -16,7 +16,7 @@ from polars.testing import assert_frame_equal
 
 from assets.scoring.assets import company_scores
 from models.incremental import STATE, drop_state
-from pipelines.resources import DealflowSettings, Warehouse
+from warehouse.resources import DealflowSettings, Warehouse
 
 SCORES = "SELECT * FROM marts.company_scores_history WHERE week_start = ? ORDER BY company_id"
 

@@ -20,9 +20,9 @@ from polars.testing import assert_frame_equal
 from assets.core.assets import MATCH_INPUTS, SQL_DIR, investors
 from assets.core.rounds import ROUND_INPUTS, funding_rounds, funding_rounds_sql
 from assets.drops.assets import staging_round_drops
-from pipelines.resources import DealflowSettings, Warehouse
 from tests.helpers import query
-from transforms.sql import install_macros, sql_text
+from warehouse.resources import DealflowSettings, Warehouse
+from warehouse.sql import install_macros, sql_text
 
 INVESTMENTS = "SELECT * FROM core.investments ORDER BY _source_file, _source_row"
 INVESTORS = "SELECT * FROM core.investors ORDER BY investor_id"

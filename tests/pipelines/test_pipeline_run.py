@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from tests.helpers import expected_shortlist_rows, query, run_week
-from transforms.runs import LATEST_WEEK_SQL
+from warehouse.runs import LATEST_WEEK_SQL
 
 VERTICALS = {"generative_models", "sector_applications", "ai_semiconductors"}
 SECTORS = {"health", "financial_services", "software", "retail_distribution", "industry"}

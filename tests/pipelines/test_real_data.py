@@ -303,8 +303,8 @@ def decided_real(real_home, tmp_path_factory):
     from assets.ingest.assets import raw_assets
     from assets.shortlist.assets import weekly_shortlist
     from assets.staging.assets import staged_assets
-    from pipelines.partitions import partition_key_for
-    from pipelines.resources import DealflowSettings, Warehouse
+    from warehouse.partitions import partition_key_for
+    from warehouse.resources import DealflowSettings, Warehouse
 
     home = tmp_path_factory.mktemp("real_decisions")
     shutil.copy(real_home.parent / "pipeline.duckdb", home / "pipeline.duckdb")
@@ -333,7 +333,7 @@ def decided_real(real_home, tmp_path_factory):
 
 
 def test_real_decisions_match_companies_and_shape_the_shortlist(decided_real, real_home):
-    from pipelines.partitions import week_start
+    from warehouse.partitions import week_start
 
     matched = {
         r["company"]: r

@@ -13,8 +13,8 @@ from datetime import date
 
 import pytest
 
-from pipelines.partitions import week_start
 from tests.helpers import SHARED, query, run_week
+from warehouse.partitions import week_start
 
 pytestmark = [
     pytest.mark.real_data,

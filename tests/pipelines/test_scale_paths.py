@@ -122,9 +122,9 @@ def test_cte_spans_skip_parentheses_in_comments_and_strings():
 def check_results(con, run, tmp_path, gx_max_rows: int) -> dict:
     """Every suite whose table is in the replica, as run by the checks: name -> (passed,
     unexpected rows, failed expectations)."""
-    from pipelines.resources import DealflowSettings
     from quality.checks import run_suites
     from quality.spec import load_suites
+    from warehouse.resources import DealflowSettings
 
     settings = DealflowSettings(
         sources=str(run.sources), home=str(tmp_path), gx_max_rows=gx_max_rows

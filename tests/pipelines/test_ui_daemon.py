@@ -63,7 +63,7 @@ def seed_schedule_state(dagster_home: Path) -> None:
     )
     from dagster._core.types.loadable_target_origin import LoadableTargetOrigin
 
-    from pipelines.partitions import schedule_config
+    from warehouse.partitions import schedule_config
 
     target = LoadableTargetOrigin(
         executable_path=sys.executable, module_name=LOCATION, working_directory=str(PROJECT_DIR)

@@ -4,9 +4,9 @@ here: the same string goes to `duckdb.connect`, tested with local files)."""
 
 from pathlib import Path
 
-from pipelines.resources import DealflowSettings, Warehouse
 from pipelines.runner import contract_env
 from tests.helpers import query
+from warehouse.resources import DealflowSettings, Warehouse
 
 
 def write_marker(warehouse: Warehouse) -> None:

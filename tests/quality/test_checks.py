@@ -11,9 +11,9 @@ import pytest
 from assets.core.checks import core_checks
 from assets.scoring.assets import company_scores
 from assets.shortlist.checks import shortlist_checks
-from assets.tables import write_frame
-from pipelines.resources import DealflowSettings, Warehouse
 from quality.checks import suite_checks
+from warehouse.resources import DealflowSettings, Warehouse
+from warehouse.tables import write_frame
 
 WEEK = date(2026, 11, 23)
 AS_OF = date(2026, 11, 26)

@@ -12,12 +12,12 @@ import pytest
 
 from assets.investors.assets import FUND_COLUMNS
 from assets.investors.checks import fund_shortlist_parameters
-from assets.tables import write_frame
-from pipelines.resources import DealflowSettings, Warehouse
 from quality.checks import run_suites, suite_results
 from quality.parameters import standard_parameters
 from quality.runner import validate_table
 from quality.spec import load_suite, parse_suite, suites_for_asset
+from warehouse.resources import DealflowSettings, Warehouse
+from warehouse.tables import write_frame
 
 WEEK = date(2026, 11, 23)
 PARAMS = standard_parameters(today=date(2026, 11, 26), week=WEEK)

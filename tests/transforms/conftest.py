@@ -1,7 +1,7 @@
 import duckdb
 import pytest
 
-from transforms.sql import install_macros
+from warehouse.sql import install_macros
 
 
 @pytest.fixture(scope="module")

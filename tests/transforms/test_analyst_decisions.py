@@ -13,8 +13,8 @@ from assets.decisions.assets import SQL_DIR as DECISIONS_SQL
 from assets.staging.assets import SQL_DIR as STAGING_SQL
 from transforms.ingest import raw_frame
 from transforms.sources import SOURCE_KINDS
-from transforms.sql import install_macros, sql_text
 from transforms.staging import stage
+from warehouse.sql import install_macros, sql_text
 
 KIND = SOURCE_KINDS["analyst_decisions"]
 ROWS = [

@@ -9,13 +9,13 @@ import polars as pl
 import pytest
 
 from assets.staging.assets import SQL_DIR
-from assets.tables import write_frame
 from tests.helpers import SAMPLE_SOURCES
 from transforms.ingest import raw_frame
 from transforms.reference import stage_frame, stage_map_frame
 from transforms.sources import SOURCE_KINDS, load_sources
-from transforms.sql import install_macros, sql_text
 from transforms.staging import register_country_lookup, stage
+from warehouse.sql import install_macros, sql_text
+from warehouse.tables import write_frame
 
 LOAD_DAY = date(2026, 11, 4)
 USD_PER_EUR = 1.10

@@ -5,8 +5,8 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from transforms.sql import install_macros
 from transforms.staging import stage
+from warehouse.sql import install_macros
 
 TYPED = """
 SELECT clean_key(k) AS _key,

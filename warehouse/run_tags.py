@@ -4,10 +4,7 @@ and the home it writes."""
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from pipelines.resources import DealflowSettings
+from pathlib import Path
 
 SOURCES_TAG = "dealflow/sources"
 AS_OF_TAG = "dealflow/as_of"
@@ -15,11 +12,7 @@ WEEK_TAG = "dealflow/week"
 HOME_TAG = "dealflow/home"
 
 
-def run_tags(settings: DealflowSettings, week: str | None, as_of: date) -> dict[str, str]:
+def run_tags(sources: Path, home: Path, week: str | None, as_of: date) -> dict[str, str]:
     """Tags for a run of `week` (None for a run that is not weekly, e.g. a dropped file's)."""
-    tags = {
-        SOURCES_TAG: str(settings.sources_path()),
-        AS_OF_TAG: as_of.isoformat(),
-        HOME_TAG: str(settings.home_path()),
-    }
+    tags = {SOURCES_TAG: str(sources), AS_OF_TAG: as_of.isoformat(), HOME_TAG: str(home)}
     return tags | ({WEEK_TAG: week} if week else {})

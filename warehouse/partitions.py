@@ -4,18 +4,18 @@ files (one per file in the rounds drop folder)."""
 
 from datetime import date, timedelta
 from functools import cache
-from pathlib import Path
 
 import dagster as dg
-import yaml
 
-SCHEDULE_FILE = Path(__file__).resolve().parent.parent / "config" / "schedule.yaml"
+from warehouse.config import config_file, load_config
+
+SCHEDULE_FILE = config_file("schedule.yaml")
 
 
 @cache
 def schedule_config() -> dict:
     """`config/schedule.yaml`: `first_week` (a date), `cron`, `timezone`."""
-    config = yaml.safe_load(SCHEDULE_FILE.read_text(encoding="utf-8"))
+    config = load_config("schedule.yaml")
     first = config["first_week"]
     first = first if isinstance(first, date) else date.fromisoformat(str(first))
     if first.weekday() != 0:

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 import duckdb
-import yaml
 
-CATALOG_FILE = Path(__file__).resolve().parent.parent / "config" / "catalog.yaml"
+from warehouse.config import load_config
+from warehouse.tables import quote_literal
 
 
-@cache
 def load_catalog() -> dict[str, dict]:
-    return yaml.safe_load(CATALOG_FILE.read_text(encoding="utf-8"))
+    return load_config("catalog.yaml")
 
 
 def column_descriptions(table: str) -> dict[str, str]:
@@ -54,16 +52,14 @@ def apply_comments(con: duckdb.DuckDBPyConnection, database: str) -> int:
         schema, table = name.split(".")
         if (schema, table) not in tables:
             continue
-        con.execute(f"COMMENT ON TABLE {database}.{schema}.{table} IS {_quote(doc['table'])}")
+        con.execute(
+            f"COMMENT ON TABLE {database}.{schema}.{table} IS {quote_literal(doc['table'])}"
+        )
         applied += 1
         for column, text in (doc.get("columns") or {}).items():
             if (schema, table, column) in existing:
                 con.execute(
-                    f"COMMENT ON COLUMN {database}.{schema}.{table}.{column} IS {_quote(text)}"
+                    f"COMMENT ON COLUMN {database}.{schema}.{table}.{column} IS {quote_literal(text)}"
                 )
                 applied += 1
     return applied
-
-
-def _quote(text: str) -> str:
-    return "'" + str(text).replace("'", "''") + "'"

@@ -1,4 +1,4 @@
-"""Helpers shared by the asset domains: write a frame as a table, describe a table for the UI."""
+"""What the UI shows for a table: row count, column schema, preview; frames as Markdown."""
 
 from __future__ import annotations
 
@@ -8,47 +8,10 @@ import dagster as dg
 import duckdb
 import polars as pl
 
+from warehouse.catalog import column_descriptions
+from warehouse.tables import row_count
+
 PREVIEW_ROWS = 10
-
-
-def write_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
-    """Replace `table` with the rows of `frame` (moved as Arrow, never row by row)."""
-    con.register("_frame", frame.to_arrow())
-    try:
-        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM _frame")
-    finally:
-        con.unregister("_frame")
-
-
-def add_missing_columns(con: duckdb.DuckDBPyConnection, table: str, source: str) -> list[str]:
-    """Add to `table` (kept across runs, e.g. a history of weeks) the columns of `source` it
-    lacks, NULL in its existing rows: a warehouse written before a column was added takes the
-    new rows. Returns the columns added."""
-    have = {r[0] for r in con.sql(f"DESCRIBE {table}").fetchall()}
-    added = []
-    for name, kind, *_ in con.sql(f"DESCRIBE {source}").fetchall():
-        if name not in have:
-            con.execute(f'ALTER TABLE {table} ADD COLUMN "{name}" {kind}')
-            added.append(name)
-    return added
-
-
-def replace_week(
-    con: duckdb.DuckDBPyConnection, table: str, rows: pl.DataFrame, week: date
-) -> None:
-    """Write `rows` as `table`'s rows for `week_start = week` (other weeks untouched; the table
-    is created from the rows' schema the first time)."""
-    staging = table.replace(".", "._week_")
-    write_frame(con, staging, rows)
-    con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM {staging} LIMIT 0")
-    add_missing_columns(con, table, staging)
-    con.execute(f"DELETE FROM {table} WHERE week_start = ?", [week])
-    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {staging}")
-    con.execute(f"DROP TABLE {staging}")
-
-
-def row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
-    return con.sql(f"SELECT count(*) FROM {table}").fetchall()[0][0]
 
 
 def table_metadata(
@@ -57,8 +20,6 @@ def table_metadata(
     """Row count, column schema (with the column descriptions of `config/catalog.yaml`) and a
     preview of `table`, as Dagster metadata; with `week`, the preview shows that week's rows
     (`week_start`), the partition's own."""
-    from transforms.catalog import column_descriptions
-
     columns = con.sql(f"DESCRIBE {table}").pl()
     where = " WHERE week_start = ?" if week is not None else ""
     preview = con.sql(

@@ -17,9 +17,12 @@ import dagster as dg
 import duckdb
 from pydantic import PrivateAttr
 
-from transforms.sql import install_macros
+from warehouse.config import PROJECT_DIR
+from warehouse.partitions import resolve_as_of
+from warehouse.run_tags import run_tags
+from warehouse.runs import OtherDatasetError, check_dataset, record_run
+from warehouse.sql import install_macros
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCES = PROJECT_DIR / "data" / "sample" / "sources.yaml"
 DEFAULT_HOME = PROJECT_DIR / "data" / "warehouse"
 
@@ -45,7 +48,7 @@ class DealflowSettings(dg.ConfigurableResource):
     Empty values fall back to `DEALFLOW_SOURCES`, `DEALFLOW_HOME` and `DEALFLOW_AS_OF`, then to
     the bundled sample, `data/warehouse/<sources name>/` (one home per sources file, see
     `dataset_name`) and today. A home holds one dataset: a run on another sources file than the
-    home's is refused (`transforms/runs.py`).
+    home's is refused (`warehouse/runs.py`).
     """
 
     sources: str = ""
@@ -162,10 +165,6 @@ class Warehouse(dg.ConfigurableResource):
     def _start_run(self, context: dg.InitResourceContext) -> None:
         """Refuse a run on another dataset than the home's, record the run in `meta.runs` and tag
         it with its sources file, as_of and week (shown in the UI's runs list)."""
-        from pipelines.partitions import resolve_as_of
-        from pipelines.run_tags import run_tags
-        from transforms.runs import OtherDatasetError, check_dataset, record_run
-
         run = context.dagster_run
         if run is None:  # a resource built outside a run (tests)
             return
@@ -184,7 +183,9 @@ class Warehouse(dg.ConfigurableResource):
                 raise dg.Failure(str(exc)) from None
             record_run(con, run.run_id, run.job_name, sources, week, as_of)
         if context.instance is not None:
-            tags = run_tags(self.settings, week.isoformat() if week else None, as_of)
+            tags = run_tags(
+                sources, self.settings.home_path(), week.isoformat() if week else None, as_of
+            )
             context.instance.add_run_tags(run.run_id, tags)
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
