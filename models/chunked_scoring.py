@@ -19,6 +19,7 @@ from models.compute import compute_fit
 from models.explain import FACTORS_DTYPE, top_factors
 from models.momentum import SIGNALS, momentum_table_sql
 from models.scoring import score_parts, total_score_sql
+from warehouse.tables import quote_identifier
 
 if TYPE_CHECKING:
     from models.success import SuccessModel
@@ -30,10 +31,6 @@ REUSED_PROBABILITY, REUSED_FACTORS = "_reused_probability", "_reused_factors"
 RANK_ORDER = "total_score DESC, company_id ASC"
 # the carried companies' new momentum, total score and rank (see score_table's `carried`)
 CARRIED_RANKS = "_carried_ranks"
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def model_input_columns() -> list[str]:
@@ -52,7 +49,8 @@ def reusable_scores_sql(features: str, inputs: str, scores: str) -> str:
     population rows of `features` whose model inputs equal those saved in `inputs` (both scored
     by the same model: the caller filters `inputs` and `scores` on it)."""
     same = " AND ".join(
-        f"f.{_quote(c)} IS NOT DISTINCT FROM i.{_quote(c)}" for c in model_input_columns()
+        f"f.{quote_identifier(c)} IS NOT DISTINCT FROM i.{quote_identifier(c)}"
+        for c in model_input_columns()
     )
     return (
         f"SELECT s.company_id, s.success_probability, s.success_factors FROM {features} AS f "
@@ -63,7 +61,7 @@ def reusable_scores_sql(features: str, inputs: str, scores: str) -> str:
 
 def model_inputs_sql(features: str) -> str:
     """A SELECT of `company_id` and the model inputs of the population rows of `features`."""
-    columns = ", ".join(_quote(c) for c in model_input_columns())
+    columns = ", ".join(quote_identifier(c) for c in model_input_columns())
     return f"SELECT company_id, {columns} FROM {features} WHERE in_population"
 
 
@@ -124,7 +122,9 @@ def score_table(
     scratch, momentum = f"{target}_chunks", f"{target}_momentum"
     ranked = features
     if carried is not None:
-        signals = ", ".join(_quote(c) for c in ["company_id", "in_population", *MOMENTUM_INPUTS])
+        signals = ", ".join(
+            quote_identifier(c) for c in ["company_id", "in_population", *MOMENTUM_INPUTS]
+        )
         ranked = f"(SELECT {signals} FROM {features} UNION ALL SELECT {signals} FROM {carried})"
     con.execute(f"CREATE OR REPLACE TABLE {momentum} AS {momentum_table_sql(ranked)}")
     wanted = [c for c in columns if c != "score_rank"]
@@ -175,7 +175,9 @@ def score_table(
         f"CREATE OR REPLACE TABLE {ranks} AS SELECT company_id, "
         f"row_number() OVER (ORDER BY {RANK_ORDER}) AS score_rank FROM {ranked}"
     )
-    select = ", ".join("r.score_rank" if c == "score_rank" else f"s.{_quote(c)}" for c in columns)
+    select = ", ".join(
+        "r.score_rank" if c == "score_rank" else f"s.{quote_identifier(c)}" for c in columns
+    )
     con.execute(
         f"CREATE OR REPLACE TABLE {target} AS SELECT {select} FROM {scratch} AS s "
         f"JOIN {ranks} AS r USING (company_id) ORDER BY r.score_rank"

@@ -28,16 +28,14 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
+from warehouse.tables import quote_literal
+
 # the countries whose investors, portfolio companies and co-investors have their own columns
 COUNTRY_COLUMNS = {"FRA": "fra", "ARE": "are"}
 
 
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _text_list(values: list[str]) -> str:
-    return "[" + ", ".join(_literal(v) for v in values) + "]::VARCHAR[]"
+    return "[" + ", ".join(quote_literal(v) for v in values) + "]::VARCHAR[]"
 
 
 def _prefixes(lane: str, condition: str, countries: list[str]) -> list[str]:
@@ -135,12 +133,12 @@ def load_lanes(section: dict, size: int = 0) -> list[Lane]:
 
 def lane_sql(lanes: list[Lane]) -> str:
     """A CASE expression naming the first lane whose rule holds (NULL: in no lane)."""
-    whens = " ".join(f"WHEN {lane.sql()} THEN {_literal(lane.name)}" for lane in lanes)
+    whens = " ".join(f"WHEN {lane.sql()} THEN {quote_literal(lane.name)}" for lane in lanes)
     return f"CASE {whens} END"
 
 
 def _size_sql(lanes: list[Lane]) -> str:
-    whens = " ".join(f"WHEN {_literal(lane.name)} THEN {int(lane.size)}" for lane in lanes)
+    whens = " ".join(f"WHEN {quote_literal(lane.name)} THEN {int(lane.size)}" for lane in lanes)
     return f"CASE lane {whens} END"
 
 

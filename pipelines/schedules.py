@@ -1,12 +1,10 @@
 """Monday 07:00 Europe/Paris (config/schedule.yaml): materialize the shortlist for the week that
 starts that day, the run tagged with the sources file, as_of and week it reads."""
 
-from datetime import date
-
 import dagster as dg
 
 from pipelines.jobs import dealflow_job
-from warehouse.partitions import partition_key_for, resolve_as_of, schedule_config
+from warehouse.partitions import partition_key_for, schedule_config
 from warehouse.resources import DealflowSettings
 from warehouse.run_tags import run_tags
 
@@ -22,7 +20,7 @@ def dealflow_job_schedule(
 ) -> dg.RunRequest:
     """Runs the whole graph for the current week's partition (idempotent per week)."""
     key = partition_key_for(context.scheduled_execution_time.date())
-    as_of = resolve_as_of(key, settings.as_of_date(), date.today())
+    as_of = settings.week_as_of(key)
     return dg.RunRequest(
         run_key=key,
         partition_key=key,

@@ -20,6 +20,7 @@ from quality.spec import CRITICAL, WARNING, Suite, suites_for_asset
 from transforms.sources import Sources, load_sources
 from warehouse.metadata import markdown_table
 from warehouse.resources import DealflowSettings, Warehouse
+from warehouse.tables import quote_identifier
 
 
 @dataclass(frozen=True)
@@ -132,10 +133,10 @@ def _week(con: duckdb.DuckDBPyConnection, suite: Suite, partition: str | None) -
         return None
     if partition:
         return date.fromisoformat(partition)
-    from quality.runner import qualified, quote
+    from quality.runner import qualified
 
     rows = con.sql(
-        f"SELECT max({quote(suite.partition_column)}) FROM {qualified(suite.table)}"
+        f"SELECT max({quote_identifier(suite.partition_column)}) FROM {qualified(suite.table)}"
     ).fetchall()
     return rows[0][0]
 

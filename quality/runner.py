@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from quality.spec import CRITICAL, IN_TABLE, Expectation, Suite
+from warehouse.tables import quote_identifier
 
 if TYPE_CHECKING:
     import duckdb
@@ -280,12 +281,8 @@ def as_pandas(frame: pd.DataFrame | pl.DataFrame) -> pd.DataFrame:
 # --- DuckDB --------------------------------------------------------------------------------------
 
 
-def quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
-
-
 def qualified(table: str) -> str:
-    return ".".join(quote(part) for part in table.split("."))
+    return ".".join(quote_identifier(part) for part in table.split("."))
 
 
 def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
@@ -302,22 +299,24 @@ def frame_query(
     referential-integrity expectation (NULL when the value is NULL), for the partition if any
     (and the table's `rowid` as `__rowid` when asked)."""
     cols = [c for c in suite.columns if c in available]
-    select = [f"t.{quote(c)}" for c in cols] + (["t.rowid AS __rowid"] if with_rowid else [])
+    select = [f"t.{quote_identifier(c)}" for c in cols] + (
+        ["t.rowid AS __rowid"] if with_rowid else []
+    )
     for e in suite.expectations:
         if e.is_reference and e.kwargs["column"] in available:
             table, column = e.reference
-            col = f"t.{quote(e.kwargs['column'])}"
+            col = f"t.{quote_identifier(e.kwargs['column'])}"
             select.append(
                 f"CASE WHEN {col} IS NULL THEN NULL ELSE EXISTS (SELECT 1 FROM {qualified(table)} AS r "
-                f"WHERE r.{quote(column)} = {col}) END AS {quote(e.flag_column)}"
+                f"WHERE r.{quote_identifier(column)} = {col}) END AS {quote_identifier(e.flag_column)}"
             )
     sql = f"SELECT {', '.join(select) or 'NULL AS __none'} FROM {qualified(suite.table)} AS t"
     params: list = []
     if suite.partition_column and partition is not None:
-        sql += f" WHERE t.{quote(suite.partition_column)} = ?"
+        sql += f" WHERE t.{quote_identifier(suite.partition_column)} = ?"
         params.append(partition)
     if suite.order_by:
-        sql += " ORDER BY " + ", ".join(f"t.{quote(c)}" for c in suite.order_by)
+        sql += " ORDER BY " + ", ".join(f"t.{quote_identifier(c)}" for c in suite.order_by)
     return sql, params
 
 
@@ -344,7 +343,7 @@ def _sampled(
     inner = dataclasses.replace(suite, order_by=())
     sql, params = frame_query(inner, available, partition, with_rowid=True)
     sql = f"SELECT * FROM ({sql} ORDER BY hash(t.rowid) LIMIT {max(int(rows), 0)})"
-    order = [quote(c) for c in suite.order_by if c in available] or ["__rowid"]
+    order = [quote_identifier(c) for c in suite.order_by if c in available] or ["__rowid"]
     return f"{sql} ORDER BY {', '.join(order)}", params
 
 
@@ -361,7 +360,7 @@ def partition_scope(
     )
     where, params = "TRUE", []
     if suite.partition_column and partition is not None:
-        where, params = f"{quote(suite.partition_column)} = ?", [partition]
+        where, params = f"{quote_identifier(suite.partition_column)} = ?", [partition]
     return Scope(qualified(suite.table), where, params, types)
 
 

@@ -20,6 +20,7 @@ from typing import Any
 import duckdb
 
 from quality.spec import IN_TABLE, Expectation, Suite
+from warehouse.tables import quote_identifier
 
 SAMPLE_ROWS = 5
 FLOAT_TYPES = ("DOUBLE", "FLOAT", "REAL")
@@ -29,12 +30,8 @@ _COMPARE = re.compile(
 _NULL_TEST = re.compile(r"^\s*`?(\w+)`?\.(notnull|notna|isnull|isna)\(\)\s*$")
 
 
-def quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
-
-
 def qualified(table: str) -> str:
-    return ".".join(quote(part) for part in table.split("."))
+    return ".".join(quote_identifier(part) for part in table.split("."))
 
 
 @dataclass
@@ -51,19 +48,19 @@ def row_condition_sql(condition: str) -> str | None:
     """The pandas row conditions the suites use, as SQL (None when not understood)."""
     if m := _NULL_TEST.match(condition):
         test = "IS NOT NULL" if m.group(2) in ("notnull", "notna") else "IS NULL"
-        return f"{quote(m.group(1))} {test}"
+        return f"{quote_identifier(m.group(1))} {test}"
     if m := _COMPARE.match(condition):
         column, op, literal = m.groups()
         if literal in ("True", "False"):
             literal = literal.lower()
         elif literal[0] == '"':
             literal = "'" + literal[1:-1].replace("'", "''") + "'"
-        return f"{quote(column)} {'=' if op == '==' else '<>'} {literal}"
+        return f"{quote_identifier(column)} {'=' if op == '==' else '<>'} {literal}"
     return None
 
 
 def _missing(column: str, types: dict[str, str]) -> str:
-    col = quote(column)
+    col = quote_identifier(column)
     if types.get(column, "").upper() in FLOAT_TYPES:
         return f"({col} IS NULL OR isnan({col}))"
     return f"{col} IS NULL"
@@ -93,7 +90,7 @@ def _map_test(e: Expectation, scope: Scope, params: dict[str, Any]) -> Test | No
         unexpected = missing if t.endswith("not_be_null") else f"NOT {missing}"
         return Test("TRUE", unexpected, [], count_nulls=True)
     if t == "expect_column_pair_values_a_to_be_greater_than_b":
-        a, b = quote(k["column_A"]), quote(k["column_B"])
+        a, b = quote_identifier(k["column_A"]), quote_identifier(k["column_B"])
         missing_a, missing_b = _missing(k["column_A"], types), _missing(k["column_B"], types)
         domain = {
             "either_value_is_missing": f"NOT {missing_a} AND NOT {missing_b}",
@@ -107,7 +104,7 @@ def _map_test(e: Expectation, scope: Scope, params: dict[str, Any]) -> Test | No
         return Test(domain, f"{missing_a} OR {missing_b} OR NOT ({compare})", [])
     if "column" not in k:
         return None
-    col = quote(k["column"])
+    col = quote_identifier(k["column"])
     domain = f"NOT {_missing(k['column'], types)}"
     if t == "expect_column_values_to_be_between":
         low, high = _bound(k.get("min_value"), params), _bound(k.get("max_value"), params)
@@ -132,7 +129,9 @@ def _map_test(e: Expectation, scope: Scope, params: dict[str, Any]) -> Test | No
         return Test(domain, f"{col} NOT IN (SELECT unnest(?))", [values])
     if t == IN_TABLE:
         table, column = e.reference
-        ref = f"SELECT 1 FROM {qualified(table)} AS _r WHERE _r.{quote(column)} = _t.{col}"
+        ref = (
+            f"SELECT 1 FROM {qualified(table)} AS _r WHERE _r.{quote_identifier(column)} = _t.{col}"
+        )
         return Test(domain, f"NOT EXISTS ({ref})", [])
     if t == "expect_column_values_to_be_unique":
         dups = (
@@ -148,7 +147,7 @@ def _compound_test(e: Expectation, scope: Scope) -> Test | None:
     are ignored, as GX does by default); NULLs compare equal, as in pandas."""
     if e.kwargs.get("ignore_row_if", "all_values_are_missing") != "all_values_are_missing":
         return None
-    cols = [quote(c) for c in e.kwargs["column_list"]]
+    cols = [quote_identifier(c) for c in e.kwargs["column_list"]]
     domain = "NOT (" + " AND ".join(f"{c} IS NULL" for c in cols) + ")"
     key = f"struct_pack({', '.join(f'{c} := {c}' for c in cols)})"
     dups = (
@@ -166,7 +165,7 @@ def _display(suite: Suite, e: Expectation, types: dict[str, str]) -> list[str]:
 
 def _order(suite: Suite, scope: Scope) -> str:
     """The first offending rows are the first in the suite's order, else in table order."""
-    return ", ".join([quote(c) for c in suite.order_by if c in scope.types] or ["rowid"])
+    return ", ".join([quote_identifier(c) for c in suite.order_by if c in scope.types] or ["rowid"])
 
 
 def _percent(unexpected: int, base: int) -> float:
@@ -200,7 +199,7 @@ def sql_outcome(
     if e.type == "expect_column_distinct_values_to_contain_set":
         if missing:
             return Outcome(e, False, description, error=f"missing column(s) {missing}")
-        col = quote(e.kwargs["column"])
+        col = quote_identifier(e.kwargs["column"])
         found = con.sql(
             f"SELECT DISTINCT {col} FROM {scope.table} WHERE {scope.where} AND {col} IS NOT NULL "
             f"ORDER BY 1",
@@ -241,7 +240,7 @@ def sql_outcome(
     if unexpected and not ok:  # GX shows offending rows of failed expectations only
         cols = _display(suite, e, scope.types)
         offending = con.sql(
-            f"SELECT {', '.join(quote(c) for c in cols)} FROM {scope.table} AS _t "
+            f"SELECT {', '.join(quote_identifier(c) for c in cols)} FROM {scope.table} AS _t "
             f"WHERE {where} AND ({test.domain}) AND ({test.unexpected}) "
             f"ORDER BY {_order(suite, scope)} LIMIT {SAMPLE_ROWS}",
             params=[*scope.params, *test.params] or None,

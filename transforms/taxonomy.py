@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 
 from warehouse.config import config_file, load_yaml
+from warehouse.tables import quote_literal
 
 TAXONOMY_FILE = config_file("taxonomy.yaml")
 WHITESPACE = " \t\n\r\f\v"
@@ -29,19 +30,15 @@ def _escape(word: str) -> str:
     return "".join("\\" + ch if not ch.isalnum() and ch != " " else ch for ch in word)
 
 
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _category_test(rule: dict, x: str) -> str | None:
     """SQL test of one lower-cased, trimmed category `x`: a whole name or a keyword inside."""
     names = [c.lower() for c in rule.get("categories", [])]
     words = [k.lower() for k in rule.get("keywords", [])]
     tests = []
     if names:
-        tests.append(f"{x} IN ({', '.join(_literal(n) for n in names)})")
+        tests.append(f"{x} IN ({', '.join(quote_literal(n) for n in names)})")
     if words:
-        tests.append(f"regexp_matches({x}, {_literal('|'.join(_escape(w) for w in words))})")
+        tests.append(f"regexp_matches({x}, {quote_literal('|'.join(_escape(w) for w in words))})")
     return " OR ".join(tests) or None
 
 
@@ -53,26 +50,28 @@ def _signal_hit(name: str, signal: dict) -> tuple[str, str]:
         hits.append(f"(m_{name} IS NOT NULL)")
         texts.append(f"array_to_string(m_{name}, ' + ')")
     if signal.get("name_pattern"):
-        hits.append(f"coalesce(regexp_matches(name, {_literal(signal['name_pattern'])}), false)")
+        hits.append(
+            f"coalesce(regexp_matches(name, {quote_literal(signal['name_pattern'])}), false)"
+        )
         texts.append("'''' || name || ''''")
     if signal.get("domain_pattern"):
         hits.append(
-            f"coalesce(regexp_matches(domain, {_literal(signal['domain_pattern'])}), false)"
+            f"coalesce(regexp_matches(domain, {quote_literal(signal['domain_pattern'])}), false)"
         )
         texts.append("domain")
     if signal.get("description_pattern"):
-        pattern = _literal(signal["description_pattern"])
+        pattern = quote_literal(signal["description_pattern"])
         hits.append(f"coalesce(regexp_matches(description, {pattern}), false)")
         texts.append(f"'''' || regexp_extract(description, {pattern}) || ''''")
     if signal.get("tags"):
-        tags = ", ".join(_literal(t.lower()) for t in signal["tags"])
+        tags = ", ".join(quote_literal(t.lower()) for t in signal["tags"])
         matched = f"list_filter(_tags, lambda t: t IN ({tags}))"
         hits.append(f"(len({matched}) > 0)")
         texts.append(
             f"upper(array_to_string(list_transform({matched}, lambda t: split_part(t, ':', 2)), ', '))"
         )
     if signal.get("sources"):
-        names = ", ".join(_literal(n) for n in signal["sources"])
+        names = ", ".join(quote_literal(n) for n in signal["sources"])
         hits.append(f"(len(list_filter(_sources, lambda s: s IN ({names}))) > 0)")
         texts.append("'industry'")
     if not hits:
@@ -118,17 +117,17 @@ def _category_columns(rules: dict) -> tuple[list[str], list[str]]:
 
 def _sector_case(rules: dict, prefix: str) -> str:
     whens = " ".join(
-        f"WHEN coalesce({prefix}_{n}, false) THEN {_literal(n)}" for n in rules["sectors"]
+        f"WHEN coalesce({prefix}_{n}, false) THEN {quote_literal(n)}" for n in rules["sectors"]
     )
     return f"CASE {whens} END"
 
 
 def _chip_sql(rule: dict) -> str:
     parts = ["coalesce(v_chip, false)"]
-    excluded = ", ".join(_literal(t.lower()) for t in rule.get("except_tags", [])) or "NULL"
+    excluded = ", ".join(quote_literal(t.lower()) for t in rule.get("except_tags", [])) or "NULL"
     for prefix in rule.get("tag_prefixes", []):
         parts.append(
-            f"len(list_filter(_tags, lambda t: starts_with(t, {_literal(prefix)}) "
+            f"len(list_filter(_tags, lambda t: starts_with(t, {quote_literal(prefix)}) "
             f"AND t NOT IN ({excluded}))) > 0"
         )
     return "(" + " OR ".join(parts) + ")"
@@ -137,7 +136,7 @@ def _chip_sql(rule: dict) -> str:
 def _generative_sql(rule: dict) -> str:
     parts = ["coalesce(v_gen, false)"]
     if rule.get("description_pattern"):
-        pattern = _literal(rule["description_pattern"])
+        pattern = quote_literal(rule["description_pattern"])
         parts.append(f"coalesce(regexp_matches(description, {pattern}), false)")
     return "(" + " OR ".join(parts) + ")"
 
@@ -166,13 +165,13 @@ def taxonomy_sql(
         text_cols.append(f"{text} AS _text_{name}")
         factors.append(f"(1 - {float(signal['weight'])} * _hit_{name}::INT)")
         reasons.append(
-            f"CASE WHEN _hit_{name} THEN {_literal(signal.get('label', name) + ': ')} || "
+            f"CASE WHEN _hit_{name} THEN {quote_literal(signal.get('label', name) + ': ')} || "
             f"coalesce(_text_{name}, '') END"
         )
     confidence = f"round(1 - {' * '.join(factors)}, 4)::DOUBLE" if factors else "0.0"
     default_sector = rules.get("default_ai_sector")
-    default_sql = _literal(default_sector) if default_sector else "NULL"
-    trim = _literal(WHITESPACE)
+    default_sql = quote_literal(default_sector) if default_sector else "NULL"
+    trim = quote_literal(WHITESPACE)
     return f"""
         CREATE OR REPLACE TABLE {target} AS
         WITH cats AS (

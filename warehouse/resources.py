@@ -86,6 +86,17 @@ class DealflowSettings(dg.ConfigurableResource):
         except ValueError as exc:
             raise dg.Failure(f"DEALFLOW_AS_OF={value!r} is not an ISO date (YYYY-MM-DD)") from exc
 
+    def week_as_of(self, partition_key: str | None) -> date:
+        """The date a run of the week `partition_key` is scored as of: the configured as_of when
+        it falls in that week, else the week's last day, never after today (`resolve_as_of`);
+        the configured as_of for a run that is not weekly (no key, or a dropped file's)."""
+        configured = self.as_of_date()
+        try:
+            date.fromisoformat(partition_key or "")
+        except ValueError:
+            return configured
+        return resolve_as_of(partition_key, configured, date.today())
+
     def model_worker_count(self) -> int:
         """How many threads predict and explain the success model side by side."""
         if self.model_workers > 0:
@@ -173,8 +184,7 @@ class Warehouse(dg.ConfigurableResource):
             week = date.fromisoformat(key)
         except ValueError:  # no partition, or a dropped file's
             week = None
-        configured = self.settings.as_of_date()
-        as_of = resolve_as_of(key, configured, date.today()) if week else configured
+        as_of = self.settings.week_as_of(key)
         sources = self.settings.sources_path()
         with self.connect() as con:
             try:

@@ -11,7 +11,7 @@ from transforms.taxonomy_eval import NO_MATCH, labelled_predictions, load_labels
 from warehouse.metadata import markdown_table, table_metadata
 from warehouse.resources import Warehouse
 from warehouse.sql import sql_text
-from warehouse.tables import table_exists, write_frame
+from warehouse.tables import table_exists, transaction, write_frame
 
 SQL_DIR = Path(__file__).parent / "sql"
 
@@ -85,8 +85,7 @@ def investors(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mat
         frame = known_investors_frame()
         rematch = upstream is not None and saved_upstream(con, asset) == upstream
         rematch = rematch and table_exists(con, "core.investments")
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             write_frame(con, "ref.known_investors", frame)
             con.execute(
                 "CREATE OR REPLACE TABLE ref.known_investors AS "
@@ -98,10 +97,6 @@ def investors(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mat
             )
             con.execute(sql_text("investors", SQL_DIR))
             save_upstream(con, asset, upstream)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
         rates = con.sql(
             "SELECT match_method, count(*) AS edges, round(100.0 * count(*) / sum(count(*)) OVER (), 1) AS pct "
             "FROM core.investments GROUP BY ALL ORDER BY edges DESC"

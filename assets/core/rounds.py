@@ -11,7 +11,7 @@ from assets.drops.assets import staging_round_drops
 from warehouse.metadata import markdown_table, table_metadata
 from warehouse.resources import Warehouse
 from warehouse.sql import sql_text
-from warehouse.tables import table_exists
+from warehouse.tables import table_exists, transaction
 
 SQL_DIR = Path(__file__).parent / "sql"
 
@@ -70,14 +70,9 @@ def funding_rounds(context: dg.AssetExecutionContext, warehouse: Warehouse) -> d
         con.execute("CREATE OR REPLACE TEMP TABLE _changed_drops (drop_name VARCHAR)")
         if changed:
             con.execute("INSERT INTO _changed_drops SELECT unnest(?::VARCHAR[])", [sorted(changed)])
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             con.execute(funding_rounds_sql(refresh=changed is not None))
             save_upstream(con, asset, upstream)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
         # counted by file first (few), then named: no join over every round
         by_delivery = con.sql(
             "SELECT coalesce(d._drop, e.label, '(main rounds file)') AS delivery, "

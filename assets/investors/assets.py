@@ -18,7 +18,7 @@ from transforms.investors import investor_features_as_of, load_investor_scoring
 from transforms.reference import eur_per_usd_as_of
 from transforms.sources import load_sources
 from warehouse.metadata import markdown_table, table_metadata
-from warehouse.partitions import resolve_as_of, weekly_partitions
+from warehouse.partitions import weekly_partitions
 from warehouse.resources import DealflowSettings, Warehouse
 from warehouse.tables import replace_week, table_exists
 
@@ -123,7 +123,7 @@ def investor_scores(
     LP weights. Only facts dated on or before as_of are read. History by week in
     `marts.investor_scores_history`; `marts.investor_scores` holds the latest week."""
     week = date.fromisoformat(context.partition_key)
-    as_of = resolve_as_of(context.partition_key, settings.as_of_date(), date.today())
+    as_of = settings.week_as_of(context.partition_key)
     config = load_investor_scoring()
     with warehouse.connect() as con:
         features = investor_features_as_of(con, as_of, config)
@@ -203,7 +203,7 @@ def fund_shortlist(
     replaces that week's rows only. Published (replica and `shortlists/fund_shortlist_<week>.csv`)
     by `analyst_replica` once every blocking check has passed."""
     week = date.fromisoformat(context.partition_key)
-    as_of = resolve_as_of(context.partition_key, settings.as_of_date(), date.today())
+    as_of = settings.week_as_of(context.partition_key)
     config = load_investor_scoring()
     lanes = fund_lanes(config)
     size = sum(lane.size for lane in lanes)

@@ -28,9 +28,9 @@ from models.training import FitReport, fit_success_model
 from transforms.features import extent_as_of, feature_params
 from transforms.sources import load_sources
 from warehouse.metadata import markdown_table, table_metadata
-from warehouse.partitions import resolve_as_of, weekly_partitions
+from warehouse.partitions import weekly_partitions
 from warehouse.resources import DealflowSettings, Warehouse
-from warehouse.tables import add_missing_columns, replace_week, table_exists
+from warehouse.tables import add_missing_columns, replace_week, table_exists, transaction
 
 SCORE_COLUMNS = [
     "week_start",
@@ -229,7 +229,7 @@ def success_models(
     (`models/success_<week>.joblib` in the pipeline home, with a JSON card beside it) that
     `company_scores` loads."""
     week = context.partition_key
-    as_of = resolve_as_of(week, settings.as_of_date(), date.today())
+    as_of = settings.week_as_of(week)
     cfg = load_thesis()["success_model"] | {"n_jobs": settings.model_worker_count()}
     with warehouse.connect() as con:
         extent = extent_as_of(con, as_of, status_usable(settings, as_of))  # all training reads
@@ -308,7 +308,7 @@ def company_scores(
     best. Every feature reads only facts dated on or before `as_of`. History by week is kept in
     `marts.company_scores_history`; `marts.company_scores` holds the latest week."""
     week = context.partition_key
-    as_of = resolve_as_of(week, settings.as_of_date(), date.today())
+    as_of = settings.week_as_of(week)
     thesis = load_thesis()
     usable = status_usable(settings, as_of)
     with warehouse.connect() as con, limit_threads(1):
@@ -353,16 +353,11 @@ def company_scores(
         )
         con.execute("DROP TABLE IF EXISTS _reused_scores")
         # the week's scores, their saved model inputs and the score state change together
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             drop_state(con)
             write_week_scores(con, week_start, carried=CARRIED_RANKS if carried else None)
             save_model_inputs(con, week_start, fingerprint, only="_changed" if carried else None)
             save_state(con, scoring)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
         drop_temps(con, rescoring)
         con.execute("DROP TABLE marts._features")
         # the latest scores are this run's week (the latest run's, once published), not the

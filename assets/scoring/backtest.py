@@ -19,7 +19,7 @@ from models.thesis import load_thesis
 from models.threads import limit_threads
 from transforms.features import data_end, extent_as_of
 from warehouse.metadata import bar_chart, markdown_table, table_metadata
-from warehouse.partitions import resolve_as_of, weekly_partitions
+from warehouse.partitions import weekly_partitions
 from warehouse.resources import DealflowSettings, Warehouse
 from warehouse.tables import replace_week, write_frame
 
@@ -160,7 +160,7 @@ def success_backtest(
     `marts.success_calibration`. The UI shows the table and a precision@k / calibration plot.
     Each cutoff's probabilities are kept for `shortlist_backtest`."""
     week = date.fromisoformat(context.partition_key)
-    as_of = resolve_as_of(context.partition_key, settings.as_of_date(), date.today())
+    as_of = settings.week_as_of(context.partition_key)
     thesis = load_thesis()
     cfg = thesis["success_model"] | {"n_jobs": settings.model_worker_count()}
     bt = thesis["backtest"]

@@ -14,7 +14,7 @@ from models.shortlist_backtest import LANE_COLUMNS, lane_candidates, lane_hits, 
 from models.thesis import load_thesis
 from transforms.features import features_as_of, labels
 from warehouse.metadata import bar_chart, markdown_table, table_metadata
-from warehouse.partitions import resolve_as_of, weekly_partitions
+from warehouse.partitions import weekly_partitions
 from warehouse.resources import DealflowSettings, Warehouse
 from warehouse.tables import replace_week, table_exists
 
@@ -78,7 +78,7 @@ def _lane_backtest(
 ) -> dict:
     """`marts.shortlist_backtest` for the partition's week; returns the asset's metadata."""
     week = date.fromisoformat(context.partition_key)
-    as_of = resolve_as_of(context.partition_key, settings.as_of_date(), date.today())
+    as_of = settings.week_as_of(context.partition_key)
     thesis = load_thesis()
     horizon = int(thesis["success_model"]["horizon_months"])
     lanes = company_lanes(thesis, settings.shortlist_size)
