@@ -16,6 +16,7 @@ import duckdb
 import polars as pl
 
 from quality.parameters import standard_parameters
+from quality.runner import qualified, validate_table
 from quality.spec import CRITICAL, WARNING, Suite, suites_for_asset
 from transforms.sources import Sources, load_sources
 from warehouse.metadata import markdown_table
@@ -133,8 +134,6 @@ def _week(con: duckdb.DuckDBPyConnection, suite: Suite, partition: str | None) -
         return None
     if partition:
         return date.fromisoformat(partition)
-    from quality.runner import qualified
-
     rows = con.sql(
         f"SELECT max({quote_identifier(suite.partition_column)}) FROM {qualified(suite.table)}"
     ).fetchall()
@@ -165,8 +164,6 @@ def run_suites(
 ) -> list[dg.AssetCheckResult]:
     """Validate each suite's table and turn the outcome into its check results (`empty_reason`
     says why a suite's table or week has no row, when it has none)."""
-    from quality.runner import validate_table
-
     sources = load_sources(settings.sources_path())
     results: list[dg.AssetCheckResult] = []
     for suite in suites:

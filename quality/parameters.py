@@ -10,6 +10,9 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
+from transforms.reference import stage_frame
+from transforms.taxonomy import load_taxonomy
+
 # Parameter name -> what it means. Every `$PARAMETER` a suite uses must be listed here.
 PARAMETERS: dict[str, str] = {
     "today": "the day the check runs (staging nulls dates after its load day)",
@@ -59,9 +62,6 @@ def iso4217() -> tuple[str, ...]:
 
 @cache
 def vocabularies() -> dict[str, list[str]]:
-    from transforms.reference import stage_frame
-    from transforms.taxonomy import load_taxonomy
-
     stages = stage_frame()
     taxonomy = load_taxonomy()
     return {

@@ -19,66 +19,23 @@ import contextlib
 import dataclasses
 import threading
 import time
-from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from quality.spec import CRITICAL, IN_TABLE, Expectation, Suite
+from quality.conditions import gx_condition
+from quality.outcomes import Outcome, SuiteOutcome
+from quality.spec import IN_TABLE, Expectation, Suite
+from quality.sql_checks import SAMPLE_ROWS, Scope, qualified, sql_outcome
 from warehouse.tables import quote_identifier
 
 if TYPE_CHECKING:
     import duckdb
     import pandas as pd
 
-SAMPLE_ROWS = 5
 _LOCK = threading.Lock()
-
-
-@dataclass
-class Outcome:
-    """The result of one expectation on the whole frame."""
-
-    expectation: Expectation
-    success: bool
-    description: str
-    element_count: int | None = None
-    unexpected_count: int | None = None
-    unexpected_percent: float | None = None
-    observed_value: Any = None
-    sample_values: list = field(default_factory=list)
-    offending_rows: pl.DataFrame | None = None
-    error: str | None = None
-
-    @property
-    def severity(self) -> str:
-        return self.expectation.severity
-
-
-@dataclass
-class SuiteOutcome:
-    """Every expectation of a suite on one frame, with timings."""
-
-    suite: Suite
-    rows: int
-    outcomes: list[Outcome]
-    fetch_seconds: float = 0.0
-    validate_seconds: float = 0.0
-    parameters: dict[str, Any] = field(default_factory=dict)
-    method: str = "GX on every row"
-
-    def of(self, severity: str) -> list[Outcome]:
-        return [o for o in self.outcomes if o.severity == severity]
-
-    def failed(self, severity: str | None = None) -> list[Outcome]:
-        return [
-            o for o in self.outcomes if not o.success and severity in (None, o.expectation.severity)
-        ]
-
-    def passed(self, severity: str = CRITICAL) -> bool:
-        return not self.failed(severity)
 
 
 # --- GX ------------------------------------------------------------------------------------------
@@ -88,6 +45,7 @@ class SuiteOutcome:
 def _batch_definition():
     """One ephemeral GX context per process (analytics and progress bars off, nothing written),
     with one pandas data source whose single asset takes any DataFrame as a whole batch."""
+    # deferred: great_expectations costs seconds to import; only a check that runs GX needs it
     import great_expectations as gx
     import tqdm
     from great_expectations.data_context.types.base import (
@@ -118,23 +76,24 @@ def gx_expectation(e: Expectation, parameters: dict[str, Any] | None = None):
     """The GX Core expectation object for a suite entry (its index kept in `meta`). A `between`
     whose bounds resolve to an empty range (`Expectation.empty_range`), which GX refuses, becomes
     "values in the empty set": every value is unexpected, and no row means success."""
+    # deferred: great_expectations costs seconds to import; only a check that runs GX needs it
     import great_expectations as gx
 
     kwargs = dict(e.kwargs)
     if e.empty_range(parameters):
         cls = gx.expectations.ExpectColumnValuesToBeInSet
         kwargs = {"column": e.kwargs["column"], "value_set": []}
-        kwargs |= {k: v for k, v in e.kwargs.items() if k in ("mostly", "row_condition")}
+        kwargs |= {k: v for k, v in e.kwargs.items() if k == "mostly"}
     elif e.type == IN_TABLE:
         cls = gx.expectations.ExpectColumnValuesToBeInSet
         kwargs = {"column": e.flag_column, "value_set": [True]}
-        kwargs |= {k: v for k, v in e.kwargs.items() if k in ("mostly", "row_condition")}
+        kwargs |= {k: v for k, v in e.kwargs.items() if k == "mostly"}
     else:
         cls = getattr(gx.expectations, _camel(e.type), None)
         if cls is None:
             raise ValueError(f"unknown GX expectation type {e.type!r}")
-    if "row_condition" in kwargs:
-        kwargs.setdefault("condition_parser", "pandas")
+    if e.where:
+        kwargs["row_condition"] = gx_condition(e.where, parameters)
     return cls(
         **kwargs,
         severity=e.severity,
@@ -148,6 +107,7 @@ def gx_suite(
     expectations: list[Expectation] | tuple[Expectation, ...],
     parameters: dict[str, Any] | None = None,
 ):
+    # deferred: great_expectations costs seconds to import; only a check that runs GX needs it
     import great_expectations as gx
 
     suite = gx.ExpectationSuite(name=name)
@@ -266,7 +226,7 @@ def _exception_messages(info: Any) -> list[str]:
 def as_pandas(frame: pd.DataFrame | pl.DataFrame) -> pd.DataFrame:
     """A pandas frame with a fresh RangeIndex; polars dates become `datetime.date` objects (GX
     compares them with date bounds; datetime64 columns would not compare with dates)."""
-    import pandas as pd
+    import pandas as pd  # deferred: pandas is only needed where GX validates a frame
 
     if isinstance(frame, pl.DataFrame):
         return pd.DataFrame(
@@ -279,10 +239,6 @@ def as_pandas(frame: pd.DataFrame | pl.DataFrame) -> pd.DataFrame:
 
 
 # --- DuckDB --------------------------------------------------------------------------------------
-
-
-def qualified(table: str) -> str:
-    return ".".join(quote_identifier(part) for part in table.split("."))
 
 
 def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
@@ -349,10 +305,8 @@ def _sampled(
 
 def partition_scope(
     con: duckdb.DuckDBPyConnection, suite: Suite, partition: date | str | None = None
-):
+) -> Scope:
     """Where the rows to validate are (table, partition filter, column types), for SQL checks."""
-    from quality.sql_checks import Scope
-
     types = dict(
         con.sql(
             f"SELECT column_name, column_type FROM (DESCRIBE {qualified(suite.table)})"
@@ -396,14 +350,12 @@ def validate_table(
 def _validate_in_sql(
     con: duckdb.DuckDBPyConnection,
     suite: Suite,
-    scope,
+    scope: Scope,
     rows: int,
     parameters: dict[str, Any] | None,
     partition: date | str | None,
     sample_rows: int,
 ) -> SuiteOutcome:
-    from quality.sql_checks import sql_outcome
-
     started = time.perf_counter()
     params = {"rows": rows, **(parameters or {})}
     by_index = {

@@ -5,7 +5,8 @@ A suite file names the table, the Dagster asset that writes it, the columns iden
 expectation type (snake case, e.g. `expect_column_values_to_be_unique`) with its arguments inline,
 plus optionally `severity` (`critical`, the default, blocks downstream assets; `warning` is only
 shown) and `notes`. Values that depend on the run use GX's suite parameters, written
-`{$PARAMETER: name}` (see `quality.parameters`).
+`{$PARAMETER: name}` (see `quality.parameters`). A `row_condition` is data,
+`{column, op, value}` (or a list of them), kept as `Expectation.where` (`quality.conditions`).
 
 One type is ours, for referential integrity across tables:
 
@@ -21,7 +22,6 @@ This module does not import Great Expectations, so the code location can load it
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -29,6 +29,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from quality.conditions import Condition, ConditionError, describe_conditions, parse_conditions
 
 SUITES_DIR = Path(__file__).resolve().parent / "suites"
 PROJECT_DIR = SUITES_DIR.parent.parent
@@ -53,8 +55,6 @@ SUITE_KEYS = {
     "expectations",
 }
 BOUND_KEYS = ("min_value", "max_value", "value")
-_STRING = re.compile(r"\"[^\"]*\"|'[^']*'")
-_IDENTIFIER = re.compile(r"`([^`]+)`|\b([A-Za-z_][A-Za-z0-9_]*)\b")
 
 
 class SuiteError(ValueError):
@@ -70,6 +70,7 @@ class Expectation:
     severity: str = CRITICAL
     notes: str | None = None
     index: int = 0
+    where: tuple[Condition, ...] = ()  # the `row_condition`: the rows the expectation looks at
 
     @property
     def columns(self) -> list[str]:
@@ -85,12 +86,8 @@ class Expectation:
 
     @property
     def condition_columns(self) -> list[str]:
-        """Identifiers in a pandas `row_condition` (only those that are table columns are used)."""
-        condition = self.kwargs.get("row_condition")
-        if not isinstance(condition, str):
-            return []
-        unquoted = _STRING.sub(" ", condition)  # 'model' in `method == "model"` is a value
-        return [a or b for a, b in _IDENTIFIER.findall(unquoted)]
+        """Columns its `row_condition` reads."""
+        return [c.column for c in self.where]
 
     @property
     def is_reference(self) -> bool:
@@ -114,7 +111,7 @@ class Expectation:
             v["$PARAMETER"]
             for v in self.kwargs.values()
             if isinstance(v, dict) and "$PARAMETER" in v
-        }
+        } | {c.parameter for c in self.where if c.parameter is not None}
 
     def empty_range(self, parameters: dict[str, Any] | None = None) -> bool:
         """A `between` whose resolved bounds admit no value, e.g. `rank` in [1, $rows=0] on an
@@ -184,8 +181,8 @@ class Expectation:
         else:
             args = ", ".join(f"{key}={_render(v, parameters)}" for key, v in k.items())
             text = f"{t.removeprefix('expect_')}({args})"
-        if k.get("row_condition"):
-            text += f" where {k['row_condition']}"
+        if self.where:
+            text += f" where {describe_conditions(self.where, parameters)}"
         if k.get("mostly") is not None:
             text += f" for at least {k['mostly']:.0%} of rows"
         if self.empty_range(parameters):
@@ -274,8 +271,14 @@ def _fail(path: Path, message: str) -> SuiteError:
 def _expectation(path: Path, i: int, raw: Any) -> Expectation:
     if not isinstance(raw, dict) or not isinstance(raw.get("type"), str):
         raise _fail(path, f"expectation #{i + 1} must be a mapping with a `type`")
-    kwargs = {k: v for k, v in raw.items() if k not in ("type", "severity", "notes")}
+    kwargs = {
+        k: v for k, v in raw.items() if k not in ("type", "severity", "notes", "row_condition")
+    }
     where = f"expectation #{i + 1} ({raw['type']})"
+    try:
+        conditions = parse_conditions(raw.get("row_condition"))
+    except ConditionError as exc:
+        raise _fail(path, f"{where}: {exc}") from exc
     if not raw["type"].startswith("expect_"):
         raise _fail(path, f"{where}: type must be a GX expectation name (expect_...)")
     severity = raw.get("severity", CRITICAL)
@@ -294,7 +297,7 @@ def _expectation(path: Path, i: int, raw: Any) -> Expectation:
         isinstance(kwargs.get("column"), str) and isinstance(kwargs.get("table"), str)
     ):
         raise _fail(path, f"{where}: needs `column` and `table`")
-    return Expectation(raw["type"], kwargs, severity, raw.get("notes"), i)
+    return Expectation(raw["type"], kwargs, severity, raw.get("notes"), i, conditions)
 
 
 def load_suite(path: Path | str) -> Suite:

@@ -5,29 +5,28 @@ the table into Python costs more than the step that wrote it. Each expectation t
 on large tables has a twin here that counts, over every row of the table (or partition), the rows
 GX would find unexpected, with the same rules: NULLs (and NaN) are ignored except by the
 null expectations, `mostly` is the share of non-missing values that must pass, `row_condition`
-filters rows first, referential integrity is a semi-join. The result is an `Outcome` like GX's,
-with the first offending rows (row id + checked columns). An expectation without a twin (or with a
-row condition we cannot read) returns None, and the runner validates it in GX on a bounded sample.
+filters rows first (the predicate `quality.conditions` renders from the same conditions GX gets),
+referential integrity is a semi-join. The result is an `Outcome` like GX's, with the first
+offending rows (row id + checked columns). An expectation without a twin returns None, and the
+runner validates it in GX on a bounded sample.
 tests/quality/test_sql_checks.py runs every case both ways and compares.
 """
 
 from __future__ import annotations
 
-import re
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
 import duckdb
+import polars as pl
 
+from quality.conditions import missing_sql, sql_condition
+from quality.outcomes import Outcome
 from quality.spec import IN_TABLE, Expectation, Suite
 from warehouse.tables import quote_identifier
 
 SAMPLE_ROWS = 5
-FLOAT_TYPES = ("DOUBLE", "FLOAT", "REAL")
-_COMPARE = re.compile(
-    r"^\s*`?(\w+)`?\s*(==|!=)\s*(True|False|-?\d+(?:\.\d+)?|'[^']*'|\"[^\"]*\")\s*$"
-)
-_NULL_TEST = re.compile(r"^\s*`?(\w+)`?\.(notnull|notna|isnull|isna)\(\)\s*$")
 
 
 def qualified(table: str) -> str:
@@ -42,28 +41,6 @@ class Scope:
     where: str  # SQL filter, "TRUE" when none
     params: list
     types: dict[str, str]
-
-
-def row_condition_sql(condition: str) -> str | None:
-    """The pandas row conditions the suites use, as SQL (None when not understood)."""
-    if m := _NULL_TEST.match(condition):
-        test = "IS NOT NULL" if m.group(2) in ("notnull", "notna") else "IS NULL"
-        return f"{quote_identifier(m.group(1))} {test}"
-    if m := _COMPARE.match(condition):
-        column, op, literal = m.groups()
-        if literal in ("True", "False"):
-            literal = literal.lower()
-        elif literal[0] == '"':
-            literal = "'" + literal[1:-1].replace("'", "''") + "'"
-        return f"{quote_identifier(column)} {'=' if op == '==' else '<>'} {literal}"
-    return None
-
-
-def _missing(column: str, types: dict[str, str]) -> str:
-    col = quote_identifier(column)
-    if types.get(column, "").upper() in FLOAT_TYPES:
-        return f"({col} IS NULL OR isnan({col}))"
-    return f"{col} IS NULL"
 
 
 def _bound(value: Any, params: dict[str, Any]) -> Any:
@@ -86,12 +63,12 @@ def _map_test(e: Expectation, scope: Scope, params: dict[str, Any]) -> Test | No
     k, types = e.kwargs, scope.types
     t = e.type
     if t in ("expect_column_values_to_not_be_null", "expect_column_values_to_be_null"):
-        missing = _missing(k["column"], types)
+        missing = missing_sql(k["column"], types)
         unexpected = missing if t.endswith("not_be_null") else f"NOT {missing}"
         return Test("TRUE", unexpected, [], count_nulls=True)
     if t == "expect_column_pair_values_a_to_be_greater_than_b":
         a, b = quote_identifier(k["column_A"]), quote_identifier(k["column_B"])
-        missing_a, missing_b = _missing(k["column_A"], types), _missing(k["column_B"], types)
+        missing_a, missing_b = missing_sql(k["column_A"], types), missing_sql(k["column_B"], types)
         domain = {
             "either_value_is_missing": f"NOT {missing_a} AND NOT {missing_b}",
             "both_values_are_missing": f"NOT ({missing_a} AND {missing_b})",
@@ -105,7 +82,7 @@ def _map_test(e: Expectation, scope: Scope, params: dict[str, Any]) -> Test | No
     if "column" not in k:
         return None
     col = quote_identifier(k["column"])
-    domain = f"NOT {_missing(k['column'], types)}"
+    domain = f"NOT {missing_sql(k['column'], types)}"
     if t == "expect_column_values_to_be_between":
         low, high = _bound(k.get("min_value"), params), _bound(k.get("max_value"), params)
         if low is None and high is None:
@@ -179,10 +156,8 @@ def sql_outcome(
     scope: Scope,
     params: dict[str, Any],
     rows: int,
-):
+) -> Outcome | None:
     """The expectation evaluated over every row in `scope`, or None when it has no SQL twin."""
-    from quality.runner import Outcome  # the runner imports this module lazily
-
     description = e.describe(params)
     missing = [c for c in e.columns if c not in scope.types]
     if e.type == "expect_column_to_exist":
@@ -208,20 +183,18 @@ def sql_outcome(
         observed = [r[0] for r in found]
         wanted = _bound(e.kwargs.get("value_set"), params) or []
         return Outcome(e, set(wanted) <= set(observed), description, observed_value=observed)
-    condition = "TRUE"
-    if e.kwargs.get("row_condition"):
-        condition = row_condition_sql(e.kwargs["row_condition"])
-        if condition is None:
-            return None
-    if e.type == "expect_compound_columns_to_be_unique":
-        test = None if missing else _compound_test(e, scope)
-    else:
-        test = None if missing else _map_test(e, scope, params)
+    missing += [c for c in e.condition_columns if c not in scope.types and c not in missing]
     if missing:
         return Outcome(e, False, description, error=f"missing column(s) {missing}")
+    # the rows the expectation looks at: the table's (or partition's) that meet its row condition
+    where = f"({scope.where}) AND ({sql_condition(e.where, scope.types, params)})"
+    scope = dataclasses.replace(scope, where=where)
+    if e.type == "expect_compound_columns_to_be_unique":
+        test = _compound_test(e, scope)
+    else:
+        test = _map_test(e, scope, params)
     if test is None:
         return None
-    where = f"({scope.where}) AND ({condition})"
     counted = con.sql(
         f"SELECT count(*), count(*) FILTER ({test.domain}), "
         f"count(*) FILTER (({test.domain}) AND ({test.unexpected})) "
@@ -245,6 +218,8 @@ def sql_outcome(
             f"ORDER BY {_order(suite, scope)} LIMIT {SAMPLE_ROWS}",
             params=[*scope.params, *test.params] or None,
         ).pl()
+        # shown as GX shows them: a NaN is a missing value
+        offending = offending.with_columns(pl.col(pl.Float32, pl.Float64).fill_nan(None))
         if "column" in e.kwargs and e.kwargs["column"] in offending.columns:
             values = offending[e.kwargs["column"]].to_list()
     return Outcome(

@@ -221,7 +221,7 @@ def test_row_condition_limits_the_rows_checked():
         {
             "type": "expect_column_values_to_be_null",
             "column": "p",
-            "row_condition": "in_population == False",
+            "row_condition": {"column": "in_population", "op": "==", "value": False},
         },
         row_id=["company_id"],
     )

@@ -9,10 +9,10 @@ import duckdb
 import polars as pl
 import pytest
 
+from quality.conditions import gx_condition, sql_condition
 from quality.parameters import standard_parameters
 from quality.runner import validate_table
-from quality.spec import parse_suite
-from quality.sql_checks import row_condition_sql
+from quality.spec import SuiteError, parse_suite
 
 TODAY = date(2026, 11, 26)
 PARAMS = standard_parameters(today=TODAY, week=date(2026, 11, 23)) | {
@@ -123,12 +123,12 @@ CASES = {
             {
                 "type": "expect_column_values_to_be_null",
                 "column": "p",
-                "row_condition": "in_population == False",
+                "row_condition": {"column": "in_population", "op": "==", "value": False},
             },
             {
                 "type": "expect_column_values_to_not_be_null",
                 "column": "code",
-                "row_condition": "raw.notnull()",
+                "row_condition": {"column": "raw", "op": "is_not_null"},
             },
         ],
         {
@@ -136,6 +136,34 @@ CASES = {
             "p": [0.4, 0.2, None, 0.1],
             "raw": ["x", None, "y", "z"],
             "code": ["FRA", None, None, "USA"],
+        },
+    ),
+    # every operator, on text with NULLs and floats with NaN: pandas' rules for missing values
+    "row_condition_operators": (
+        [
+            {
+                "type": "expect_column_values_to_not_be_null",
+                "column": "code",
+                "row_condition": {"column": column, "op": op, "value": value},
+            }
+            for column, op, value in [
+                ("lane", "==", "fr"),
+                ("lane", "!=", "fr"),
+                ("lane", "in", ["fr", "ae"]),
+                ("lane", "not_in", ["fr"]),
+                ("lane", "is_null", None),
+                ("score", ">", 0.5),
+                ("score", "<=", 0.5),
+                ("score", "!=", 0.5),
+                ("score", "is_not_null", None),
+                ("n", ">=", {"$PARAMETER": "shortlist_rows"}),
+            ]
+        ],
+        {
+            "lane": ["fr", "ae", None, "fr", "us", None],
+            "score": [0.7, float("nan"), 0.2, None, 0.5, 0.9],
+            "n": [1, 3, None, 5, 2, 4],
+            "code": [None, None, None, None, None, "x"],
         },
     ),
     "table_level": (
@@ -281,16 +309,49 @@ def test_expectation_without_sql_twin_runs_in_gx_on_a_sample(con, order_by):
     assert regex.unexpected_count == len(shown)  # what the sample holds of the 2 blank ones
 
 
+def test_one_condition_gives_both_forms():
+    """A suite's row condition is data: GX gets GX Core's condition object, DuckDB a predicate,
+    and both are built from the same `Condition`s (no text is parsed)."""
+    from great_expectations.expectations.row_conditions import AndCondition, Column
+
+    (e,) = suite(
+        [
+            {
+                "type": "expect_column_values_to_not_be_null",
+                "column": "rank",
+                "row_condition": [
+                    {"column": "lane", "op": "!=", "value": "portfolio"},
+                    {"column": "score", "op": ">=", "value": {"$PARAMETER": "floor"}},
+                ],
+            }
+        ]
+    ).expectations
+    assert e.condition_columns == ["lane", "score"] and e.parameters == {"floor"}
+    params = {"floor": 0.5}
+    assert e.describe(params) == '`rank` not null where `lane` != "portfolio" and `score` >= 0.5'
+    assert gx_condition(e.where, params) == AndCondition(
+        conditions=[Column("lane") != "portfolio", Column("score") >= 0.5]
+    )
+    types = {"lane": "VARCHAR", "score": "DOUBLE"}
+    assert sql_condition(e.where, types, params) == (
+        """("lane" IS NULL OR "lane" <> 'portfolio') AND """
+        """(NOT ("score" IS NULL OR isnan("score")) AND "score" >= 0.5)"""
+    )
+
+
 @pytest.mark.parametrize(
-    ("condition", "sql"),
+    ("condition", "message"),
     [
-        ("in_population == False", '"in_population" = false'),
-        ("country_raw.notnull()", '"country_raw" IS NOT NULL'),
-        ("x.isna()", '"x" IS NULL'),
-        ("stage != 'seed'", "\"stage\" <> 'seed'"),
-        ("n == 3", '"n" = 3'),
-        ("a > 1 and b < 2", None),
+        ("lane != 'portfolio'", "must be a mapping"),
+        ({"column": "lane", "op": "<>", "value": "x"}, "op must be one of"),
+        ({"column": "lane", "op": "==", "value": None}, "value must be a number"),
+        ({"column": "lane", "op": "is_null", "value": 1}, "value must be no value"),
+        ({"column": "lane", "op": "in", "value": "x"}, "value must be a list"),
+        ({"column": "lane", "op": "==", "value": 1, "or": 2}, "unknown key"),
     ],
 )
-def test_row_conditions_read_as_sql(condition, sql):
-    assert row_condition_sql(condition) == sql
+def test_malformed_row_conditions_name_the_file(condition, message):
+    expectation = {"type": "expect_column_values_to_be_null", "column": "a"}
+    with pytest.raises(SuiteError, match=message) as err:
+        suite([expectation | {"row_condition": condition}])
+    assert "test.yaml" in str(err.value) and "expectation #1" in str(err.value)
