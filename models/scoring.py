@@ -1,4 +1,6 @@
-"""Combine thesis fit, momentum and success probability into the total score and rank."""
+"""Combine thesis fit, momentum and success probability into the total score, row by row
+(`score_parts`, `total_score_sql`); the shortlist's rules and lanes over a week's scores. The
+whole scoring, momentum and rank included, is `models.chunked_scoring.score_table`."""
 
 from __future__ import annotations
 
@@ -6,33 +8,19 @@ import numpy as np
 import polars as pl
 
 from models.lanes import Lane, lane_shortlist, load_lanes, ranked_sql
-from models.momentum import momentum
 from models.thesis import load_thesis, thesis_fit
-
-
-def score(
-    features: pl.DataFrame, success_probability: np.ndarray | None, thesis: dict | None = None
-) -> pl.DataFrame:
-    """Scores for every row of `features`. `success_probability` is aligned with the rows where
-    `in_population` is true (None when no model could be trained); elsewhere it is NULL.
-
-    total_score = w_fit * thesis_fit + w_momentum * momentum + w_success * success_probability
-    (missing success counts as 0). score_rank 1 is best; ties broken by company_id.
-    """
-    thesis = thesis or load_thesis()
-    frame = score_parts(momentum(features), success_probability, thesis)
-    frame = frame.sort(["total_score", "company_id"], descending=[True, False])
-    return frame.with_columns(
-        pl.int_range(1, pl.len() + 1).alias("score_rank"),
-        pl.lit(str(thesis["version"])).alias("thesis_version"),
-    )
 
 
 def score_parts(
     features: pl.DataFrame, success_probability: np.ndarray | None, thesis: dict
 ) -> pl.DataFrame:
     """Thesis fit, success probability and total score of rows that already carry `momentum`
-    (row by row: any slice of the companies can be scored on its own)."""
+    (row by row: any slice of the companies can be scored on its own). `success_probability` is
+    aligned with the rows where `in_population` is true (None when no model could be trained);
+    elsewhere it is NULL.
+
+    total_score = w_fit * thesis_fit + w_momentum * momentum + w_success * success_probability
+    (missing success counts as 0)."""
     frame = thesis_fit(features, thesis)
     prob = pl.Series("success_probability", [None] * frame.height, dtype=pl.Float64)
     if success_probability is not None:
