@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from models.lanes import Lane, lane_shortlist, load_lanes, ranked_sql
+from models.lanes import Lane, lane_shortlist, load_lanes, ranked_sql, shortlist_rules_sql
 from models.thesis import load_thesis, thesis_fit
 
 
@@ -53,19 +53,6 @@ def total_score_sql(
     )
 
 
-def shortlist_rules_sql(thesis: dict | None = None) -> str:
-    """The shortlist's eligibility rules (`shortlist:` in the thesis) as a SQL predicate over a
-    week's scores: in one of the three verticals, not exited, not closed. The one form of the rule:
-    the shortlist, its check and the backtest read it."""
-    rules = (thesis or load_thesis())["shortlist"]
-    where = ["true"]
-    if rules.get("require_vertical", True):
-        where.append("vertical IS NOT NULL")
-    if rules.get("exclude_exited", True):
-        where.append("NOT coalesce(exited, false) AND NOT coalesce(closed, false)")
-    return " AND ".join(where)
-
-
 SHORTLIST_ORDER = "total_score DESC, company_id ASC"
 
 
@@ -79,25 +66,11 @@ def shortlist_sql(table: str, lanes: list[Lane], thesis: dict | None = None) -> 
     lane's best eligible companies by total score, with `lane`, `lane_rank` and `rank` (over all
     listed companies), in lane order. Only those rows leave DuckDB."""
     source = f"(SELECT * FROM {table} WHERE week_start = ?)"
-    return ranked_sql(source, lanes, shortlist_rules_sql(thesis), SHORTLIST_ORDER)
+    return ranked_sql(source, lanes, shortlist_rules_sql(thesis or load_thesis()), SHORTLIST_ORDER)
 
 
 def shortlist(scores: pl.DataFrame, lanes: list[Lane], thesis: dict | None = None) -> pl.DataFrame:
     """`shortlist_sql` on a frame of scores (one week, or a backtest's past population)."""
-    return lane_shortlist(scores, lanes, shortlist_rules_sql(thesis), SHORTLIST_ORDER)
-
-
-def shortlist_counts_sql(table: str, thesis: dict | None = None) -> str:
-    """A SELECT of one row over one week of `table` (`?` = the week): companies `scored`, those
-    `in_vertical` (all of them when the rules do not require one) and those `eligible` under the
-    shortlist's rules, so a short shortlist can say why."""
-    rules = (thesis or load_thesis())["shortlist"]
-    vertical = "vertical IS NOT NULL" if rules.get("require_vertical", True) else "TRUE"
-    live = "TRUE"
-    if rules.get("exclude_exited", True):
-        live = "NOT coalesce(exited, false) AND NOT coalesce(closed, false)"
-    return (
-        f"SELECT count(*) AS scored, count(*) FILTER ({vertical}) AS in_vertical, "
-        f"count(*) FILTER (({vertical}) AND ({live})) AS eligible "
-        f"FROM {table} WHERE week_start = ?"
+    return lane_shortlist(
+        scores, lanes, shortlist_rules_sql(thesis or load_thesis()), SHORTLIST_ORDER
     )

@@ -17,9 +17,8 @@ import polars as pl
 
 from models.backtest import most_active
 from models.chunked_scoring import score_frame
-from models.lanes import assign_lanes
+from models.lanes import assign_lanes, shortlist_rules_sql
 from models.metrics import ranking_order
-from models.scoring import shortlist_rules_sql
 
 LANE_COLUMNS = {
     "lane": pl.String,
