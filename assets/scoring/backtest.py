@@ -12,11 +12,13 @@ from models.backtest import (
     MOST_ACTIVE,
     backtest_with_predictions,
     calibration_table,
+    success_train_fn,
     top_of_list_cells,
 )
 from models.calendar import add_months
 from models.thesis import load_thesis
 from models.threads import limit_threads
+from reports.plots import backtest_png
 from transforms.features import data_end, extent_as_of
 from warehouse.metadata import bar_chart, markdown_table, table_metadata
 from warehouse.partitions import weekly_partitions
@@ -172,8 +174,6 @@ def success_backtest(
             if end is None
             else backtest_cutoffs(end, horizon, int(bt["n_cutoffs"]), int(bt["step_months"]))
         )
-        from models.backtest import success_train_fn  # scikit-learn loads at run time only
-
         with limit_threads(1):
             results, scored = backtest_with_predictions(
                 con, cutoffs, horizon, success_train_fn(cfg), ks=ks
@@ -252,8 +252,6 @@ def success_backtest(
             meta["chart"] = dg.MetadataValue.md(
                 bar_chart("method", f"precision@{k}, mean over cutoffs", by_method.rows())
             )
-            from models.plots import backtest_png
-
             png = base64.b64encode(backtest_png(results, calibration, ks)).decode()
             meta["plot"] = dg.MetadataValue.md(
                 f"![precision@k and calibration](data:image/png;base64,{png})"

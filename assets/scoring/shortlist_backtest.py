@@ -12,6 +12,7 @@ from models.calendar import add_months
 from models.scoring import company_lanes
 from models.shortlist_backtest import LANE_COLUMNS, lane_candidates, lane_hits, score_cutoff
 from models.thesis import load_thesis
+from reports.plots import shortlist_backtest_png
 from transforms.features import features_as_of, labels
 from warehouse.metadata import bar_chart, markdown_table, table_metadata
 from warehouse.partitions import weekly_partitions
@@ -152,8 +153,6 @@ def _lane_backtest(
             meta["chart"] = dg.MetadataValue.md(
                 bar_chart("lane", "hit rate, pooled over cutoffs", by_lane)
             )
-            from models.plots import shortlist_backtest_png
-
             png = base64.b64encode(shortlist_backtest_png(rows)).decode()
             meta["plot"] = dg.MetadataValue.md(f"![hit rate by lane](data:image/png;base64,{png})")
     return meta
