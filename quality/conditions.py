@@ -107,7 +107,7 @@ def _one(raw: Any) -> Condition:
     if op in NULLITY:
         ok = value is None
     elif op in MEMBERSHIP:
-        ok = (isinstance(value, list) and all(_scalar(v) for v in value)) or (
+        ok = (isinstance(value, list) and all(isinstance(v, str | int | float) for v in value)) or (
             isinstance(value, dict) and _scalar(value)
         )
     else:

@@ -10,6 +10,15 @@ import polars as pl
 
 from quality.spec import CRITICAL, Expectation, Suite
 
+SAMPLE_ROWS = 5  # offending rows (and values) shown for a failed expectation
+
+
+def display_columns(suite: Suite, e: Expectation, available) -> list[str]:
+    """The columns shown beside an offending row: the suite's row id, the columns the expectation
+    checks, then those its row condition reads (those of them in `available`)."""
+    cols = [*suite.row_id, *e.columns, *e.condition_columns]
+    return [c for c in dict.fromkeys(cols) if c in available]
+
 
 @dataclass
 class Outcome:

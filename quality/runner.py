@@ -26,9 +26,9 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from quality.conditions import gx_condition
-from quality.outcomes import Outcome, SuiteOutcome
+from quality.outcomes import SAMPLE_ROWS, Outcome, SuiteOutcome, display_columns
 from quality.spec import IN_TABLE, Expectation, Suite
-from quality.sql_checks import SAMPLE_ROWS, Scope, qualified, sql_outcome
+from quality.sql_checks import Scope, qualified, sql_outcome
 from warehouse.tables import quote_identifier
 
 if TYPE_CHECKING:
@@ -131,13 +131,8 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _display_columns(suite: Suite, e: Expectation, frame: pd.DataFrame) -> list[str]:
-    cols = [*suite.row_id, *e.columns, *e.condition_columns]
-    return [c for c in dict.fromkeys(cols) if c in frame.columns]
-
-
 def _offending(suite: Suite, e: Expectation, frame: pd.DataFrame, index: list) -> pl.DataFrame:
-    cols = _display_columns(suite, e, frame)
+    cols = display_columns(suite, e, frame.columns)
     rows = frame.loc[list(index)[:SAMPLE_ROWS], cols]
     return pl.DataFrame({c: [_plain(v) for v in rows[c].tolist()] for c in cols}, strict=False)
 

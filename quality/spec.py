@@ -31,9 +31,9 @@ from typing import Any
 import yaml
 
 from quality.conditions import Condition, ConditionError, describe_conditions, parse_conditions
+from warehouse.config import PROJECT_DIR
 
 SUITES_DIR = Path(__file__).resolve().parent / "suites"
-PROJECT_DIR = SUITES_DIR.parent.parent
 
 CRITICAL = "critical"
 WARNING = "warning"

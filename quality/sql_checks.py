@@ -22,11 +22,9 @@ import duckdb
 import polars as pl
 
 from quality.conditions import missing_sql, sql_condition
-from quality.outcomes import Outcome
+from quality.outcomes import SAMPLE_ROWS, Outcome, display_columns
 from quality.spec import IN_TABLE, Expectation, Suite
 from warehouse.tables import quote_identifier
-
-SAMPLE_ROWS = 5
 
 
 def qualified(table: str) -> str:
@@ -135,11 +133,6 @@ def _compound_test(e: Expectation, scope: Scope) -> Test | None:
     return Test(domain, f"{key} IN ({dups})", list(scope.params))
 
 
-def _display(suite: Suite, e: Expectation, types: dict[str, str]) -> list[str]:
-    cols = [*suite.row_id, *e.columns, *e.condition_columns]
-    return [c for c in dict.fromkeys(cols) if c in types]
-
-
 def _order(suite: Suite, scope: Scope) -> str:
     """The first offending rows are the first in the suite's order, else in table order."""
     return ", ".join([quote_identifier(c) for c in suite.order_by if c in scope.types] or ["rowid"])
@@ -211,7 +204,7 @@ def sql_outcome(
     offending = None
     values: list = []
     if unexpected and not ok:  # GX shows offending rows of failed expectations only
-        cols = _display(suite, e, scope.types)
+        cols = display_columns(suite, e, scope.types)
         offending = con.sql(
             f"SELECT {', '.join(quote_identifier(c) for c in cols)} FROM {scope.table} AS _t "
             f"WHERE {where} AND ({test.domain}) AND ({test.unexpected}) "
