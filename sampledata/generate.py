@@ -56,9 +56,10 @@ from sampledata.current import SOURCES_YAML as CURRENT_SOURCES_YAML
 from sampledata.current import write_current_sources
 from sampledata.decisions import SOURCES_YAML as DECISIONS_SOURCES_YAML
 from sampledata.decisions import write_decisions
+from sampledata.vocab import vocabulary
 
 # ---------------------------------------------------------------------------------------------
-# Vocabulary
+# Vocabulary (the tables themselves: sampledata/vocabulary/*.yaml)
 # ---------------------------------------------------------------------------------------------
 
 DEFAULT_REFERENCE_DATE = date(2026, 10, 31)
@@ -67,368 +68,69 @@ MARK = "\ue000"  # stands for a raw latin-1 byte; patched to b"\xe9" after seria
 MARK_BYTES = MARK.encode()
 LATIN1_E_ACUTE = b"\xe9"
 
-AI_CATEGORIES = (
-    "Artificial Intelligence",
-    "Machine Learning",
-    "Natural Language Processing",
-    "Deep Learning",
-    "Computer Vision",
-    "Predictive Analytics",
-)
-AI_CATEGORY_WEIGHTS = (0.36, 0.25, 0.1, 0.08, 0.12, 0.09)
-SEMI_CATEGORIES = ("Semiconductors", "Semiconductor Manufacturing Equipment")
-SECTORS: dict[str, tuple[str, ...]] = {
-    "data": ("Big Data Analytics", "Analytics", "Cloud Computing"),
-    "hardware": ("Hardware", "Electronics"),
-    "health": (
-        "Health Care",
-        "Biotechnology",
-        "Medical Devices",
-        "Health Diagnostics",
-        "Pharmaceuticals",
-    ),
-    "fin": ("FinTech", "Finance", "Banking", "Payments", "Insurance"),
-    "software": ("Software", "Enterprise Software", "SaaS", "Developer Tools", "Security"),
-    "commerce": (
-        "E-Commerce",
-        "Retail",
-        "Logistics",
-        "Supply Chain Management",
-        "Food and Beverages",
-        "Fashion",
-    ),
-    "industry": (
-        "Manufacturing",
-        "Industrial Automation",
-        "Robotics",
-        "Automotive",
-        "Energy",
-        "Clean Technology",
-    ),
-    "consumer": (
-        "Mobile",
-        "Games",
-        "Media",
-        "Advertising",
-        "Social Media",
-        "Education",
-        "Real Estate",
-        "Travel",
-        "Curated Web",
-        "Apps",
-    ),
-}
-SECTOR_WEIGHTS = (0.06, 0.04, 0.15, 0.1, 0.22, 0.12, 0.09, 0.22)
+CATEGORIES = vocabulary("categories")
+AI_CATEGORIES: tuple[str, ...] = CATEGORIES["ai_categories"]
+AI_CATEGORY_WEIGHTS: tuple[float, ...] = CATEGORIES["ai_category_weights"]
+SEMI_CATEGORIES: tuple[str, ...] = CATEGORIES["semi_categories"]
+SECTORS: dict[str, tuple[str, ...]] = CATEGORIES["sectors"]
+SECTOR_WEIGHTS: tuple[float, ...] = CATEGORIES["sector_weights"]
 NEUTRAL_CATEGORIES = tuple(c for cats in SECTORS.values() for c in cats)
 VOCAB = tuple(sorted({*AI_CATEGORIES, *SEMI_CATEGORIES, *NEUTRAL_CATEGORIES}))
 NO_CATEGORY = len(VOCAB)
 
+PLACES = vocabulary("places")
 # (ISO alpha-3 or legacy code, weight in %, UN-style name for Epoch)
-COUNTRIES: tuple[tuple[str, float, str], ...] = (
-    ("USA", 45.0, "United States of America"),
-    ("GBR", 7.0, "United Kingdom of Great Britain and Northern Ireland"),
-    ("FRA", 8.0, "France"),
-    ("ARE", 3.0, "United Arab Emirates"),
-    ("DEU", 4.0, "Germany"),
-    ("ISR", 3.0, "Israel"),
-    ("CAN", 3.0, "Canada"),
-    ("IND", 4.0, "India"),
-    ("CHN", 4.0, "China"),
-    ("ESP", 1.2, "Spain"),
-    ("NLD", 1.1, "Netherlands"),
-    ("SWE", 1.0, "Sweden"),
-    ("CHE", 0.9, "Switzerland"),
-    ("SGP", 0.9, "Singapore"),
-    ("JPN", 0.9, "Japan"),
-    ("BRA", 0.9, "Brazil"),
-    ("IRL", 0.6, "Ireland"),
-    ("AUS", 0.8, "Australia"),
-    ("KOR", 0.7, "Korea (Republic of)"),
-    ("ITA", 0.6, "Italy"),
-    ("ROM", 0.05, ""),
-    ("BAH", 0.05, ""),
-)
-BLANK_COUNTRY_WEIGHT = 8.0
+COUNTRIES: tuple[tuple[str, float, str], ...] = PLACES["countries"]
+BLANK_COUNTRY_WEIGHT: float = PLACES["blank_country_weight"]
 COUNTRY_CODES = tuple(c[0] for c in COUNTRIES)
 FRA, ARE, DEU, GBR = (COUNTRY_CODES.index(c) for c in ("FRA", "ARE", "DEU", "GBR"))
 LEGACY = (COUNTRY_CODES.index("ROM"), COUNTRY_CODES.index("BAH"))
 
 Loc = tuple[str | None, str | None, str, float]  # state_code, region, city, weight
-LOCATIONS: dict[str, tuple[Loc, ...]] = {
-    "USA": (
-        ("CA", "SF Bay Area", "San Francisco", 10),
-        ("CA", "SF Bay Area", "Palo Alto", 3),
-        ("CA", "SF Bay Area", "Mountain View", 2),
-        ("CA", "SF Bay Area", "San Jose", 2),
-        ("CA", "Los Angeles", "Los Angeles", 4),
-        ("CA", "Los Angeles", "Santa Monica", 1.5),
-        ("CA", "San Diego", "San Diego", 2),
-        ("NY", "New York City", "New York", 9),
-        ("NY", "New York City", "Brooklyn", 1.5),
-        ("MA", "Boston", "Boston", 4),
-        ("MA", "Boston", "Cambridge", 2),
-        ("WA", "Seattle", "Seattle", 3),
-        ("TX", "Austin", "Austin", 2.5),
-        ("TX", "Dallas", "Dallas", 1.5),
-        ("IL", "Chicago", "Chicago", 2.5),
-        ("CO", "Denver", "Boulder", 1.2),
-        ("GA", "Atlanta", "Atlanta", 1.2),
-        ("FL", "Miami", "Miami", 1.2),
-        ("PA", "Philadelphia", "Philadelphia", 1),
-        ("DE", "DE - Other", "Wilmington", 0.5),
-        ("UT", "Salt Lake City", "Salt Lake City", 0.8),
-        ("NC", "Raleigh", "Durham", 0.8),
-    ),
-    "GBR": (
-        ("H9", "London", "London", 12),
-        ("C3", "Cambridge", "Cambridge", 1.5),
-        ("K2", "Oxford", "Oxford", 1),
-        ("I2", "Manchester", "Manchester", 1),
-        ("U8", "Edinburgh", "Edinburgh", 1),
-        ("A3", "Bristol", "Bristol", 0.7),
-    ),
-    "FRA": (
-        ("A8", "Paris", "Paris", 14),
-        ("A8", "Paris", "Boulogne-Billancourt", 1.5),
-        ("A8", "Paris", "Issy-les-Moulineaux", 1),
-        ("A8", "Paris", "Palaiseau", 0.6),
-        ("B9", "Lyon", "Lyon", 2.5),
-        ("B9", "Grenoble", "Grenoble", 1.5),
-        ("B3", "Toulouse", "Toulouse", 1.5),
-        ("B8", "Marseille", "Marseille", 1),
-        ("B8", "Nice", "Sophia Antipolis", 0.8),
-        ("B5", "Nantes", "Nantes", 0.9),
-        ("97", "Bordeaux", "Bordeaux", 0.9),
-        ("B4", "Lille", "Lille", 0.8),
-        ("A2", "Rennes", "Rennes", 0.6),
-        ("A9", "Montpellier", "Montpellier", 0.7),
-        ("B9", "FRA - Other", "Saint-Étienne", 0.3),
-        ("A8", "FRA - Other", "Évry", 0.2),
-    ),
-    "ARE": (
-        ("3", "Dubai", "Dubai", 7),
-        ("1", "Abu Dhabi", "Abu Dhabi", 3),
-        ("6", "Dubai", "Sharjah", 0.6),
-        ("2", "ARE - Other", "Ajman", 0.2),
-    ),
-    "DEU": (
-        ("16", "Berlin", "Berlin", 5),
-        ("02", "Munich", "München", 2.5),
-        ("04", "Hamburg", "Hamburg", 1.5),
-        ("05", "Frankfurt", "Frankfurt", 1),
-        ("07", "Cologne", "Köln", 0.8),
-        ("01", "Stuttgart", "Stuttgart", 0.6),
-    ),
-    "ISR": (
-        ("05", "Tel Aviv", "Tel Aviv", 6),
-        ("04", "Tel Aviv", "Herzliya", 1.5),
-        ("06", "Jerusalem", "Jerusalem", 1),
-        ("03", "Haifa", "Haifa", 0.8),
-    ),
-    "CAN": (
-        ("ON", "Toronto", "Toronto", 4),
-        ("QC", "Montreal", "Montréal", 2.5),
-        ("BC", "Vancouver", "Vancouver", 2.5),
-        ("ON", "Ottawa", "Ottawa", 0.8),
-        ("AB", "Calgary", "Calgary", 0.6),
-    ),
-    "IND": (
-        ("19", "Bangalore", "Bangalore", 5),
-        ("16", "Mumbai", "Mumbai", 3),
-        ("07", "New Delhi", "New Delhi", 3),
-        ("10", "New Delhi", "Gurgaon", 1.5),
-        ("25", "Chennai", "Chennai", 1),
-        ("40", "Hyderabad", "Hyderabad", 1),
-    ),
-    "CHN": (
-        ("22", "Beijing", "Beijing", 5),
-        ("23", "Shanghai", "Shanghai", 4),
-        ("30", "Shenzhen", "Shenzhen", 2.5),
-        ("02", "Hangzhou", "Hangzhou", 1.5),
-        ("30", "Guangzhou", "Guangzhou", 1),
-    ),
-    "ESP": (
-        ("29", "Madrid", "Madrid", 2),
-        ("56", "Barcelona", "Barcelona", 2),
-        ("60", "Valencia", "Valencia", 0.5),
-    ),
-    "NLD": (
-        ("07", "Amsterdam", "Amsterdam", 3),
-        ("11", "Rotterdam", "Rotterdam", 0.8),
-        ("06", "Eindhoven", "Eindhoven", 0.6),
-    ),
-    "SWE": (
-        ("26", "Stockholm", "Stockholm", 3),
-        ("28", "Gothenburg", "Göteborg", 0.8),
-        ("27", "Malmo", "Malmö", 0.6),
-    ),
-    "CHE": (
-        ("25", "Zurich", "Zürich", 2.5),
-        ("07", "Geneva", "Genève", 1),
-        ("VD", "Lausanne", "Lausanne", 0.8),
-    ),
-    "SGP": (("00", "Singapore", "Singapore", 1),),
-    "JPN": (
-        ("40", "Tokyo", "Tokyo", 4),
-        ("32", "Osaka", "Osaka", 1),
-        ("19", "Kanagawa", "Yokohama", 0.6),
-    ),
-    "BRA": (
-        ("27", "Sao Paulo", "São Paulo", 3),
-        ("21", "Rio de Janeiro", "Rio de Janeiro", 1.2),
-        ("15", "Belo Horizonte", "Belo Horizonte", 0.5),
-    ),
-    "IRL": (("07", "Dublin", "Dublin", 3), ("04", "Cork", "Cork", 0.5)),
-    "AUS": (
-        ("02", "Sydney", "Sydney", 3),
-        ("07", "Melbourne", "Melbourne", 2),
-        ("04", "Brisbane", "Brisbane", 0.6),
-    ),
-    "KOR": (("11", "Seoul", "Seoul", 4), ("13", "Busan", "Busan", 0.5)),
-    "ITA": (
-        ("09", "Milan", "Milano", 2),
-        ("07", "Rome", "Roma", 1.2),
-        ("12", "Turin", "Torino", 0.6),
-    ),
-    "ROM": (("10", "Bucharest", "Bucharest", 1), ("13", "Cluj", "Cluj-Napoca", 0.4)),
-    "BAH": ((None, None, "Nassau", 1),),
-}
+LOCATIONS: dict[str, tuple[Loc, ...]] = PLACES["locations"]
 
-SYLLABLES = (
-    "ka", "lo", "mi", "ra", "ve", "to", "zen", "bri", "qua", "nor", "sol", "tek", "vi", "da",
-    "lu", "ne", "ori", "pax", "sy", "tra", "ul", "xo", "ya", "cor", "fin", "gen", "hal", "io",
-    "jet", "kel", "lum", "mar", "nex", "opt", "pra", "qui", "rex", "sen", "tal", "uni", "vor",
-    "wex", "zor", "ble", "cla", "dri", "flo", "gra", "be", "ce", "de", "me", "re", "te",
-)  # fmt: skip
-PREFIXES = ("", "", "", "", "", "", "Neo", "Go", "My", "Open", "Deep", "Blue", "Smart", "Hyper")
-FORMS = (
-    "", "", "", "", " Labs", " Systems", " Technologies", " Health", " Bio", " Pay",
-    " Analytics", " Robotics", " Networks", " Media", " Games", " Energy", " Logistics",
-    " Software", " Solutions", " Group", " Inc.", ".io", "ly", "ify", " Studio", " Cloud",
-    " Data", " Mobile", " Apps", " Motors", " Foods", " Travel", " Learning", " Security",
-    " Micro", " Devices", " Dynamics", " Industries", " Interactive", " Digital", " Works",
-    " Hub", " One", "X", " Sense", " Logic", " Therapeutics", " Finance",
-)  # fmt: skip
-AI_FORMS = (" AI", " Labs", " Intelligence", " Vision", " Mind", ".ai", " Robotics")
-COMMA_FORMS = (", Inc.", ", LLC", ", Ltd.", ", S.A.")
-ACCENT_FROM = ("é", "è", "ê", "ë", "à", "â", "ç", "î", "ï", "ô", "ö", "û", "ù", "ü", "ñ", "ß")
-ACCENT_TO = ("e", "e", "e", "e", "a", "a", "c", "i", "i", "o", "o", "u", "u", "u", "n", "ss")
+NAMES = vocabulary("names")
+SYLLABLES: tuple[str, ...] = NAMES["syllables"]
+PREFIXES: tuple[str, ...] = NAMES["prefixes"]
+FORMS: tuple[str, ...] = NAMES["forms"]
+AI_FORMS: tuple[str, ...] = NAMES["ai_forms"]
+COMMA_FORMS: tuple[str, ...] = NAMES["comma_forms"]
+ACCENT_FROM: tuple[str, ...] = NAMES["accent_from"]
+ACCENT_TO: tuple[str, ...] = NAMES["accent_to"]
 
-ROUND_TYPES = (
-    "seed", "angel", "venture", "debt_financing", "undisclosed", "equity_crowdfunding",
-    "private_equity", "grant", "convertible_note", "post_ipo_equity", "product_crowdfunding",
-    "non_equity_assistance", "post_ipo_debt", "secondary_market",
-)  # fmt: skip
+ROUND_VOCABULARY = vocabulary("rounds")
+ROUND_TYPES: tuple[str, ...] = ROUND_VOCABULARY["round_types"]
 RT = {name: i for i, name in enumerate(ROUND_TYPES)}
 SERIES = len(ROUND_TYPES)  # pseudo type: a venture round that climbs the A, B, C… ladder
-CODES = ("", "A", "B", "C", "D", "E", "F", "G", "H")
-KIND_MIX: dict[str, dict[str, float]] = {
-    "first": {
-        "seed": 39, "angel": 6, "series": 16, "venture": 16, "debt_financing": 3.5,
-        "undisclosed": 5, "equity_crowdfunding": 4, "private_equity": 0.7, "grant": 4,
-        "convertible_note": 2.5, "product_crowdfunding": 1.0, "non_equity_assistance": 0.5,
-    },
-    "early": {
-        "seed": 9, "angel": 2.5, "series": 40, "venture": 27, "debt_financing": 7,
-        "undisclosed": 4, "equity_crowdfunding": 3, "private_equity": 1, "grant": 3,
-        "convertible_note": 3, "product_crowdfunding": 0.5, "non_equity_assistance": 0.3,
-    },
-    "mid": {
-        "seed": 1.5, "angel": 1, "series": 46, "venture": 28, "debt_financing": 9,
-        "undisclosed": 4, "equity_crowdfunding": 1.5, "private_equity": 4, "grant": 1.5,
-        "convertible_note": 3, "secondary_market": 0.4,
-    },
-    "late": {
-        "series": 40, "venture": 26, "debt_financing": 12, "undisclosed": 3,
-        "private_equity": 14, "grant": 1, "convertible_note": 2, "secondary_market": 1.2,
-    },
-}  # fmt: skip
+CODES: tuple[str, ...] = ROUND_VOCABULARY["codes"]
+KIND_MIX: dict[str, dict[str, float]] = ROUND_VOCABULARY["kind_mix"]
 # (median USD, log-sd, P(blank)) per round type; series rounds use SERIES_MEDIANS
-AMOUNT_MODEL: dict[str, tuple[float, float, float]] = {
-    "seed": (0.5e6, 1.0, 0.16), "angel": (0.3e6, 0.9, 0.2), "venture": (4e6, 1.3, 0.14),
-    "debt_financing": (3e6, 1.8, 0.15), "undisclosed": (1.5e6, 1.5, 0.6),
-    "equity_crowdfunding": (0.3e6, 1.1, 0.1), "private_equity": (30e6, 1.5, 0.3),
-    "grant": (0.15e6, 1.2, 0.2), "convertible_note": (1e6, 1.2, 0.2),
-    "post_ipo_equity": (50e6, 1.3, 0.1), "product_crowdfunding": (80e3, 1.0, 0.1),
-    "non_equity_assistance": (50e3, 1.0, 0.8), "post_ipo_debt": (100e6, 1.3, 0.15),
-    "secondary_market": (20e6, 1.5, 0.4),
-}  # fmt: skip
-SERIES_MEDIANS = (6e6, 6e6, 15e6, 28e6, 50e6, 65e6, 80e6, 95e6, 110e6)  # by code index
-SERIES_SIGMA, SERIES_BLANK = 0.8, 0.13
+AMOUNT_MODEL: dict[str, tuple[float, float, float]] = ROUND_VOCABULARY["amount_model"]
+SERIES_MEDIANS: tuple[float, ...] = ROUND_VOCABULARY["series_medians"]  # by code index
+SERIES_SIGMA: float = ROUND_VOCABULARY["series_sigma"]
+SERIES_BLANK: float = ROUND_VOCABULARY["series_blank"]
 # (min, max) investors per round type, for uncoded rounds; coded venture handled apart
-INVESTORS_PER_ROUND: dict[str, tuple[int, int]] = {
-    "seed": (0, 2), "angel": (0, 2), "venture": (1, 3), "debt_financing": (0, 1),
-    "undisclosed": (0, 2), "equity_crowdfunding": (0, 1), "private_equity": (1, 2),
-    "grant": (0, 1), "convertible_note": (0, 2), "post_ipo_equity": (0, 1),
-    "product_crowdfunding": (0, 0), "non_equity_assistance": (0, 1), "post_ipo_debt": (0, 1),
-    "secondary_market": (1, 1),
-}  # fmt: skip
+INVESTORS_PER_ROUND: dict[str, tuple[int, int]] = ROUND_VOCABULARY["investors_per_round"]
 
 STATUSES = ("operating", "closed", "acquired", "ipo")
 OPERATING, CLOSED, ACQUIRED, IPO = range(4)
 
+INVESTOR_VOCABULARY = vocabulary("investors")
 # Real investor NAMES used as labels only (the investments attributed to them are fictitious).
-FRENCH_INVESTORS = (
-    ("Bpifrance", 3.0), ("Partech", 2.0), ("Sofinnova Partners", 1.2),
-    ("Idinvest Partners", 1.2), ("Kima Ventures", 2.2), ("Eurazeo", 1.0), ("Elaia", 1.0),
-    ("Serena", 1.0), ("XAnge", 1.0), ("Alven", 1.0),
-)  # fmt: skip
-EMIRATI_INVESTORS = (
-    ("Mubadala Capital", 2.0), ("MGX", 1.2), ("ADQ", 1.0), ("Global Ventures", 1.6),
-    ("BECO Capital", 1.6), ("Shorooq Partners", 1.5), ("Abu Dhabi Investment Authority", 0.7),
-    ("Hub71", 2.0),
-)  # fmt: skip
+FRENCH_INVESTORS: tuple[tuple[str, float], ...] = INVESTOR_VOCABULARY["french_investors"]
+EMIRATI_INVESTORS: tuple[tuple[str, float], ...] = INVESTOR_VOCABULARY["emirati_investors"]
 NAMED_INVESTORS = len(FRENCH_INVESTORS) + len(EMIRATI_INVESTORS)
-INVESTOR_FORMS = (
-    " Ventures", " Capital", " Capital Partners", " Partners", " Venture Partners", " Growth",
-    " Investments", " Angels", " Holdings", " Equity", " Seed Fund", " Ventures Fund",
-)  # fmt: skip
-FIRST_NAMES = (
-    "Alex", "Marie", "David", "Sarah", "Thomas", "Léa", "Omar", "Fatima", "Wei", "Priya",
-    "John", "Anna", "Lucas", "Nina", "Karim", "Yuki", "Daniel", "Emma", "Hugo", "Layla",
-)  # fmt: skip
+INVESTOR_FORMS: tuple[str, ...] = INVESTOR_VOCABULARY["investor_forms"]
+FIRST_NAMES: tuple[str, ...] = INVESTOR_VOCABULARY["first_names"]
 
-EPOCH_DOMAINS: dict[str, tuple[float, tuple[str, ...]]] = {
-    "Language": (0.36, (
-        "Language modeling/generation", "Language modeling/generation,Question answering",
-        "Translation", "Code generation,Language modeling/generation", "Chat,Question answering",
-    )),
-    "Vision": (0.2, (
-        "Image classification", "Object detection", "Image segmentation",
-        "Image classification,Object detection",
-    )),
-    "Multimodal,Language,Vision": (0.08, (
-        "Visual question answering,Language modeling/generation", "Image captioning", "Chat",
-    )),
-    "Language,Vision": (0.04, ("Visual question answering", "Image captioning")),
-    "Biology": (0.05, ("Protein folding prediction", "Drug discovery", "Molecule generation")),
-    "Speech": (0.04, ("Speech recognition", "Speech synthesis")),
-    "Games": (0.04, ("Atari", "Board games", "Strategy games")),
-    "Image generation": (0.04, ("Text-to-image", "Image generation")),
-    "Robotics": (0.04, ("Robotic manipulation", "Autonomous driving")),
-    "Video": (0.02, ("Video generation", "Text-to-video")),
-    "Medicine": (0.05, ("Medical diagnosis", "Medical image segmentation")),
-    "Other": (0.04, ("Time-series forecasting", "Recommendation", "Weather forecasting")),
-}  # fmt: skip
+EPOCH = vocabulary("epoch")
+EPOCH_DOMAINS: dict[str, tuple[float, tuple[str, ...]]] = EPOCH["epoch_domains"]
 # (name, first year, last year, weight)
-HARDWARE = (
-    ("NVIDIA P100", 2015, 2019, 1.0),
-    ("NVIDIA V100", 2017, 2022, 2.0),
-    ("Google TPU v3", 2018, 2022, 1.0),
-    ("NVIDIA A100", 2020, 2026, 3.0),
-    ("Google TPU v4", 2021, 2025, 1.0),
-    ("AMD MI250X", 2022, 2025, 0.4),
-    ("NVIDIA H100", 2023, 2026, 3.0),
-    ("NVIDIA H200", 2024, 2026, 1.0),
-    ("NVIDIA B200", 2025, 2026, 0.8),
-)
-ACADEMIC_COUNTRIES = {
-    "USA": 0.3, "CHN": 0.15, "GBR": 0.1, "FRA": 0.09, "DEU": 0.06, "CAN": 0.06, "ARE": 0.04,
-    "KOR": 0.05, "ISR": 0.03, "JPN": 0.05, "CHE": 0.04, "SGP": 0.03,
-}  # fmt: skip
-MODEL_FORMS = ("{r}", "{r} {v}", "{r}-{v}", "{r}Net", "{r}Former", "{r}-{v} {s}", "{r}-Chat")
-MODEL_VERSIONS = ("1", "2", "2.5", "3", "4", "XL")
-MODEL_SUFFIXES = ("Base", "Instruct", "Mini", "Large", "Pro")
+HARDWARE: tuple[tuple[str, int, int, float], ...] = EPOCH["hardware"]
+ACADEMIC_COUNTRIES: dict[str, float] = EPOCH["academic_countries"]
+MODEL_FORMS: tuple[str, ...] = EPOCH["model_forms"]
+MODEL_VERSIONS: tuple[str, ...] = EPOCH["model_versions"]
+MODEL_SUFFIXES: tuple[str, ...] = EPOCH["model_suffixes"]
 
 SOURCES_YAML = """\
 # Synthetic sample (generated by `python -m sampledata.generate`); not real companies.
