@@ -70,8 +70,8 @@ def dataset_name(sources: Path) -> str:
 class DealflowSettings(dg.ConfigurableResource):
     """Where inputs and outputs are, and the date scores are computed as of.
 
-    Empty values mean the bundled sample, `data/warehouse/<sources name>/` (one home per sources file, see
-    `dataset_name`) and today. A home holds one dataset: a run on another sources file than the
+    Empty values mean the bundled sample, `data/warehouse/<sources name>/` (one home per sources
+    file, see `dataset_name`) and today. A home holds one dataset: a run on another sources file than the
     home's is refused (`warehouse/runs.py`).
     """
 
@@ -88,8 +88,7 @@ class DealflowSettings(dg.ConfigurableResource):
     gx_max_rows: int = 100_000
 
     def sources_path(self) -> Path:
-        value = self.sources
-        return Path(value).expanduser().resolve() if value else DEFAULT_SOURCES
+        return Path(self.sources).expanduser().resolve() if self.sources else DEFAULT_SOURCES
 
     def home_path(self) -> Path:
         if self.home:
