@@ -32,9 +32,20 @@ from pipelines.sensors import (
     source_files_sensor,
 )
 from quality.checks import suite_checks
-from warehouse.resources import DealflowSettings, Warehouse
+from warehouse.resources import (
+    SETTINGS_VARIABLES,
+    WAREHOUSE_VARIABLE,
+    DealflowSettings,
+    Warehouse,
+)
 
-settings = DealflowSettings()
+# The configuration contract (.env.example): each variable read when a run starts, "" for the
+# default; the launchpad's config for `settings` overrides them and reaches the warehouse's nested
+# settings too (one resource, configured at launch).
+settings = DealflowSettings.configure_at_launch(
+    **{field: dg.EnvVar(name) for name, field in SETTINGS_VARIABLES.items()}
+)
+warehouse = Warehouse(settings=settings, database=dg.EnvVar(WAREHOUSE_VARIABLE))
 
 # GX suites of the raw, reference and staged tables (quality/suites/); the domains' checks.py
 # files register those of the core tables and the marts.
@@ -86,6 +97,6 @@ defs = dg.Definitions(
         round_drops_refresh_sensor,
         model_evaluation_sensor,
     ],
-    resources={"settings": settings, "warehouse": Warehouse(settings=settings)},
+    resources={"settings": settings, "warehouse": warehouse},
     executor=dg.in_process_executor,
 )

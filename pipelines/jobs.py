@@ -1,5 +1,7 @@
 """Jobs. One writer at a time: the in-process executor keeps every step on one DuckDB connection
-at a time, and the `dealflow_writer` concurrency pool keeps two runs from writing at once."""
+at a time; two runs never write at once because each holds the home's writer lock (`flock`, the
+`Warehouse` resource) from its first step to its end, and the daemon's run queue starts one run at
+a time (`concurrency.runs.max_concurrent_runs: 1` in dagster.yaml; docs/concurrency.md)."""
 
 import dagster as dg
 
@@ -38,7 +40,6 @@ dealflow_job = dg.define_asset_job(
     executor_def=dg.in_process_executor,
     description="Ingest every declared source, stage, conform, score and publish the week's shortlist "
     "and the analysts' replica.",
-    tags={"dagster/concurrency_key": "dealflow_writer"},
 )
 
 # The backtest refits the model at several past cutoffs: model evaluation, not the week's shortlist.
@@ -56,7 +57,6 @@ model_evaluation_job = dg.define_asset_job(
     "AUC, Brier, calibration), then the shortlist lane by lane (hit rate of each lane's top N "
     "against the lane's base rate and the most-active ranking), and republish the analysts' "
     "replica and the week's pack with the results (`marts/shortlist_backtest` does).",
-    tags={"dagster/concurrency_key": "dealflow_writer"},
 )
 
 # The drop files' job (ops that report the drop assets' materializations): assets/drops/assets.py
@@ -68,5 +68,4 @@ rounds_refresh_job = dg.define_asset_job(
     executor_def=dg.in_process_executor,
     description="After new rounds were staged: re-derive rounds, exits and investor matches, "
     "re-score the week with its fitted success model, rebuild its shortlist and publish.",
-    tags={"dagster/concurrency_key": "dealflow_writer"},
 )

@@ -18,6 +18,7 @@ import duckdb
 import polars as pl
 
 from transforms.reference import country_lookup
+from warehouse.tables import registered
 
 CONTROL_COLUMNS = "_key, _reject, _issues, _dup_rank"
 
@@ -44,9 +45,8 @@ def register_country_lookup(con: duckdb.DuckDBPyConnection, table: str, columns:
     `columns` in `table` (a few hundred values at most, whatever the table's size)."""
     union = " UNION ".join(f'SELECT DISTINCT "{c}" AS v FROM {table}' for c in columns)
     values = [r[0] for r in con.sql(union).fetchall()]
-    con.register("_countries", country_lookup(values).to_arrow())
-    con.execute("CREATE OR REPLACE TEMP TABLE country_lookup AS SELECT * FROM _countries")
-    con.unregister("_countries")
+    with registered(con, "_countries", country_lookup(values)):
+        con.execute("CREATE OR REPLACE TEMP TABLE country_lookup AS SELECT * FROM _countries")
 
 
 def stage(

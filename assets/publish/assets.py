@@ -133,6 +133,7 @@ def export_weeks(
     if week is not None and week not in weeks:
         weeks.append(week)
     joined = ", ".join(f"array_to_string({c}, '; ') AS {c}" for c in lists)
+    folder.mkdir(parents=True, exist_ok=True)
     written = []
     for week in weeks:
         rows = con.sql(

@@ -1,7 +1,6 @@
 """Staging layer: typed, conformed provider rows. Bad rows go to `meta.quarantine` with their
 reason; every source gets a reconciliation row in `meta.row_accounting`."""
 
-from datetime import date
 from pathlib import Path
 
 import dagster as dg
@@ -12,6 +11,7 @@ from transforms.sources import SOURCE_KINDS
 from transforms.staging import quarantine_sample, register_country_lookup, stage
 from warehouse.metadata import markdown_table, table_metadata
 from warehouse.resources import Warehouse
+from warehouse.runs import run_started_on
 from warehouse.sql import sql_text
 from warehouse.tables import write_frame
 
@@ -74,12 +74,15 @@ def _staged_asset(
             + (f" Source: {attribution}" if attribution else "")
         ),
     )
-    def _asset(warehouse: Warehouse) -> dg.MaterializeResult:
+    def _asset(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         with warehouse.connect() as con:
             if country_columns:
                 register_country_lookup(con, raw_table, country_columns)
+            # dates after the run's load day are implausible (staging serves every week: not the
+            # scoring as_of, which may be years back)
+            load_day = run_started_on(con, context.run_id)
             counts = stage(
-                con, name, raw_table, sql_text(name, SQL_DIR), f"staging.{name}", date.today()
+                con, name, raw_table, sql_text(name, SQL_DIR), f"staging.{name}", load_day
             )
             meta = table_metadata(
                 con,
