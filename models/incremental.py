@@ -31,6 +31,7 @@ from datetime import date
 
 import duckdb
 
+from models import chunked_scoring, compute, explain, momentum, scoring, success, thesis
 from models.chunked_scoring import MOMENTUM_INPUTS
 from transforms import SQL_DIR
 from transforms.features import (
@@ -108,8 +109,6 @@ UNION ALL SELECT 'top_cut', '', hash(cut) FROM top_cut"""
 
 def code_fingerprint() -> str:
     """SHA-256 of the feature SQL and of the code that turns a features row into scores."""
-    from models import chunked_scoring, compute, explain, momentum, scoring, success, thesis
-
     texts = [sql_text("company_features", SQL_DIR)]
     texts += [inspect.getsource(m) for m in (chunked_scoring, compute, explain, momentum)]
     texts += [inspect.getsource(m) for m in (scoring, success, thesis)]

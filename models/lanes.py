@@ -131,6 +131,36 @@ def load_lanes(section: dict, size: int = 0) -> list[Lane]:
     return lanes
 
 
+def _in_vertical_sql(rules: dict) -> str:
+    return "vertical IS NOT NULL" if rules.get("require_vertical", True) else "true"
+
+
+def _live_sql(rules: dict) -> str:
+    if rules.get("exclude_exited", True):
+        return "NOT coalesce(exited, false) AND NOT coalesce(closed, false)"
+    return "true"
+
+
+def shortlist_rules_sql(thesis: dict) -> str:
+    """The shortlist's eligibility rules (`shortlist:` in the thesis) as a SQL predicate over a
+    week's scores: in one of the three verticals (`require_vertical`), not exited nor closed
+    (`exclude_exited`). The one form of the rule: the shortlist, its changes, its check and the
+    backtest read it."""
+    rules = thesis["shortlist"]
+    return f"({_in_vertical_sql(rules)}) AND ({_live_sql(rules)})"
+
+
+def shortlist_counts_sql(table: str, thesis: dict) -> str:
+    """A SELECT of one row over one week of `table` (`?` = the week): companies `scored`, those
+    `in_vertical` (all of them when the rules do not require one) and those `eligible` under the
+    shortlist's rules (`shortlist_rules_sql`), so a short shortlist can say why."""
+    return (
+        f"SELECT count(*) AS scored, count(*) FILTER ({_in_vertical_sql(thesis['shortlist'])}) "
+        f"AS in_vertical, count(*) FILTER ({shortlist_rules_sql(thesis)}) AS eligible "
+        f"FROM {table} WHERE week_start = ?"
+    )
+
+
 def lane_sql(lanes: list[Lane]) -> str:
     """A CASE expression naming the first lane whose rule holds (NULL: in no lane)."""
     whens = " ".join(f"WHEN {lane.sql()} THEN {quote_literal(lane.name)}" for lane in lanes)

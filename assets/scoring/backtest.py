@@ -18,10 +18,10 @@ from models.backtest import (
     top_of_list_cells,
 )
 from models.calendar import add_months
-from models.plots import backtest_png
 from models.score_store import status_usable
 from models.thesis import load_thesis
 from models.threads import limit_threads
+from reports.plots import backtest_png
 from transforms.features import data_end, extent_as_of
 from warehouse.metadata import bar_chart, markdown_table, table_metadata
 from warehouse.partitions import weekly_partitions

@@ -11,10 +11,10 @@ from assets.publish.pack import write_week_pack
 from assets.scoring.assets import MODEL_INPUTS
 from assets.scoring.backtest import PREDICTIONS, SUCCESS_BACKTEST
 from models.calendar import add_months
-from models.plots import shortlist_backtest_png
 from models.scoring import company_lanes
 from models.shortlist_backtest import LANE_COLUMNS, lane_candidates, lane_hits, score_cutoff
 from models.thesis import load_thesis
+from reports.plots import shortlist_backtest_png
 from transforms.features import features_as_of, labels
 from warehouse.metadata import bar_chart, markdown_table, table_metadata
 from warehouse.partitions import weekly_partitions

@@ -24,15 +24,12 @@ from models.lanes import (
     lanes_markdown,
     ranked_sql,
     short_lanes,
-)
-from models.reasons import shortlist_reason
-from models.score_store import SCORE_TABLES
-from models.scoring import (
-    SHORTLIST_ORDER,
-    company_lanes,
     shortlist_counts_sql,
     shortlist_rules_sql,
 )
+from models.reasons import shortlist_reason
+from models.score_store import SCORE_TABLES
+from models.scoring import SHORTLIST_ORDER, company_lanes
 from models.thesis import load_thesis
 from reports.paths import REPORT, WORKBOOK, pack_folder
 from transforms import SQL_DIR

@@ -8,9 +8,9 @@ import polars as pl
 
 from assets.shortlist.assets import decided_week_sql, weekly_shortlist
 from models.changes import compare_weeks, empty_changes
-from models.lanes import lane_sql
+from models.lanes import lane_sql, shortlist_rules_sql
 from models.score_store import SCORE_TABLES
-from models.scoring import company_lanes, shortlist_rules_sql
+from models.scoring import company_lanes
 from models.thesis import load_thesis
 from warehouse.metadata import table_metadata
 from warehouse.partitions import weekly_partitions

@@ -202,6 +202,54 @@ def test_shortlist_size_and_warning_checks(warehouse):
     assert "row count = $shortlist_size=75: observed 2" in md(warning, "failed")
 
 
+def test_shortlist_check_applies_the_shortlist_rules(warehouse):
+    """A listed company that the shortlist's rules keep out (exited, closed, no vertical) fails
+    the blocking check, by the same predicate the shortlist applies."""
+    ids = ["C1", "C2", "C3", "C4"]
+    scores = pl.DataFrame(
+        {
+            "week_start": [WEEK] * 4,
+            "company_id": ids,
+            "vertical": ["generative_models"] * 3 + [None],
+            "exited": [False, True, False, False],
+            "closed": [False, False, None, False],
+            "country_code": ["FRA"] * 4,
+            "countries": [[]] * 4,
+            "fra_investors": [[]] * 4,
+            "are_investors": [[]] * 4,
+        },
+        schema_overrides={
+            "vertical": pl.String,
+            "closed": pl.Boolean,
+            "countries": pl.List(pl.String),
+            "fra_investors": pl.List(pl.String),
+            "are_investors": pl.List(pl.String),
+        },
+    )
+    shortlist = pl.DataFrame(
+        {
+            "week_start": [WEEK] * 3,
+            "lane": ["france"] * 3,
+            "lane_rank": [1, 2, 3],
+            "rank": [1, 2, 3],
+            "company_id": ["C1", "C2", "C3"],  # C2 exited: not eligible; C3 (closed NULL) is
+            "name": ["Alpha", "Beta", "Gamma"],
+            "total_score": [0.8, 0.7, 0.6],
+            "rationale": ["Thesis fit 0.8"] * 3,
+            "vertical": ["generative_models"] * 3,
+            "as_of": [AS_OF] * 3,
+        }
+    )
+    write(warehouse, marts__company_scores_history=scores, marts__weekly_shortlist=shortlist)
+    blocking = run(shortlist_checks[0], warehouse)["shortlist_well_formed"]
+    assert not blocking.passed
+    failed = md(blocking, "failed")
+    assert "`company_id` in $eligible_listed (2 values): 1 row(s)" in failed, failed
+    assert "| france | 2 | C2 | Beta |" in md(blocking, "offending_rows")
+    # two eligible in the lane (C1, C3), three listed
+    assert "row count = $shortlist_rows=2: observed 3" in failed
+
+
 def test_raw_check_knows_declared_from_undeclared_sources(warehouse):
     empty = pl.DataFrame(
         schema={
