@@ -23,6 +23,7 @@ from assets.shortlist.changes import shortlist_changes
 from assets.shortlist.checks import shortlist_checks
 from assets.staging.assets import round_stage_map, staged_assets
 from assets.staging.checks import staging_checks
+from assets.staging.ledger import staging_ledger
 from pipelines.jobs import dealflow_job, model_evaluation_job, round_drops_job, rounds_refresh_job
 from pipelines.schedules import dealflow_job_schedule
 from pipelines.sensors import (
@@ -52,7 +53,8 @@ warehouse = Warehouse(settings=settings, database=dg.EnvVar(WAREHOUSE_VARIABLE))
 ingest_and_staging_checks = [
     check
     for asset in [*raw_assets, fx_rates, round_stage_map, *staged_assets]
-    for check in suite_checks(asset)
+    for key in sorted(asset.keys)
+    for check in suite_checks(key)
 ]
 
 defs = dg.Definitions(
@@ -61,6 +63,7 @@ defs = dg.Definitions(
         fx_rates,
         round_stage_map,
         *staged_assets,
+        staging_ledger,
         raw_round_drops,
         staging_round_drops,
         companies,

@@ -12,6 +12,10 @@ ROUND_DROP_ASSETS = [dg.AssetKey(["raw", "round_drops"]), dg.AssetKey(["staging"
 SUCCESS_MODELS = dg.AssetKey(["marts", "success_models"])
 SUCCESS_BACKTEST = dg.AssetKey(["marts", "success_backtest"])
 SHORTLIST_BACKTEST = dg.AssetKey(["marts", "shortlist_backtest"])
+# the model evaluation's steps, with every table they write (`marts/success_calibration`)
+MODEL_EVALUATION = dg.AssetSelection.assets(
+    SUCCESS_BACKTEST, SHORTLIST_BACKTEST
+).required_multi_asset_neighbors()
 REPLICA = dg.AssetKey(["analyst_replica"])
 PACK = dg.AssetKey(["weekly_pack"])
 # What a delivered rounds file changes, downstream of its staging: rounds and exits, the investor
@@ -19,23 +23,32 @@ PACK = dg.AssetKey(["weekly_pack"])
 # (co-investor scores, fund shortlist), the week's scores and shortlist, and the replica. The week's
 # success model is reused when it has been fitted; the backtest is `model_evaluation_job`'s. The
 # week's pack is written again from the refreshed tables.
+# A step that writes several tables is selected whole: each of its tables is an asset.
 ROUNDS_REFRESH_ASSETS = [
     dg.AssetKey(["core", "funding_rounds"]),
+    dg.AssetKey(["core", "company_exits"]),
     dg.AssetKey(["core", "investors"]),
+    dg.AssetKey(["core", "investments"]),
+    dg.AssetKey(["ref", "known_investors"]),
     SUCCESS_MODELS,
     dg.AssetKey(["marts", "company_scores"]),
+    dg.AssetKey(["marts", "company_scores_history"]),
+    dg.AssetKey(["marts", "company_model_inputs"]),
     dg.AssetKey(["marts", "weekly_shortlist"]),
     dg.AssetKey(["marts", "shortlist_changes"]),
     dg.AssetKey(["marts", "investor_scores"]),
+    dg.AssetKey(["marts", "investor_scores_history"]),
     dg.AssetKey(["marts", "fund_shortlist"]),
     REPLICA,
+    dg.AssetKey(["meta", "runs"]),
     PACK,
 ]
 
 dealflow_job = dg.define_asset_job(
     name="dealflow_job",
     selection=dg.AssetSelection.all()
-    - dg.AssetSelection.assets(*ROUND_DROP_ASSETS, SUCCESS_BACKTEST, SHORTLIST_BACKTEST),
+    - dg.AssetSelection.assets(*ROUND_DROP_ASSETS)
+    - MODEL_EVALUATION,
     partitions_def=weekly_partitions,
     executor_def=dg.in_process_executor,
     description="Ingest every declared source, stage, conform, score and publish the week's shortlist "
@@ -50,7 +63,7 @@ dealflow_job = dg.define_asset_job(
 # do not warn about upstream assets never materialized.
 model_evaluation_job = dg.define_asset_job(
     name="model_evaluation_job",
-    selection=dg.AssetSelection.assets(SUCCESS_BACKTEST, SHORTLIST_BACKTEST),
+    selection=MODEL_EVALUATION,
     partitions_def=weekly_partitions,
     executor_def=dg.in_process_executor,
     description="Backtest the success model at past cutoffs against the naive rankings (precision@k, "

@@ -23,9 +23,11 @@ from warehouse.partitions import round_drops_partitions
 from warehouse.resources import DealflowSettings, Warehouse
 from warehouse.runs import run_started_on
 from warehouse.sql import sql_text
+from warehouse.tables import scratch_table
 
 KIND = SOURCE_KINDS["crunchbase.rounds"]
 DROP_COLUMN = "_drop"  # the partition key: the delivered file's name
+DROP_STAGED = scratch_table("drop_staged")  # a drop's staged rows before they replace its partition
 
 
 def drop_source(drop: str) -> str:
@@ -136,15 +138,15 @@ def stage_drop(drop: str, warehouse: Warehouse, load_day: date) -> dict:
             f"FROM raw.round_drops WHERE {DROP_COLUMN} = ?",
             [drop],
         )
-        counts = stage(con, source, "_drop_raw", typed_sql, "staging._drop_staged", load_day)
+        counts = stage(con, source, "_drop_raw", typed_sql, DROP_STAGED, load_day)
         replace_partition(
             con,
             "staging.round_drops",
-            f"SELECT *, ?::VARCHAR AS {DROP_COLUMN} FROM staging._drop_staged",
+            f"SELECT *, ?::VARCHAR AS {DROP_COLUMN} FROM {DROP_STAGED}",
             drop,
             [drop],
         )
-        con.execute("DROP TABLE staging._drop_staged")
+        con.execute(f"DROP TABLE {DROP_STAGED}")
         meta = table_metadata(
             con,
             "staging.round_drops",

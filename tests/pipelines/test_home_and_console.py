@@ -95,6 +95,19 @@ def test_console_prints_one_line_per_asset_step_and_what_a_warning_found():
     )
 
 
+def test_a_step_writing_several_tables_prints_its_own_table_and_how_many_beside_it():
+    from dagster._core.events import StepMaterializationData, StepSuccessData
+
+    lines = StepLines()
+    for table, rows in (("companies", 3000), ("company_source_ids", 3100), ("company_models", 9)):
+        materialized = dg.AssetMaterialization(
+            asset_key=["core", table], metadata={"dagster/row_count": rows}
+        )
+        lines.lines(_event("ASSET_MATERIALIZATION", "s", StepMaterializationData(materialized)))
+    [line] = lines.lines(_event("STEP_SUCCESS", "s", StepSuccessData(500.0)))
+    assert line.split() == ["core/companies", "(+2)", "0.5s", "3,000", "rows"]
+
+
 def test_table_metadata_describes_columns_and_previews_the_week():
     con = duckdb.connect()
     con.execute("CREATE SCHEMA marts")
