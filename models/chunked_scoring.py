@@ -27,8 +27,6 @@ CHUNK_ROWS = 200_000
 MOMENTUM_INPUTS = [c for c, _ in SIGNALS]
 REUSED_PROBABILITY, REUSED_FACTORS = "_reused_probability", "_reused_factors"
 RANK_ORDER = "total_score DESC, company_id ASC"
-# the carried companies' new momentum, total score and rank (see score_table's `carried`)
-CARRIED_RANKS = "_carried_ranks"
 
 
 def model_input_columns() -> list[str]:
@@ -95,7 +93,7 @@ def score_table(
     chunk_rows: int = CHUNK_ROWS,
     reuse: str | None = None,
     carried: str | None = None,
-    carried_scores: str = CARRIED_RANKS,
+    carried_scores: str | None = None,
 ) -> int:
     """Write the scores of every row of `features` into `target` (replaced), in `columns` order
     (None: every column of the features and of the scores, `score_rank` last).
@@ -112,13 +110,16 @@ def score_table(
     unchanged since they were scored under this very model and thesis (`company_id`,
     `in_population`, the momentum inputs, `thesis_fit`, `success_probability` of their score
     rows): their rows are kept as they are but for momentum, total score and rank, recomputed
-    over both tables. `target` then holds only the rows scored here, and `carried_scores` (a temp
-    table) the carried companies' `company_id`, `momentum`, `total_score` and `score_rank`, to
-    update their rows with. Returns the number of rows scored (not carried)."""
+    over both tables. `target` then holds only the rows scored here, and `carried_scores` (a
+    temp table, required with `carried`) the carried companies' `company_id`, `momentum`,
+    `total_score` and `score_rank`, to update their rows with. Returns the number of rows scored
+    (not carried)."""
     rows = int(con.sql(f"SELECT count(*) FROM {features}").fetchall()[0][0])
     scratch, momentum = f"{target}_chunks", f"{target}_momentum"
     ranked = features
     if carried is not None:
+        if carried_scores is None:
+            raise ValueError("score_table: `carried` needs a `carried_scores` table to write")
         signals = ", ".join(
             quote_identifier(c) for c in ["company_id", "in_population", *MOMENTUM_INPUTS]
         )

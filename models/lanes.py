@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
-from warehouse.tables import quote_literal
+from warehouse.tables import quote_literal, registered
 
 # the countries whose investors, portfolio companies and co-investors have their own columns
 COUNTRY_COLUMNS = {"FRA": "fra", "ARE": "are"}
@@ -267,8 +267,8 @@ def lanes_markdown(rows: pl.DataFrame, report: pl.DataFrame, noun: str, score: s
 def _on_frame(frame: pl.DataFrame, sql: str) -> pl.DataFrame:
     con = duckdb.connect()
     try:
-        con.register("frame", frame.to_arrow())
-        return con.sql(sql).pl()
+        with registered(con, "frame", frame):
+            return con.sql(sql).pl()
     finally:
         con.close()
 

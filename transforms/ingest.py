@@ -17,6 +17,7 @@ from transforms.readers import (
 )
 from transforms.sources import SourceKind
 from transforms.streaming import NotStreamable, load_large_csv
+from warehouse.tables import write_frame
 
 STREAM_MIN_BYTES = 16 * 2**20
 
@@ -44,11 +45,7 @@ def load_raw(
         except NotStreamable:
             pass
     frame, report = raw_frame(kind, path, loaded_at)
-    con.register("_raw_frame", frame.to_arrow())
-    try:
-        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM _raw_frame")
-    finally:
-        con.unregister("_raw_frame")
+    write_frame(con, table, frame)
     return report
 
 

@@ -6,8 +6,10 @@ from datetime import date
 import dagster as dg
 import polars as pl
 
+from assets.publish.assets import publish_week
+from assets.publish.pack import write_week_pack
 from assets.scoring.assets import MODEL_INPUTS
-from assets.scoring.backtest import PREDICTIONS, success_backtest
+from assets.scoring.backtest import PREDICTIONS, SUCCESS_BACKTEST
 from models.calendar import add_months
 from models.scoring import company_lanes
 from models.shortlist_backtest import LANE_COLUMNS, lane_candidates, lane_hits, score_cutoff
@@ -43,7 +45,7 @@ def cutoff_rows(con, cutoff: date, horizon_end: date, predictions, thesis: dict,
     group_name="scoring",
     kinds={"duckdb", "polars"},
     partitions_def=weekly_partitions,
-    deps=[success_backtest, *MODEL_INPUTS],
+    deps=[SUCCESS_BACKTEST, *MODEL_INPUTS],
 )
 def shortlist_backtest(
     context: dg.AssetExecutionContext, settings: DealflowSettings, warehouse: Warehouse
@@ -62,9 +64,6 @@ def shortlist_backtest(
     replica and the week's pack are published again with both backtests (`replica`,
     `pack_report`). So the weekly run's publishing (`analyst_replica`, `weekly_pack`) waits on
     nothing outside `dealflow_job`, and the backtests run on the week the weekly run published."""
-    from assets.publish.assets import publish_week
-    from assets.publish.pack import write_week_pack
-
     meta = _lane_backtest(context, settings, warehouse)
     with warehouse.connect() as con:
         published = publish_week(context, settings, con)

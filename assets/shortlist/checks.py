@@ -9,11 +9,11 @@ from typing import Any
 
 import duckdb
 
-from assets.scoring.assets import HISTORY
 from assets.shortlist.assets import lane_eligible, weekly_shortlist
 from assets.shortlist.changes import SHORTLIST, shortlist_changes
 from models.decisions import PORTFOLIO_LANE
 from models.lanes import shortlist_rules_sql
+from models.score_store import SCORE_TABLES
 from models.scoring import company_lanes
 from models.thesis import load_thesis
 from quality.checks import CheckInputs, suite_checks
@@ -22,7 +22,7 @@ from quality.checks import CheckInputs, suite_checks
 def eligible_listed(con: duckdb.DuckDBPyConnection, thesis: dict, week: date) -> list[str]:
     """The companies listed that week whose scores of the week pass the shortlist's rules."""
     rows = con.sql(
-        f"SELECT company_id FROM {HISTORY} WHERE week_start = ? AND ({shortlist_rules_sql(thesis)}) "
+        f"SELECT company_id FROM {SCORE_TABLES.history} WHERE week_start = ? AND ({shortlist_rules_sql(thesis)}) "
         f"AND company_id IN (SELECT company_id FROM {SHORTLIST} WHERE week_start = ?) "
         "ORDER BY company_id",
         params=[week, week],

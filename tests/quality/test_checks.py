@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from assets.core.checks import core_checks
-from assets.scoring.assets import company_scores
+from assets.scoring.checks import COMPANY_SCORES
 from assets.shortlist.checks import shortlist_checks
 from quality.checks import suite_checks
 from warehouse.resources import DealflowSettings, Warehouse
@@ -96,9 +96,12 @@ def test_core_companies_check_reports_duplicates_unknown_codes_and_orphans(wareh
             }
         ),
     )
-    (companies_checks,) = [c for c in core_checks if "gx_core__companies" in c.node_def.name]
-    (rounds_checks,) = [c for c in core_checks if "gx_core__funding_rounds" in c.node_def.name]
-    results = run(companies_checks, warehouse) | run(rounds_checks, warehouse)
+    # the checks of the tables `core/companies` and `core/funding_rounds` write (each its asset)
+    tables = ("companies", "company_source_ids", "company_acquisitions_made", "company_models")
+    names = {f"gx_core__{t}" for t in (*tables, "funding_rounds", "company_exits")}
+    results = {}
+    for checks in [c for c in core_checks if c.node_def.name in names]:
+        results |= run(checks, warehouse)
     assert {k for k, r in results.items() if r.passed} == {
         "company_source_ids_expectations",
         "company_exits_expectations",
@@ -145,7 +148,7 @@ def test_scores_check_flags_a_score_above_one_in_the_latest_week(warehouse):
         warehouse,
         marts__company_scores_history=pl.concat([week(date(2026, 11, 16), 0.9), week(WEEK, 1.3)]),
     )
-    (result,) = run(suite_checks(company_scores)[0], warehouse).values()
+    (result,) = run(suite_checks(COMPANY_SCORES)[0], warehouse).values()
     assert not result.passed and result.check_name == "company_scores_expectations"
     assert md(result, "table") == "marts.company_scores_history WHERE week_start = 2026-11-23"
     assert "`total_score` in [0, 1]: 1 row(s)" in md(result, "failed")
