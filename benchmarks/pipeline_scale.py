@@ -340,16 +340,11 @@ def _country_lookup(con, tables: list[str]) -> None:
 
 
 def _feature_params(sources: Path) -> dict:
+    from transforms.features import feature_params
     from transforms.sources import load_sources
-    from transforms.taxonomy import load_taxonomy
 
     snapshot = load_sources(sources).snapshot_dates.get("crunchbase")
-    rule = load_taxonomy()["verticals"]["generative_models"]
-    return {
-        "as_of": AS_OF,
-        "status_usable": snapshot is not None and snapshot <= AS_OF,
-        "epoch_model_builders": bool(rule.get("epoch_model_builders", False)),
-    }
+    return feature_params(AS_OF, status_usable=snapshot is not None and snapshot <= AS_OF)
 
 
 def duckdb_reference(sources: Path, home: Path, sampler: RssSampler) -> list[Row]:

@@ -1,0 +1,4 @@
+SELECT company_id, count(*) AS n_acquisitions_made FROM core.company_acquisitions_made
+WHERE acquired_on <= $as_of AND company_id IN (SELECT company_id FROM known)
+  AND company_id IN (SELECT company_id FROM subjects)
+GROUP BY company_id
