@@ -28,10 +28,13 @@ FEATURE_CTES = (
     "population",
     "population_sample",
     "subjects",
+    "subject_known",
+    "subject_rounds",
     "round_stats",
     "acquisitions_made",
     "models",
     "edges",
+    "subject_edges",
     "rates_as_of",
     "investor_track",
     "investor_follow_on",
@@ -63,24 +66,32 @@ SHARED_CTES = (
 )
 
 
-def feature_ctes(shared: dict[str, str] | None = None) -> str:
+# When every known company is a subject, the relations narrowed to the subjects are the whole
+# ones: read as such, they cost no semi-join with `subjects` (about a sixth of the query's time).
+EVERY_COMPANY = {"subject_known": "known", "subject_rounds": "rounds", "subject_edges": "edges"}
+
+
+def feature_ctes(shared: dict[str, str] | None = None, subjects: str = "known") -> str:
     """The WITH clause of company_features.sql: every relation of `FEATURE_CTES` from its file,
     or, for those `shared` maps to a table already holding their rows (see
-    `materialize_shared`), read from that table. Any SELECT of those relations may follow."""
-    shared = shared or {}
+    `materialize_shared`), read from that table. With `subjects` "known" (the parameter
+    `$subjects` the query runs with), the relations of `EVERY_COMPANY` read the whole ones. Any
+    SELECT of those relations may follow."""
+    reads = (shared or {}) | (EVERY_COMPANY if subjects == "known" else {})
     ctes = [
-        f"{name} AS (SELECT * FROM {shared[name]})"
-        if name in shared
+        f"{name} AS (SELECT * FROM {reads[name]})"
+        if name in reads
         else f"{name} AS (\n{sql_text(name, FEATURE_CTES_DIR)})"
         for name in FEATURE_CTES
     ]
     return "WITH\n" + ",\n".join(ctes) + "\n"
 
 
-def features_sql(shared: dict[str, str] | None = None) -> str:
+def features_sql(shared: dict[str, str] | None = None, subjects: str = "known") -> str:
     """company_features.sql with its relations (`feature_ctes`): the rows of the companies of
-    the relation named by the parameter `$subjects` (see `feature_params`)."""
-    return feature_ctes(shared) + sql_text("company_features", SQL_DIR)
+    the relation named by the parameter `$subjects` (see `feature_params`), which must be
+    `subjects` here."""
+    return feature_ctes(shared, subjects) + sql_text("company_features", SQL_DIR)
 
 
 def materialize_shared(con: duckdb.DuckDBPyConnection, params: dict) -> dict[str, str]:
@@ -157,7 +168,8 @@ def population_as_of(
     wanted = "*"
     if columns is not None:
         wanted = ", ".join(quote_identifier(c) for c in dict.fromkeys(["company_id", *columns]))
-    query = f"SELECT {wanted} FROM ({features_sql()}) WHERE in_population ORDER BY company_id"
+    rows = features_sql(subjects=params["subjects"])
+    query = f"SELECT {wanted} FROM ({rows}) WHERE in_population ORDER BY company_id"
     return one_thread_if_out_of_memory(con, lambda: con.sql(query, params=params).pl())
 
 
@@ -192,7 +204,7 @@ def create_features_table(
     sorting them in the same statement is what tipped the feature SQL over the memory limit at
     3M companies, and every reader of the table orders what it reads."""
     params = feature_params(as_of, status_usable, epoch_model_builders, subjects)
-    query = f"CREATE OR REPLACE TABLE {table} AS {features_sql(shared)}"
+    query = f"CREATE OR REPLACE TABLE {table} AS {features_sql(shared, subjects)}"
     one_thread_if_out_of_memory(con, lambda: con.execute(query, params))
     return int(con.sql(f"SELECT count(*) FROM {table}").fetchall()[0][0])
 

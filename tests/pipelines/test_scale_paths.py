@@ -77,7 +77,7 @@ def test_features_of_named_subjects_equal_the_whole_querys_rows(con, pipeline_ru
     some = whole["company_id"].gather_every(7)
     con.register("_some", pl.DataFrame({"company_id": some}).to_arrow())
     rows = con.sql(
-        f"{features_sql()} ORDER BY company_id",
+        f"{features_sql(subjects='_some')} ORDER BY company_id",
         params=feature_params(pipeline_run.as_of, True, subjects="_some"),
     ).pl()
     assert rows.height == len(some)

@@ -119,6 +119,11 @@ def test_feature_relations_are_the_files_in_dependency_order():
     text = feature_ctes({"known": "_k"})
     assert "known AS (SELECT * FROM _k)" in text
     assert MARKER.search(features_sql()) is None
+    # every company: the relations narrowed to the subjects are the whole ones
+    assert "subject_rounds AS (SELECT * FROM rounds)" in features_sql()
+    narrowed = features_sql(subjects="_changed")
+    assert "subject_rounds AS (SELECT * FROM rounds)" not in narrowed
+    assert "SELECT company_id FROM query_table($subjects)" in narrowed
 
 
 def test_the_feature_query_parses_in_duckdb_and_names_its_parameters():

@@ -67,7 +67,7 @@ SELECT
     x.exited_on IS NOT NULL OR ($status_usable AND u.status IN ('acquired', 'ipo'))  AS exited,
     $status_usable AND u.status = 'closed'                                           AS closed,
     u.company_id IN (SELECT company_id FROM population)                              AS in_population
-FROM known AS u
+FROM subject_known AS u
 LEFT JOIN round_stats AS r USING (company_id)
 LEFT JOIN exits AS x USING (company_id)
 LEFT JOIN acquisitions_made AS a USING (company_id)
@@ -77,4 +77,3 @@ LEFT JOIN taxonomy AS t USING (company_id)
 LEFT JOIN last_round_investors AS li USING (company_id)
 LEFT JOIN company_category_rate AS ccr USING (company_id)
 LEFT JOIN region_rate AS rr ON rr.country_code IS NOT DISTINCT FROM u.country_code AND rr.region IS NOT DISTINCT FROM u.region
-WHERE u.company_id IN (SELECT company_id FROM subjects)

@@ -10,10 +10,10 @@ SELECT
     max(t.n_backed)                                                              AS investor_portfolio_max,
     list_sort(list(DISTINCT i.name) FILTER (i.country_code = 'FRA'))             AS fra_investors,
     list_sort(list(DISTINCT i.name) FILTER (i.country_code = 'ARE'))             AS are_investors
-FROM edges AS e
+FROM subject_edges AS e
 LEFT JOIN investor_track AS t USING (investor_id)  -- none for an investor new this quarter
 JOIN core.investors AS i USING (investor_id)
 LEFT JOIN investor_follow_on AS fo USING (investor_id)
 CROSS JOIN top_cut AS c
-WHERE e.company_id IS NOT NULL AND e.company_id IN (SELECT company_id FROM subjects)
+WHERE e.company_id IS NOT NULL
 GROUP BY e.company_id

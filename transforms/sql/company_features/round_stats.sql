@@ -21,5 +21,5 @@ FROM (
     -- rounds in order: by day, rounds of one day by stage, then by key (a hash of it), so
     -- the same round is the last one in every run and on any number of threads
     SELECT *, (date_diff('day', DATE '1970-01-01', funded_on) * 16 + coalesce(stage_order, 0)) * 4294967296 + (hash(round_key) >> 32)::BIGINT AS round_seq
-    FROM rounds WHERE company_id IN (SELECT company_id FROM subjects)
+    FROM subject_rounds
 ) GROUP BY company_id
