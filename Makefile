@@ -24,7 +24,12 @@ $(VENV)/.installed: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen --quiet --python $(PYTHON)
 	touch $@
 
-install: $(VENV)/.installed instance
+install: $(VENV)/.installed instance .env
+
+# The configuration contract's variables for `make ui` (dagster dev loads .env), all commented out:
+# unset means the default (.env.example documents each).
+.env:
+	cp .env.example .env
 
 # Always the declared file (switching DAGSTER_INSTANCE takes effect whatever the files' dates).
 instance:

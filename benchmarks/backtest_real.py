@@ -32,9 +32,23 @@ import time
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import polars as pl
 
+from assets.scoring.backtest import backtest_cutoffs
+from models.backtest import (
+    BASELINES,
+    MODEL_METHOD,
+    backtest_with_predictions,
+    calibration_table,
+    ranking_metrics,
+    success_train_fn,
+    top_of_list_cells,
+)
+from models.thesis import load_thesis
+from pipelines.runner import run_week
+from transforms.features import data_end, features_as_of
 from warehouse.config import PROJECT_DIR
 
 SHARED = PROJECT_DIR.parent / "shared" / "datasets"
@@ -47,7 +61,6 @@ GROUPS = ["ingest", "staging", "entities"]
 def build_core(home: Path) -> Path:
     """Materialize the ingest, staging and entity assets on the real sources into `home`; return
     the pipeline's DuckDB file."""
-    from pipelines.runner import run_week
 
     if not run_week(REAL_SOURCES, home, BUILD_AS_OF, raise_on_error=False, groups=GROUPS).success:
         raise RuntimeError("building the core tables failed")
@@ -103,7 +116,6 @@ def _logit(p: np.ndarray) -> np.ndarray:
 def top_of_list_candidates(frame: pl.DataFrame) -> dict[str, np.ndarray]:
     """Rankings compared at the top of the list, from a cutoff's scored population (columns
     `model` and `most_active`): the model, most_active, and blends of the two."""
-    from models.backtest import MODEL_METHOD
 
     p, active = frame[MODEL_METHOD].to_numpy(), frame["most_active"].to_numpy()
     recent = np.floor(active)  # most_active = rounds in 24 months + a tie-break below one
@@ -123,8 +135,6 @@ def learner_config(cfg: dict, learner: str) -> dict:
 
 
 def print_top_of_list(scored: dict[date, pl.DataFrame], tuning: set[date]) -> None:
-    from models.backtest import MODEL_METHOD, ranking_metrics, top_of_list_cells
-
     rows = []
     for cutoff, frame in scored.items():
         y = frame["label"].to_numpy()
@@ -197,18 +207,6 @@ def main() -> int:
         print(f"skipped: the real datasets are absent ({SHARED})")
         return 0
     sys.path.insert(0, str(PROJECT_DIR))
-    import duckdb
-
-    from assets.scoring.backtest import backtest_cutoffs
-    from models.backtest import (
-        BASELINES,
-        MODEL_METHOD,
-        backtest_with_predictions,
-        calibration_table,
-        success_train_fn,
-    )
-    from models.thesis import load_thesis
-    from transforms.features import data_end, features_as_of
 
     started = time.perf_counter()
     thesis = load_thesis()

@@ -26,7 +26,17 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from benchmarks.pipeline_scale import AS_OF, ensure_data, fresh_dir
+import dagster as dg
+import duckdb
+import yaml
+
+from benchmarks.pipeline_scale import AS_OF, _step_events, ensure_data, fresh_dir
+from pipelines.cli import run_problems
+from pipelines.runner import run_drops, run_week
+from transforms.readers import LINEAGE_COLUMNS, MALFORMED, read_provider_csv
+from transforms.sources import load_sources
+from warehouse.sql import install_macros
+from warehouse.tables import registered
 
 DROP = "rounds_drop.csv"
 
@@ -35,26 +45,20 @@ def split_rounds(sources: Path, folder: Path, days: int) -> tuple[Path, int, int
     """Write the sources YAML of the benchmark: rounds without the last `days` days (rounds file)
     and a drop folder; the held-out rounds go to `folder/held_out.csv`. Returns the YAML's path,
     rounds kept and rounds held out."""
-    import duckdb
-    import yaml
-
-    from transforms.readers import LINEAGE_COLUMNS, MALFORMED, read_provider_csv
-    from transforms.sources import load_sources
-    from warehouse.sql import install_macros
 
     declared = load_sources(sources)
     rows, _ = read_provider_csv(declared.get("crunchbase.rounds"))
     rows = rows.drop(MALFORMED, *LINEAGE_COLUMNS)
     con = duckdb.connect()
     install_macros(con)
-    con.register("r", rows.to_arrow())
-    held = "coalesce(parse_date_any(funded_at, true) BETWEEN ?::DATE AND ?::DATE, false)"
-    window = [AS_OF - timedelta(days=days - 1), AS_OF]
-    base, held_out = folder / "rounds_base.csv.gz", folder / "held_out.csv"
-    con.execute(f"COPY (SELECT * FROM r WHERE NOT {held}) TO '{base}' (HEADER)", window)
-    con.execute(f"COPY (SELECT * FROM r WHERE {held}) TO '{held_out}' (HEADER)", window)
-    dropped = con.sql(f"SELECT count(*) FROM r WHERE {held}", params=window).fetchall()[0][0]
-    counts = rows.height - dropped, dropped
+    with registered(con, "r", rows):
+        held = "coalesce(parse_date_any(funded_at, true) BETWEEN ?::DATE AND ?::DATE, false)"
+        window = [AS_OF - timedelta(days=days - 1), AS_OF]
+        base, held_out = folder / "rounds_base.csv.gz", folder / "held_out.csv"
+        con.execute(f"COPY (SELECT * FROM r WHERE NOT {held}) TO '{base}' (HEADER)", window)
+        con.execute(f"COPY (SELECT * FROM r WHERE {held}) TO '{held_out}' (HEADER)", window)
+        dropped = con.sql(f"SELECT count(*) FROM r WHERE {held}", params=window).fetchall()[0][0]
+        counts = rows.height - dropped, dropped
     con.close()
     tree = {
         "crunchbase": {
@@ -76,7 +80,6 @@ def split_rounds(sources: Path, folder: Path, days: int) -> tuple[Path, int, int
 
 def step_seconds(instance, run_id: str) -> list[tuple[str, float]]:
     """Wall time of each step of a run, from its event log."""
-    from benchmarks.pipeline_scale import _step_events
 
     starts, ends, _, _ = _step_events(instance.all_logs(run_id))
     return sorted(((k, ends[k] - starts[k]) for k in starts if k in ends), key=lambda x: -x[1])
@@ -87,11 +90,6 @@ def main() -> None:
     parser.add_argument("--companies", type=int, default=100_000)
     parser.add_argument("--days", type=int, default=7, help="days of rounds delivered as a drop")
     args = parser.parse_args()
-
-    import dagster as dg
-
-    from pipelines.cli import run_problems
-    from pipelines.runner import run_drops, run_week
 
     sources = ensure_data(args.companies)
     folder = fresh_dir(f"incremental_{args.companies}")

@@ -16,9 +16,12 @@ import time
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
 from benchmarks.backtest_real import SHARED, build_core
+from models.investors import COMPONENTS, score_investors, shortlist_funds
+from transforms.investors import investor_features_as_of
 
 AS_OFS = (date(2013, 12, 31), date(2015, 12, 9))  # end of the investor edges; end of the export
 TOP = 10
@@ -26,11 +29,6 @@ FRENCH = ("Partech Ventures", "Sofinnova Partners", "IDInvest Partners", "Kima V
 
 
 def report(db: Path) -> None:
-    import duckdb
-
-    from models.investors import COMPONENTS, score_investors, shortlist_funds
-    from transforms.investors import investor_features_as_of
-
     con = duckdb.connect(str(db), read_only=True)
     try:
         for as_of in AS_OFS:

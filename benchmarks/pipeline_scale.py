@@ -54,7 +54,32 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import dagster as dg
+import duckdb
+
+from assets.core.assets import SQL_DIR as CORE_SQL
+from assets.core.rounds import funding_rounds_sql
+from assets.ingest.assets import RAW_TABLES
+from assets.staging.assets import SQL_DIR as STAGING_SQL
+from assets.staging.assets import STAGED
+from pipelines.cli import run_problems
+from pipelines.definitions import defs
+from pipelines.runner import run_week
+from sampledata.generate import generate
+from transforms.features import feature_params, features_sql
+from transforms.reference import (
+    ecb_history_bytes,
+    fx_rates_long,
+    known_investors_frame,
+    stage_frame,
+    stage_map_frame,
+)
+from transforms.sources import load_sources
+from transforms.staging import register_country_lookup, stage
+from transforms.taxonomy import taxonomy_sql
 from warehouse.config import PROJECT_DIR
+from warehouse.sql import install_macros, sql_text
+from warehouse.tables import write_frame
 
 BENCH_DIR = PROJECT_DIR / "data" / "bench"
 AS_OF = date(2026, 11, 4)
@@ -65,7 +90,6 @@ SAMPLE_SECONDS = 0.02
 
 def _raw_tables() -> dict[str, str]:
     """Raw table -> source kind, as the pipeline's ingest assets declare them."""
-    from assets.ingest.assets import RAW_TABLES
 
     return RAW_TABLES
 
@@ -179,7 +203,6 @@ def timed(
 
 def ensure_data(companies: int) -> Path:
     """The sources YAML of N synthetic companies, generated once into data/bench/<N>/."""
-    from sampledata.generate import generate
 
     out = BENCH_DIR / str(companies)
     sources = out / "sources.yaml"
@@ -191,8 +214,6 @@ def ensure_data(companies: int) -> Path:
 
 
 def declared_files(sources: Path) -> dict[str, Path]:
-    from transforms.sources import load_sources
-
     declared = load_sources(sources)
     return {raw: declared.get(kind) for raw, kind in _raw_tables().items() if declared.get(kind)}
 
@@ -213,10 +234,6 @@ def run_pipeline(
     sources: Path, home: Path, sampler: RssSampler, job_name: str = "dealflow_job"
 ) -> tuple[list[Row], Row]:
     """Materialize every asset of `job_name` for the week of AS_OF; one row per step."""
-    import dagster as dg
-
-    from pipelines.definitions import defs
-    from pipelines.runner import run_week
 
     instance = dg.DagsterInstance.ephemeral()
     started = time.time()
@@ -225,8 +242,6 @@ def run_pipeline(
     )
     ended = time.time()
     if not result.success:
-        from pipelines.cli import run_problems
-
         raise SystemExit(f"{job_name} failed:\n" + "\n".join(run_problems(result)))
     section = "pipeline" if job_name == "dealflow_job" else "evaluation"
     steps = step_rows(instance.all_logs(result.run_id), defs.resolve_asset_graph(), sampler)
@@ -297,7 +312,6 @@ def _load_sql(table: str, path: Path, encoding: str) -> str:
 def load_raw(con, table: str, path: Path) -> None:
     """DuckDB's read_csv refuses invalid UTF-8 (the pipeline replaces those bytes): such a file
     is read again as Latin-1, which keeps every row (accents of valid UTF-8 then read wrongly)."""
-    import duckdb
 
     try:
         con.execute(_load_sql(table, path, "utf-8"))
@@ -310,15 +324,6 @@ def _count(con, table: str) -> Callable[[], int]:
 
 
 def _reference_tables(con) -> None:
-    from transforms.reference import (
-        ecb_history_bytes,
-        fx_rates_long,
-        known_investors_frame,
-        stage_frame,
-        stage_map_frame,
-    )
-    from warehouse.tables import write_frame
-
     write_frame(con, "ref.fx_rates", fx_rates_long(ecb_history_bytes(None)))
     write_frame(con, "ref.round_stage_map", stage_map_frame())
     write_frame(con, "ref.stages", stage_frame())
@@ -330,8 +335,6 @@ def _reference_tables(con) -> None:
 
 
 def _country_lookup(con, tables: list[str]) -> None:
-    from transforms.staging import register_country_lookup
-
     union = " UNION ALL ".join(
         f'SELECT "{c}" AS v FROM raw.{t}' for t in tables for c in COUNTRY_COLUMNS.get(t, [])
     )
@@ -340,25 +343,12 @@ def _country_lookup(con, tables: list[str]) -> None:
 
 
 def _feature_params(sources: Path) -> dict:
-    from transforms.features import feature_params
-    from transforms.sources import load_sources
-
     snapshot = load_sources(sources).snapshot_dates.get("crunchbase")
     return feature_params(AS_OF, status_usable=snapshot is not None and snapshot <= AS_OF)
 
 
 def duckdb_reference(sources: Path, home: Path, sampler: RssSampler) -> list[Row]:
     """Load, stage, conform, classify and compute features in one DuckDB connection."""
-    import duckdb
-
-    from assets.core.assets import SQL_DIR as CORE_SQL
-    from assets.core.rounds import funding_rounds_sql
-    from assets.staging.assets import SQL_DIR as STAGING_SQL
-    from assets.staging.assets import STAGED
-    from transforms.features import features_sql
-    from transforms.staging import stage
-    from transforms.taxonomy import taxonomy_sql
-    from warehouse.sql import install_macros, sql_text
 
     files, rows, sec = declared_files(sources), [], "bare duckdb"
     con = duckdb.connect(str(home / "reference.duckdb"))

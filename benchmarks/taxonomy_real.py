@@ -15,17 +15,16 @@ import sys
 import tempfile
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
 from benchmarks.backtest_real import SHARED, build_core
+from transforms.taxonomy import load_taxonomy, taxonomy_sql
+from transforms.taxonomy_eval import labelled_predictions, load_labels, vertical_metrics
+from warehouse.tables import registered
 
 
 def report(db: Path) -> None:
-    import duckdb
-
-    from transforms.taxonomy import load_taxonomy
-    from transforms.taxonomy_eval import labelled_predictions, load_labels, vertical_metrics
-
     con = duckdb.connect(str(db), read_only=True)
     try:
         labels = load_labels()
@@ -77,10 +76,6 @@ def chip_list_pairs() -> pl.DataFrame:
     """The semiconductor start-up list as the current sources will deliver it (until they are
     merged: name, web domain, description, tag `chip_list:<technology>`, no category),
     classified by the rules and matched to the labelled chip-list companies."""
-    import duckdb
-
-    from transforms.taxonomy import taxonomy_sql
-    from transforms.taxonomy_eval import labelled_predictions, load_labels
 
     chips = pl.read_csv(CHIP_LIST, infer_schema=False)
     companies = chips.select(
@@ -97,25 +92,24 @@ def chip_list_pairs() -> pl.DataFrame:
         "company_id", pl.lit("chip_list").alias("source"), pl.col("name").alias("source_key")
     )
     con = duckdb.connect()
-    con.register("chip_companies", companies.to_arrow())
-    con.register("chip_ids", ids.to_arrow())
-    con.execute(
-        "CREATE TABLE no_models (company_id VARCHAR, published_on DATE, training_compute_flop DOUBLE)"
-    )
-    con.execute(
-        taxonomy_sql(
-            companies="chip_companies",
-            models="no_models",
-            target="chip_taxonomy",
-            source_ids="chip_ids",
+    with registered(con, "chip_companies", companies), registered(con, "chip_ids", ids):
+        con.execute(
+            "CREATE TABLE no_models (company_id VARCHAR, published_on DATE, training_compute_flop DOUBLE)"
         )
-    )
-    return labelled_predictions(con, load_labels(), taxonomy="chip_taxonomy", source_ids="chip_ids")
+        con.execute(
+            taxonomy_sql(
+                companies="chip_companies",
+                models="no_models",
+                target="chip_taxonomy",
+                source_ids="chip_ids",
+            )
+        )
+        return labelled_predictions(
+            con, load_labels(), taxonomy="chip_taxonomy", source_ids="chip_ids"
+        )
 
 
 def report_chip_list() -> None:
-    from transforms.taxonomy_eval import vertical_metrics
-
     if not CHIP_LIST.exists():
         return
     pairs = chip_list_pairs()

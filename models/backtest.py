@@ -21,64 +21,12 @@ import polars as pl
 
 from models.calendar import add_months
 from models.chunked_scoring import model_input_columns
+from models.metrics import KS, ranking_metrics, ranking_order
+from models.training import fit_success_model
 from transforms.features import extent_as_of, labels, population_as_of
 
-KS = (25, 50, 100)
 RANDOM_SEED = 0
 MODEL_METHOD = "model"
-
-
-def ranking_order(score: np.ndarray) -> np.ndarray:
-    """Row indices, best score first; ties (and NaN, ranked last) keep row order."""
-    s = np.asarray(score, dtype=float)
-    s = np.where(np.isnan(s), -np.inf, s)
-    return np.lexsort((np.arange(len(s)), -s))
-
-
-def precision_at_k(y: np.ndarray, score: np.ndarray, k: int) -> float | None:
-    """Share of positives among the top `k` by score (None when fewer than `k` rows)."""
-    y = np.asarray(y, dtype=int)
-    if k <= 0 or len(y) < k:
-        return None
-    return float(y[ranking_order(score)[:k]].mean())
-
-
-def ranking_metrics(
-    y: Sequence[int] | np.ndarray,
-    score: Sequence[float] | np.ndarray,
-    ks: Sequence[int] = KS,
-    probability: bool = False,
-) -> dict[str, Any]:
-    """precision@k and lift@k (precision@k / base rate) for each k, AUC-PR (average precision),
-    AUC-ROC, the Brier score (only when `score` is a probability, else None), base rate and n.
-    AUCs are None when `y` holds a single class."""
-    from sklearn.metrics import average_precision_score, roc_auc_score
-
-    y = np.asarray(y, dtype=int)
-    s = np.asarray(score, dtype=float)
-    if y.shape != s.shape:
-        raise ValueError(f"y has {y.shape} values, score {s.shape}")
-    n = len(y)
-    base = float(y.mean()) if n else None
-    out: dict[str, Any] = {"n": n, "positives": int(y.sum()), "base_rate": base}
-    for k in ks:
-        p = precision_at_k(y, s, k)
-        out[f"precision@{k}"] = p
-        out[f"lift@{k}"] = p / base if p is not None and base else None
-    both = n > 0 and 0 < y.sum() < n
-    ranked = np.where(np.isnan(s), -np.inf, s)
-    # sklearn rejects infinities: put NaN just below the lowest finite score
-    finite = ranked[np.isfinite(ranked)]
-    floor = (finite.min() - 1.0) if len(finite) else 0.0
-    ranked = np.where(np.isfinite(ranked), ranked, floor)
-    out["auc_pr"] = float(average_precision_score(y, ranked)) if both else None
-    out["auc_roc"] = float(roc_auc_score(y, ranked)) if both else None
-    out["brier"] = (
-        float(np.mean((np.nan_to_num(s, nan=base or 0.0) - y) ** 2))
-        if (probability and n)
-        else None
-    )
-    return out
 
 
 def top_of_list_against(
@@ -261,8 +209,6 @@ def success_train_fn(cfg: Mapping[str, Any]) -> TrainFn:
     cutoff, whose own training cutoffs close their outcome windows by the data end seen then."""
 
     def train(con: duckdb.DuckDBPyConnection, cutoff: date):
-        from models.training import fit_success_model
-
         model, _ = fit_success_model(con, extent_as_of(con, cutoff), dict(cfg))
         return model
 

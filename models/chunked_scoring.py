@@ -3,14 +3,14 @@
 The population-wide parts (momentum's percentile ranks, the final rank) are computed in SQL over
 the whole table; the row-wise parts (thesis fit, success probability, total score) in polars and
 scikit-learn on one chunk at a time, written back to DuckDB before the next chunk is read. Memory
-stays bounded by the chunk size whatever the number of companies, and the result is the same as
-`models.scoring.score` on the whole frame (tests/models/test_chunked_scoring.py).
+stays bounded by the chunk size whatever the number of companies, and the result does not depend
+on the chunk size (tests/models/test_chunked_scoring.py). A polars frame of features (a backtest's
+past population) is scored by the same code once registered in DuckDB (`score_frame`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import duckdb
 import polars as pl
@@ -19,25 +19,19 @@ from models.compute import compute_fit
 from models.explain import FACTORS_DTYPE, top_factors
 from models.momentum import SIGNALS, momentum_table_sql
 from models.scoring import score_parts, total_score_sql
+from models.success import CATEGORICAL, NUMERIC, SuccessModel
 from warehouse.tables import quote_identifier
-
-if TYPE_CHECKING:
-    from models.success import SuccessModel
 
 CHUNK_ROWS = 200_000
 # the columns momentum ranks (models.momentum.SIGNALS)
 MOMENTUM_INPUTS = [c for c, _ in SIGNALS]
 REUSED_PROBABILITY, REUSED_FACTORS = "_reused_probability", "_reused_factors"
 RANK_ORDER = "total_score DESC, company_id ASC"
-# the carried companies' new momentum, total score and rank (see score_table's `carried`)
-CARRIED_RANKS = "_carried_ranks"
 
 
 def model_input_columns() -> list[str]:
     """The feature columns the success model reads (`models.success.model_matrix`'s inputs):
     equal values give an equal probability and equal factors under one fitted model."""
-    from models.success import CATEGORICAL, NUMERIC
-
     derived = {"n_fra_investors": "fra_investors", "n_are_investors": "are_investors"}
     numeric = [derived.get(c, c) for c in NUMERIC]
     categorical = ["country_code" if c == "country_group" else c for c in CATEGORICAL]
@@ -94,14 +88,15 @@ def score_table(
     target: str,
     model: SuccessModel | None,
     thesis: dict,
-    columns: Sequence[str],
+    columns: Sequence[str] | None,
     constants: Sequence[pl.Expr] = (),
     chunk_rows: int = CHUNK_ROWS,
     reuse: str | None = None,
     carried: str | None = None,
-    carried_scores: str = CARRIED_RANKS,
+    carried_scores: str | None = None,
 ) -> int:
-    """Write the scores of every row of `features` into `target` (replaced), in `columns` order.
+    """Write the scores of every row of `features` into `target` (replaced), in `columns` order
+    (None: every column of the features and of the scores, `score_rank` last).
 
     `features` is a DuckDB table of company features, in any order (see
     `transforms.features.create_features_table`); momentum's population-wide ranks are computed
@@ -111,23 +106,25 @@ def score_table(
     `success_probability`, `success_factors`) already computed by this very model for companies
     whose model inputs are unchanged: those are taken as they are instead of predicted and
     explained again (the model is a function of the inputs row by row, so the result is the
-    same). `carried` names a table of the companies not in `features` whose features are
+    same); with no `model`, they are the only probabilities (e.g. a backtest's predictions). `carried` names a table of the companies not in `features` whose features are
     unchanged since they were scored under this very model and thesis (`company_id`,
     `in_population`, the momentum inputs, `thesis_fit`, `success_probability` of their score
     rows): their rows are kept as they are but for momentum, total score and rank, recomputed
-    over both tables. `target` then holds only the rows scored here, and `carried_scores` (a temp
-    table) the carried companies' `company_id`, `momentum`, `total_score` and `score_rank`, to
-    update their rows with. Returns the number of rows scored (not carried)."""
+    over both tables. `target` then holds only the rows scored here, and `carried_scores` (a
+    temp table, required with `carried`) the carried companies' `company_id`, `momentum`,
+    `total_score` and `score_rank`, to update their rows with. Returns the number of rows scored
+    (not carried)."""
     rows = int(con.sql(f"SELECT count(*) FROM {features}").fetchall()[0][0])
     scratch, momentum = f"{target}_chunks", f"{target}_momentum"
     ranked = features
     if carried is not None:
+        if carried_scores is None:
+            raise ValueError("score_table: `carried` needs a `carried_scores` table to write")
         signals = ", ".join(
             quote_identifier(c) for c in ["company_id", "in_population", *MOMENTUM_INPUTS]
         )
         ranked = f"(SELECT {signals} FROM {features} UNION ALL SELECT {signals} FROM {carried})"
     con.execute(f"CREATE OR REPLACE TABLE {momentum} AS {momentum_table_sql(ranked)}")
-    wanted = [c for c in columns if c != "score_rank"]
     for start in range(0, max(rows, 1), chunk_rows):
         reused = (
             f", r.success_probability AS {REUSED_PROBABILITY}, r.success_factors AS "
@@ -146,8 +143,9 @@ def score_table(
         known = population[REUSED_PROBABILITY].is_not_null().to_numpy()
         fresh = population.filter(pl.Series(~known))
         prob = None
-        if model is not None:
+        if model is not None or reuse is not None:
             prob = population[REUSED_PROBABILITY].to_numpy(writable=True).astype(float)
+        if model is not None:
             prob[~known] = model.predict_proba(fresh)
         chunk = explain_chunk(chunk, fresh, model, thesis).with_columns(
             pl.coalesce(pl.col(REUSED_FACTORS), pl.col("success_factors")).alias("success_factors")
@@ -155,6 +153,10 @@ def score_table(
         scored = score_parts(chunk, prob, thesis).with_columns(
             pl.lit(str(thesis["version"])).alias("thesis_version"), *constants
         )
+        if columns is None:
+            internal = (REUSED_PROBABILITY, REUSED_FACTORS)
+            columns = [*(c for c in scored.columns if c not in internal), "score_rank"]
+        wanted = [c for c in columns if c != "score_rank"]
         _write_chunk(con, scratch, scored.select(wanted), first=start == 0)
     ranked = scratch
     if carried is not None:
@@ -190,3 +192,24 @@ def score_table(
     for table in (scratch, momentum, ranks):
         con.execute(f"DROP TABLE {table}")
     return rows
+
+
+def score_frame(
+    features: pl.DataFrame, thesis: dict, predictions: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """`score_table` on a frame of features (every column kept, then the scores; best first):
+    the success probabilities are those of `predictions` (`company_id`, `success_probability`)
+    for the population rows it names, NULL elsewhere or when it is None (no model)."""
+    con = duckdb.connect()
+    try:
+        con.register("_frame", features.to_arrow())
+        con.execute("CREATE TABLE features AS SELECT * FROM _frame")
+        reuse = None
+        if predictions is not None:
+            probability = pl.col("success_probability").cast(pl.Float64)
+            con.register("_predictions", predictions.select("company_id", probability).to_arrow())
+            reuse = "(SELECT *, NULL AS success_factors FROM _predictions)"
+        score_table(con, "features", "scores", None, thesis, None, reuse=reuse)
+        return con.sql("SELECT * FROM scores ORDER BY score_rank").pl()
+    finally:
+        con.close()

@@ -22,6 +22,8 @@ from datetime import date
 import duckdb
 import polars as pl
 
+from warehouse.tables import registered
+
 STATUSES = ("watch", "in_diligence", "passed", "portfolio")
 STATUS_LABELS = {
     "watch": "on the watch list",
@@ -115,11 +117,13 @@ def apply_decisions(
     `decision_keeps` (whether the company may be listed in its lane)."""
     con = duckdb.connect()
     try:
-        con.register("week_scores", week_scores.to_arrow())
-        con.register("decisions", decisions.to_arrow())
-        con.register("history", (week_scores if history is None else history).to_arrow())
-        sql = decided_sql("week_scores", "history", "decisions", margin)
-        return con.sql(f"SELECT *, {KEEPS_SQL} AS decision_keeps FROM ({sql})").pl()
+        with (
+            registered(con, "week_scores", week_scores),
+            registered(con, "decisions", decisions),
+            registered(con, "history", week_scores if history is None else history),
+        ):
+            sql = decided_sql("week_scores", "history", "decisions", margin)
+            return con.sql(f"SELECT *, {KEEPS_SQL} AS decision_keeps FROM ({sql})").pl()
     finally:
         con.close()
 

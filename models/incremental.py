@@ -33,7 +33,7 @@ from datetime import date
 
 import duckdb
 
-from models.chunked_scoring import CARRIED_RANKS, MOMENTUM_INPUTS
+from models.chunked_scoring import MOMENTUM_INPUTS
 from transforms.features import (
     create_features_table,
     feature_ctes,
@@ -158,7 +158,7 @@ def compute_fingerprints(
 
 
 def changed_companies(
-    con: duckdb.DuckDBPyConnection, context: ScoreContext, table: str = "_changed"
+    con: duckdb.DuckDBPyConnection, context: ScoreContext, table: str
 ) -> int | None:
     """Creates the temp table `table` (`company_id`) of the companies whose features may differ
     from the saved state's, from `_facts_now` and `_market_now` (see `compute_fingerprints`).
@@ -220,6 +220,17 @@ def save_state(con: duckdb.DuckDBPyConnection, context: ScoreContext) -> None:
 
 
 @dataclass(frozen=True)
+class RescoringTables:
+    """The temp tables a re-scoring writes (in memory, for the connection: up to a row per
+    company): the changed companies' ids, the carried companies' score rows, and their new
+    momentum, total score and rank."""
+
+    changed: str
+    carried: str
+    carried_ranks: str
+
+
+@dataclass(frozen=True)
 class Rescoring:
     """How the week is being scored: `changed` companies (None: all of them) have their rows in
     the features table; `carried` names the temp table of the other companies' score rows."""
@@ -230,22 +241,27 @@ class Rescoring:
 
 
 def prepare_features(
-    con: duckdb.DuckDBPyConnection, context: ScoreContext, features: str, scores_history: str
+    con: duckdb.DuckDBPyConnection,
+    context: ScoreContext,
+    features: str,
+    scores_history: str,
+    tables: RescoringTables,
 ) -> Rescoring:
     """Write the features table `features` for the week's scoring: every company's rows, or,
-    when the saved state allows (see `changed_companies`), only the changed companies' rows, the
-    others' score rows of the week in `scores_history` being carried (temp `_carried_scores`).
+    when the saved state allows (see `changed_companies`), only the changed companies' rows
+    (their ids in `tables.changed`), the others' score rows of the week in `scores_history` being
+    carried (`tables.carried`).
     Leaves the fingerprints for `save_state`; `drop_temps` removes what it made."""
     params = context.params
     shared = materialize_shared(con, params)  # read twice: for what changed, for the features
     compute_fingerprints(con, params, shared)
-    changed = changed_companies(con, context, "_changed")
-    temps = ("_changed", "_market_changed", "_facts_now", "_market_now", *shared.values())
+    changed = changed_companies(con, context, tables.changed)
+    temps = (tables.changed, "_market_changed", "_facts_now", "_market_now", *shared.values())
     args = (params["as_of"], params["status_usable"], params["epoch_model_builders"])
     if changed is None:
         create_features_table(con, features, *args, shared=shared)
         return Rescoring(None, None, temps)
-    create_features_table(con, features, *args, subjects="_changed", shared=shared)
+    create_features_table(con, features, *args, subjects=tables.changed, shared=shared)
     # what `score_table` reads of a carried row: the rest of it stays in the history
     columns = ", ".join(
         f'"{c}"'
@@ -258,12 +274,12 @@ def prepare_features(
         ]
     )
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE _carried_scores AS SELECT {columns} "
+        f"CREATE OR REPLACE TEMP TABLE {tables.carried} AS SELECT {columns} "
         f"FROM {scores_history} WHERE week_start = ? "
-        "AND company_id NOT IN (SELECT company_id FROM _changed)",
+        f"AND company_id NOT IN (SELECT company_id FROM {tables.changed})",
         [context.week],
     )
-    return Rescoring(changed, "_carried_scores", (*temps, "_carried_scores", CARRIED_RANKS))
+    return Rescoring(changed, tables.carried, (*temps, tables.carried, tables.carried_ranks))
 
 
 def drop_temps(con: duckdb.DuckDBPyConnection, rescoring: Rescoring) -> None:

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import duckdb
 import polars as pl
 
-from warehouse.tables import quote_literal
+from warehouse.tables import quote_literal, registered
 
 # the countries whose investors, portfolio companies and co-investors have their own columns
 COUNTRY_COLUMNS = {"FRA": "fra", "ARE": "are"}
@@ -129,6 +129,36 @@ def load_lanes(section: dict, size: int = 0) -> list[Lane]:
         lane.sql()  # refuses unsupported countries now, not in the middle of a run
         lanes.append(lane)
     return lanes
+
+
+def _in_vertical_sql(rules: dict) -> str:
+    return "vertical IS NOT NULL" if rules.get("require_vertical", True) else "true"
+
+
+def _live_sql(rules: dict) -> str:
+    if rules.get("exclude_exited", True):
+        return "NOT coalesce(exited, false) AND NOT coalesce(closed, false)"
+    return "true"
+
+
+def shortlist_rules_sql(thesis: dict) -> str:
+    """The shortlist's eligibility rules (`shortlist:` in the thesis) as a SQL predicate over a
+    week's scores: in one of the three verticals (`require_vertical`), not exited nor closed
+    (`exclude_exited`). The one form of the rule: the shortlist, its changes, its check and the
+    backtest read it."""
+    rules = thesis["shortlist"]
+    return f"({_in_vertical_sql(rules)}) AND ({_live_sql(rules)})"
+
+
+def shortlist_counts_sql(table: str, thesis: dict) -> str:
+    """A SELECT of one row over one week of `table` (`?` = the week): companies `scored`, those
+    `in_vertical` (all of them when the rules do not require one) and those `eligible` under the
+    shortlist's rules (`shortlist_rules_sql`), so a short shortlist can say why."""
+    return (
+        f"SELECT count(*) AS scored, count(*) FILTER ({_in_vertical_sql(thesis['shortlist'])}) "
+        f"AS in_vertical, count(*) FILTER ({shortlist_rules_sql(thesis)}) AS eligible "
+        f"FROM {table} WHERE week_start = ?"
+    )
 
 
 def lane_sql(lanes: list[Lane]) -> str:
@@ -237,8 +267,8 @@ def lanes_markdown(rows: pl.DataFrame, report: pl.DataFrame, noun: str, score: s
 def _on_frame(frame: pl.DataFrame, sql: str) -> pl.DataFrame:
     con = duckdb.connect()
     try:
-        con.register("frame", frame.to_arrow())
-        return con.sql(sql).pl()
+        with registered(con, "frame", frame):
+            return con.sql(sql).pl()
     finally:
         con.close()
 

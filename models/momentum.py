@@ -1,8 +1,11 @@
-"""Momentum from the funding history as of the scoring date (percentile ranks, 0..1)."""
+"""Momentum from the funding history as of the scoring date (percentile ranks, 0..1), in SQL.
+
+The one form of the rule: the weekly scoring runs it over the whole features table in DuckDB
+(`models.chunked_scoring.score_table`), and a frame (a backtest's past population) goes through
+the same statement once registered (`models.chunked_scoring.score_frame`).
+"""
 
 from __future__ import annotations
-
-import polars as pl
 
 # (column, higher is better?) — recency counts as fewer days since the last round.
 SIGNALS: tuple[tuple[str, bool], ...] = (
@@ -11,24 +14,6 @@ SIGNALS: tuple[tuple[str, bool], ...] = (
     ("n_rounds_24m", True),
     ("step_up", True),
 )
-
-
-def _pct_rank(column: str, higher_better: bool) -> pl.Expr:
-    value = pl.col(column) if higher_better else -pl.col(column)
-    ranked = value.rank("average") / value.count()
-    return ranked.fill_null(0.5 if column == "step_up" else 0.0)
-
-
-def momentum(features: pl.DataFrame) -> pl.DataFrame:
-    """Adds `momentum` (mean percentile rank of the SIGNALS within the population; 0 outside it)."""
-    population = features.filter(pl.col("in_population"))
-    ranks = population.select(
-        "company_id",
-        (sum(_pct_rank(c, hb) for c, hb in SIGNALS) / len(SIGNALS)).alias("momentum"),
-    )
-    return features.join(ranks, on="company_id", how="left").with_columns(
-        pl.col("momentum").fill_null(0.0)
-    )
 
 
 def _ranks_sql(column: str, higher_better: bool) -> str:
@@ -43,10 +28,13 @@ def _ranks_sql(column: str, higher_better: bool) -> str:
 
 
 def momentum_table_sql(features: str) -> str:
-    """A SELECT of (company_id, momentum) for the population rows of the table `features`, equal
-    bit for bit to `momentum()`: a value's average rank is the rank of its first row plus half
-    its ties; it is multiplied by the reciprocal of the count, as polars divides by a scalar.
-    Ranks come from a GROUP BY per signal (distinct values), not from windows over every row."""
+    """A SELECT of (company_id, momentum) for the population rows (`in_population`) of the table
+    `features`: the mean over the SIGNALS of each row's percentile rank within the population,
+    its average rank (ties share the mean of their ranks; fewer days since the last round rank
+    higher) times the reciprocal of the signal's non-NULL count. A NULL signal counts 0.5 for
+    `step_up`, 0 for the others; rows outside the population are not listed (their momentum is 0).
+    A value's average rank is the rank of its first row plus half its ties; ranks come from a
+    GROUP BY per signal (distinct values), not from windows over every row."""
     signals = ", ".join(f'"{c}"' for c, _ in SIGNALS)
     joins, terms = [], []
     for i, (column, higher_better) in enumerate(SIGNALS):

@@ -1,38 +1,26 @@
-"""Combine thesis fit, momentum and success probability into the total score and rank."""
+"""Combine thesis fit, momentum and success probability into the total score, row by row
+(`score_parts`, `total_score_sql`); the shortlist's rules and lanes over a week's scores. The
+whole scoring, momentum and rank included, is `models.chunked_scoring.score_table`."""
 
 from __future__ import annotations
 
 import numpy as np
 import polars as pl
 
-from models.lanes import Lane, lane_shortlist, load_lanes, ranked_sql
-from models.momentum import momentum
+from models.lanes import Lane, lane_shortlist, load_lanes, ranked_sql, shortlist_rules_sql
 from models.thesis import load_thesis, thesis_fit
-
-
-def score(
-    features: pl.DataFrame, success_probability: np.ndarray | None, thesis: dict | None = None
-) -> pl.DataFrame:
-    """Scores for every row of `features`. `success_probability` is aligned with the rows where
-    `in_population` is true (None when no model could be trained); elsewhere it is NULL.
-
-    total_score = w_fit * thesis_fit + w_momentum * momentum + w_success * success_probability
-    (missing success counts as 0). score_rank 1 is best; ties broken by company_id.
-    """
-    thesis = thesis or load_thesis()
-    frame = score_parts(momentum(features), success_probability, thesis)
-    frame = frame.sort(["total_score", "company_id"], descending=[True, False])
-    return frame.with_columns(
-        pl.int_range(1, pl.len() + 1).alias("score_rank"),
-        pl.lit(str(thesis["version"])).alias("thesis_version"),
-    )
 
 
 def score_parts(
     features: pl.DataFrame, success_probability: np.ndarray | None, thesis: dict
 ) -> pl.DataFrame:
     """Thesis fit, success probability and total score of rows that already carry `momentum`
-    (row by row: any slice of the companies can be scored on its own)."""
+    (row by row: any slice of the companies can be scored on its own). `success_probability` is
+    aligned with the rows where `in_population` is true (None when no model could be trained);
+    elsewhere it is NULL.
+
+    total_score = w_fit * thesis_fit + w_momentum * momentum + w_success * success_probability
+    (missing success counts as 0)."""
     frame = thesis_fit(features, thesis)
     prob = pl.Series("success_probability", [None] * frame.height, dtype=pl.Float64)
     if success_probability is not None:
@@ -65,19 +53,6 @@ def total_score_sql(
     )
 
 
-def shortlist_rules_sql(thesis: dict | None = None) -> str:
-    """The shortlist's eligibility rules (`shortlist:` in the thesis) as a SQL predicate over a
-    week's scores: in one of the three verticals, not exited, not closed. The one form of the rule:
-    the shortlist, its check and the backtest read it."""
-    rules = (thesis or load_thesis())["shortlist"]
-    where = ["true"]
-    if rules.get("require_vertical", True):
-        where.append("vertical IS NOT NULL")
-    if rules.get("exclude_exited", True):
-        where.append("NOT coalesce(exited, false) AND NOT coalesce(closed, false)")
-    return " AND ".join(where)
-
-
 SHORTLIST_ORDER = "total_score DESC, company_id ASC"
 
 
@@ -91,25 +66,11 @@ def shortlist_sql(table: str, lanes: list[Lane], thesis: dict | None = None) -> 
     lane's best eligible companies by total score, with `lane`, `lane_rank` and `rank` (over all
     listed companies), in lane order. Only those rows leave DuckDB."""
     source = f"(SELECT * FROM {table} WHERE week_start = ?)"
-    return ranked_sql(source, lanes, shortlist_rules_sql(thesis), SHORTLIST_ORDER)
+    return ranked_sql(source, lanes, shortlist_rules_sql(thesis or load_thesis()), SHORTLIST_ORDER)
 
 
 def shortlist(scores: pl.DataFrame, lanes: list[Lane], thesis: dict | None = None) -> pl.DataFrame:
     """`shortlist_sql` on a frame of scores (one week, or a backtest's past population)."""
-    return lane_shortlist(scores, lanes, shortlist_rules_sql(thesis), SHORTLIST_ORDER)
-
-
-def shortlist_counts_sql(table: str, thesis: dict | None = None) -> str:
-    """A SELECT of one row over one week of `table` (`?` = the week): companies `scored`, those
-    `in_vertical` (all of them when the rules do not require one) and those `eligible` under the
-    shortlist's rules, so a short shortlist can say why."""
-    rules = (thesis or load_thesis())["shortlist"]
-    vertical = "vertical IS NOT NULL" if rules.get("require_vertical", True) else "TRUE"
-    live = "TRUE"
-    if rules.get("exclude_exited", True):
-        live = "NOT coalesce(exited, false) AND NOT coalesce(closed, false)"
-    return (
-        f"SELECT count(*) AS scored, count(*) FILTER ({vertical}) AS in_vertical, "
-        f"count(*) FILTER (({vertical}) AND ({live})) AS eligible "
-        f"FROM {table} WHERE week_start = ?"
+    return lane_shortlist(
+        scores, lanes, shortlist_rules_sql(thesis or load_thesis()), SHORTLIST_ORDER
     )

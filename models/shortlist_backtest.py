@@ -1,7 +1,7 @@
 """The shortlist's backtest, lane by lane: what the pipeline would have listed at a past cutoff,
 and how much of it raised a new round or exited within the horizon. Free of Dagster.
 
-At a cutoff, every company known then is scored the way a week is scored (`models.scoring.score`:
+At a cutoff, every company known then is scored the way a week is scored (`score_frame`:
 thesis fit, momentum, the success model trained at that cutoff), the shortlist's eligibility
 rules and lanes apply, and each lane's top N by total score is compared with the lane's base rate
 (every eligible company of the lane) and with a naive ranking inside the lane (`most_active`: the
@@ -15,7 +15,10 @@ from collections.abc import Mapping
 import numpy as np
 import polars as pl
 
-from models.backtest import ranking_order
+from models.backtest import most_active
+from models.chunked_scoring import score_frame
+from models.lanes import assign_lanes, shortlist_rules_sql
+from models.metrics import ranking_order
 
 LANE_COLUMNS = {
     "lane": pl.String,
@@ -77,35 +80,15 @@ def score_cutoff(
     features: pl.DataFrame, predictions: pl.DataFrame | None, thesis: dict
 ) -> pl.DataFrame:
     """Every company of `features` (as of a cutoff, as `transforms.features.features_as_of` gives
-    them) scored as a week is scored (`models.scoring.score`), with the success probabilities of
-    `predictions` (`company_id`, `success_probability`: the model trained at that cutoff, on its
-    population; None when no model could be fitted then)."""
-    from models.scoring import score
-
-    prob = None
-    if predictions is not None:
-        population = features.filter(pl.col("in_population")).select("company_id")
-        prob = (
-            population.join(
-                predictions.select("company_id", "success_probability"),
-                on="company_id",
-                how="left",
-                maintain_order="left",
-            )["success_probability"]
-            .cast(pl.Float64)
-            .fill_null(np.nan)
-            .to_numpy()
-        )
-    return score(features, prob, thesis)
+    them) scored as a week is scored (`models.chunked_scoring.score_frame`), with the success
+    probabilities of `predictions` (`company_id`, `success_probability`: the model trained at
+    that cutoff, on its population; None when no model could be fitted then)."""
+    return score_frame(features, thesis, predictions)
 
 
 def lane_candidates(scores: pl.DataFrame, lanes: list, thesis: dict) -> pl.DataFrame:
     """The companies the shortlist could list at the cutoff: its eligibility rules and lanes
     (`models.lanes`), each row with its `lane` and the naive `most_active` score."""
-    from models.backtest import most_active
-    from models.lanes import assign_lanes
-    from models.scoring import shortlist_rules_sql
-
     wanted = [
         c
         for c in dict.fromkeys(

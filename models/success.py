@@ -12,19 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 import polars as pl
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.compose import ColumnTransformer
-from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.model_selection import StratifiedKFold
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import FunctionTransformer, OrdinalEncoder
-from threadpoolctl import threadpool_limits
 
 from models.calendar import WINDOW
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
 
 # 3: market rates at the quarter start, 150 trees at 0.1; 4: same-day rounds in a fixed order,
 # training windows may be partial (their length an input), per-cutoff training sample; 5: the
@@ -231,7 +227,15 @@ class SuccessModel:
         unknown = set(self.monotonic or {}) - {*NUMERIC, WINDOW}
         if unknown:
             raise ValueError(f"monotonic constraints on unknown numeric inputs: {sorted(unknown)}")
+        # deferred: scikit-learn loads when a model is fitted, not with the code location
+        from sklearn.compose import ColumnTransformer
+        from sklearn.pipeline import Pipeline
+
         if self.estimator == "hgb":
+            # deferred: scikit-learn, as above
+            from sklearn.ensemble import HistGradientBoostingClassifier
+            from sklearn.preprocessing import FunctionTransformer, OrdinalEncoder
+
             encode = ColumnTransformer(
                 [
                     ("num", FunctionTransformer(), numeric),
@@ -297,6 +301,8 @@ class SuccessModel:
         # BLAS/OpenMP pools collapse when oversubscribed on a busy machine (a fit measured 10×
         # slower with the default pool under load): one native thread per worker. The limit is
         # set in the thread that calls into scikit-learn (OpenMP's setting is per thread).
+        from threadpoolctl import threadpool_limits  # deferred: scikit-learn's dependency
+
         return threadpool_limits(1)
 
     def _by_row_blocks(self, run: Callable[[pl.DataFrame], T], frame: pl.DataFrame) -> list[T]:
@@ -320,6 +326,10 @@ class SuccessModel:
             return self._fit(features, labels)
 
     def _fit(self, features: pl.DataFrame, labels: np.ndarray) -> SuccessModel:
+        # deferred: scikit-learn loads when a model is fitted, not with the code location
+        from sklearn.calibration import CalibratedClassifierCV
+        from sklearn.model_selection import StratifiedKFold
+
         X = _to_pandas(model_matrix(features))
         X[WINDOW] = X[WINDOW].fillna(self.horizon_months)  # no window column: whole windows
         y = np.asarray(labels, dtype=int)

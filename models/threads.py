@@ -19,9 +19,9 @@ def limit_threads(threads: int) -> Iterator[None]:
         yield
         return
     # only libraries already loaded are limited: load scikit-learn's OpenMP runtime first
-    from threadpoolctl import threadpool_limits  # scikit-learn's dependency
-
-    import models.success  # noqa: F401
+    # deferred: scikit-learn (its gradient boosting loads the OpenMP runtime) and threadpoolctl
+    import sklearn.ensemble  # noqa: F401
+    from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=threads):
         yield

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -20,10 +20,9 @@ import polars as pl
 
 from models.calendar import WINDOW, add_months, training_windows
 from models.chunked_scoring import model_input_columns
+from models.metrics import ranking_metrics
+from models.success import SuccessModel
 from transforms.features import data_end, labels, population_as_of
-
-if TYPE_CHECKING:
-    from models.success import SuccessModel
 
 MODEL_PARAMS = (
     "estimator",
@@ -62,8 +61,6 @@ class FitReport:
 
 def new_model(cfg: dict) -> SuccessModel:
     """A fresh SuccessModel with the learner and parameters named in the config."""
-    from models.success import SuccessModel  # scikit-learn loads only when a model is fitted
-
     return SuccessModel(**{k: cfg[k] for k in MODEL_PARAMS if k in cfg})
 
 
@@ -142,8 +139,6 @@ def _holdout(X: pl.DataFrame, y: np.ndarray, origin: np.ndarray, cfg: dict) -> d
     """Fit on the cutoffs older than the newest whole-horizon one, measure on that one: no
     training row's cutoff is as recent as the hold-out's (a shorter window of a newer cutoff
     would see the hold-out's own outcomes)."""
-    from models.backtest import ranking_metrics
-
     whole = X[WINDOW].to_numpy() >= int(cfg["horizon_months"])
     if not whole.any():
         return None

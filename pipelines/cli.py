@@ -3,6 +3,7 @@ the weekly run (`dealflow_job`), then the model evaluation that the daemon's sen
 after it (`model_evaluation_job`: the backtest); record both in the project's Dagster instance and
 say where the results are."""
 
+import argparse
 import os
 import re
 import sys
@@ -15,10 +16,11 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.console import RunPrinter
+from pipelines.definitions import defs
 from reports.paths import REPORT, WORKBOOK, pack_folder
 from warehouse.config import PROJECT_DIR
 from warehouse.partitions import check_week, partition_key_for
-from warehouse.resources import DealflowSettings
+from warehouse.resources import DealflowSettings, default_unset_variables, settings_from_environment
 
 
 def _instance() -> dg.DagsterInstance:
@@ -66,8 +68,6 @@ def run_problems(result: dg.ExecuteInProcessResult) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    import argparse
-
     parser = argparse.ArgumentParser(prog="python -m pipelines.cli", description=__doc__)
     parser.add_argument(
         "--no-evaluation",
@@ -79,9 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     # Dagster warns (BetaWarning, `owners`) when it binds the resources to the sensors of the
     # drop files' op job: its own internals, nothing a user of `make run` can act on
     warnings.filterwarnings("ignore", category=dg.BetaWarning)
-    from pipelines.definitions import defs
-
-    settings = DealflowSettings()
+    default_unset_variables()
+    settings = settings_from_environment()
     try:
         as_of = settings.as_of_date()
         check_week(as_of)

@@ -14,7 +14,10 @@ DETAIL = 300  # characters of a check's finding
 
 
 def asset_label(keys: Iterable[dg.AssetKey]) -> str:
-    return ", ".join(sorted(k.to_user_string() for k in keys))
+    """A step's assets: the first it reports (its own table), and how many tables it wrote
+    beside it (`core/companies (+3)`)."""
+    first, *others = [k.to_user_string() for k in keys]
+    return first + (f" (+{len(others)})" if others else "")
 
 
 class StepLines:
@@ -31,8 +34,9 @@ class StepLines:
             materialization = event.event_specific_data.materialization
             self._assets.setdefault(step, []).append(materialization.asset_key)
             rows = materialization.metadata.get("dagster/row_count")
-            if rows is not None:
-                self._rows[step] = self._rows.get(step, 0) + int(rows.value)
+            # the rows of the step's own table: the first it reports
+            if rows is not None and len(self._assets[step]) == 1:
+                self._rows[step] = int(rows.value)
             return []
         if kind == "STEP_SUCCESS" and step in self._assets:
             seconds = event.event_specific_data.duration_ms / 1000

@@ -23,6 +23,7 @@ from assets.shortlist.changes import shortlist_changes
 from assets.shortlist.checks import shortlist_checks
 from assets.staging.assets import round_stage_map, staged_assets
 from assets.staging.checks import staging_checks
+from assets.staging.ledger import staging_ledger
 from pipelines.jobs import dealflow_job, model_evaluation_job, round_drops_job, rounds_refresh_job
 from pipelines.schedules import dealflow_job_schedule
 from pipelines.sensors import (
@@ -32,16 +33,28 @@ from pipelines.sensors import (
     source_files_sensor,
 )
 from quality.checks import suite_checks
-from warehouse.resources import DealflowSettings, Warehouse
+from warehouse.resources import (
+    SETTINGS_VARIABLES,
+    WAREHOUSE_VARIABLE,
+    DealflowSettings,
+    Warehouse,
+)
 
-settings = DealflowSettings()
+# The configuration contract (.env.example): each variable read when a run starts, "" for the
+# default; the launchpad's config for `settings` overrides them and reaches the warehouse's nested
+# settings too (one resource, configured at launch).
+settings = DealflowSettings.configure_at_launch(
+    **{field: dg.EnvVar(name) for name, field in SETTINGS_VARIABLES.items()}
+)
+warehouse = Warehouse(settings=settings, database=dg.EnvVar(WAREHOUSE_VARIABLE))
 
 # GX suites of the raw, reference and staged tables (quality/suites/); the domains' checks.py
 # files register those of the core tables and the marts.
 ingest_and_staging_checks = [
     check
     for asset in [*raw_assets, fx_rates, round_stage_map, *staged_assets]
-    for check in suite_checks(asset)
+    for key in sorted(asset.keys)
+    for check in suite_checks(key)
 ]
 
 defs = dg.Definitions(
@@ -50,6 +63,7 @@ defs = dg.Definitions(
         fx_rates,
         round_stage_map,
         *staged_assets,
+        staging_ledger,
         raw_round_drops,
         staging_round_drops,
         companies,
@@ -86,6 +100,6 @@ defs = dg.Definitions(
         round_drops_refresh_sensor,
         model_evaluation_sensor,
     ],
-    resources={"settings": settings, "warehouse": Warehouse(settings=settings)},
+    resources={"settings": settings, "warehouse": warehouse},
     executor=dg.in_process_executor,
 )

@@ -10,11 +10,16 @@ from pathlib import Path
 
 import dagster as dg
 
+from pipelines.definitions import defs
+from warehouse.partitions import partition_key_for
+from warehouse.resources import default_unset_variables, settings_from_environment
+
 
 @contextmanager
 def contract_env(**values: str | None) -> Iterator[None]:
     """Set the DEALFLOW_* variables (sources=, home=, as_of=, warehouse=) for the duration; None
-    unsets."""
+    unsets ("" is the variable's default: a run needs every variable set, see
+    `default_unset_variables`)."""
     keys = {f"DEALFLOW_{k.upper()}": v for k, v in values.items()}
     saved = {k: os.environ.get(k) for k in keys}
     try:
@@ -46,9 +51,6 @@ def run_week(
     job's assets in `groups`) for the week containing `as_of`, into `home`, on an ephemeral
     instance unless one is given; `settings` sets other fields of the `settings` resource (e.g.
     `{"gx_max_rows": 0}`), as the launchpad would."""
-    from pipelines.definitions import defs
-    from warehouse.partitions import partition_key_for
-
     job = defs.resolve_job_def(job_name)
     selection = None
     if groups:
@@ -56,9 +58,7 @@ def run_week(
         graph = defs.resolve_asset_graph()
         selection = [k for k in dg.AssetSelection.groups(*groups).resolve(graph) if k in in_job]
     # The warehouse is always the file in `home`: a run from here never writes DEALFLOW_WAREHOUSE.
-    with contract_env(
-        sources=str(sources), home=str(home), as_of=as_of.isoformat(), warehouse=None
-    ):
+    with contract_env(sources=str(sources), home=str(home), as_of=as_of.isoformat(), warehouse=""):
         return job.execute_in_process(
             partition_key=partition_key_for(as_of),
             instance=instance or dg.DagsterInstance.ephemeral(),
@@ -87,10 +87,8 @@ def tick_and_run(
 ) -> SensorTick:
     """Evaluate one sensor of the code location once (as the daemon does: its dynamic partitions
     added to `instance`), then execute each run it requested, in process, on `instance`. The
-    DEALFLOW_* variables must already be set (see `contract_env`)."""
-    from pipelines.definitions import defs
-    from warehouse.resources import DealflowSettings
-
+    DEALFLOW_* variables must already be set (see `contract_env`); unset ones mean their default."""
+    default_unset_variables()
     sensor = defs.resolve_sensor_def(sensor_name)
     context = dg.build_sensor_context(
         instance=instance,
@@ -98,7 +96,7 @@ def tick_and_run(
         cursor=cursor,
         sensor_name=sensor_name,
         definitions=defs,
-        resources={"settings": DealflowSettings()},
+        resources={"settings": settings_from_environment()},
     )
     data = sensor.evaluate_tick(context)
     for request in data.dynamic_partitions_requests or []:
@@ -131,9 +129,7 @@ def run_drops(
     new file of the rounds drop folder (one `round_drops_job` run per file), then, when any was
     staged, `round_drops_refresh_sensor` refreshes the week (one `rounds_refresh_job` run). The
     instance must be persistent (`dg.instance_for_test()`) and have seen the week's full run."""
-    with contract_env(
-        sources=str(sources), home=str(home), as_of=as_of.isoformat(), warehouse=None
-    ):
+    with contract_env(sources=str(sources), home=str(home), as_of=as_of.isoformat(), warehouse=""):
         drops = tick_and_run("round_drops_sensor", instance, drops_cursor, raise_on_error)
         if not drops.results or not all(r.success for r in drops.results):
             return drops, None

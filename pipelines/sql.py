@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from warehouse.resources import DealflowSettings
+from warehouse.resources import settings_from_environment
 
 
 def harlequin_command(replica: Path) -> list[str]:
@@ -16,7 +16,9 @@ def harlequin_command(replica: Path) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    replica = Path(args[0]).resolve() if args and args[0] else DealflowSettings().replica_db()
+    replica = (
+        Path(args[0]).resolve() if args and args[0] else settings_from_environment().replica_db()
+    )
     if not replica.is_file():
         print(
             f"error: no analyst replica at {replica}: run `make run` first (with the same "

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from warehouse.config import PROJECT_DIR
+from warehouse.resources import default_unset_variables
 
 
 def ui_command(host: str, port: int) -> list[str]:
@@ -32,6 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=3000)
     args = parser.parse_args(argv)
     home = ensure_instance()
+    # `dagster dev` then loads `.env` (its values win over the shell's); every DEALFLOW_* variable
+    # left unset in both is "" (its default) for the webserver, the daemon and their runs
+    default_unset_variables()
     command = ui_command(args.host, args.port)
     print(
         f"Dagster UI and daemon: http://{args.host}:{args.port} (instance {home}); Ctrl-C stops both"

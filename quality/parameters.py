@@ -28,6 +28,7 @@ PARAMETERS: dict[str, str] = {
     "shortlist_size": "the sum of the shortlist lanes' sizes (config/thesis.yaml, or settings.shortlist_size per lane), plus the portfolio companies listed apart",
     "shortlist_rows": "the sum over lanes of min(lane size, companies of the lane eligible that week, less those the analysts passed or hold in portfolio), plus the portfolio companies listed apart",
     "lanes": "the shortlist's lane names (config/thesis.yaml `lanes:`) and `portfolio`",
+    "eligible_listed": "the companies listed that week whose scores of the week pass the shortlist's rules (config/thesis.yaml `shortlist:`, models.lanes.shortlist_rules_sql)",
     "fund_shortlist_size": "the sum of the fund lanes' sizes (config/investor_scoring.yaml `fund_shortlist.lanes`)",
     "fund_shortlist_rows": "the sum over fund lanes of min(lane size, funds of the lane that week)",
     "fund_lanes": "the fund shortlist's lane names (config/investor_scoring.yaml)",

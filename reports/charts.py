@@ -4,14 +4,18 @@ page. matplotlib is imported only when a chart is drawn."""
 
 from __future__ import annotations
 
-import io
-import re
 from collections.abc import Callable
 from contextlib import contextmanager
 
 import polars as pl
 
 from models.lanes import Lane
+from reports.plots import (
+    draw_calibration,
+    draw_precision_at_k,
+    shortlist_backtest_png,
+    to_svg,
+)
 
 VERTICAL_COLORS = {
     "generative_models": "#4c72b0",
@@ -25,10 +29,6 @@ CHANGE_COLORS = {
     "down": "#e39b6b",
     "dropped": "#c44e52",
 }
-_PROLOG = re.compile(r"^.*?(?=<svg\b)", re.S)
-_METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.S)
-_NAMESPACES = re.compile(r'\s+xmlns(:\w+)?="[^"]*"')
-_SIZE = re.compile(r'(<svg\b[^>]*?)\s+width="[^"]*"\s+height="[^"]*"')
 
 
 @contextmanager
@@ -42,17 +42,6 @@ def _pyplot(salt: str):
         {"svg.fonttype": "none", "svg.hashsalt": salt, "font.size": 10, "axes.titlesize": 11}
     ):
         yield plt
-
-
-def to_svg(fig, plt) -> str:
-    """`fig` as an `<svg>` element for inline use: no XML prolog, metadata or namespace
-    declarations (an HTML page needs none), scaled by the page (viewBox kept, no fixed size)."""
-    buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
-    plt.close(fig)
-    text = _METADATA.sub("", _PROLOG.sub("", buffer.getvalue(), count=1))
-    text = _NAMESPACES.sub("", text)
-    return _SIZE.sub(r'\1 class="chart" role="img"', text, count=1)
 
 
 def _draw(salt: str, size: tuple[float, float], draw: Callable) -> str:
@@ -133,8 +122,6 @@ def changes_svg(changes: pl.DataFrame, lanes: list[Lane]) -> str:
 
 def precision_at_k_svg(results: pl.DataFrame, ks: list[int]) -> str:
     """Precision@k of the model and the naive rankings, mean over the backtest's cutoffs."""
-    from models.plots import draw_precision_at_k
-
     return _draw(
         "precision",
         (5.0, 3.4),
@@ -144,14 +131,10 @@ def precision_at_k_svg(results: pl.DataFrame, ks: list[int]) -> str:
 
 def calibration_svg(calibration: pl.DataFrame) -> str:
     """The model's calibration, cutoffs pooled."""
-    from models.plots import draw_calibration
-
     return _draw("calibration", (5.0, 3.4), lambda ax: draw_calibration(ax, calibration))
 
 
 def shortlist_backtest_svg(rows: pl.DataFrame) -> str:
     """Hit rate of each lane's listed companies against most-active and the lane's base rate."""
-    from models.plots import shortlist_backtest_png
-
     with _pyplot("lanes-backtest"):
         return shortlist_backtest_png(rows, fmt="svg")

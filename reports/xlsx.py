@@ -8,15 +8,17 @@ from __future__ import annotations
 import io
 import re
 from datetime import datetime
+from functools import cache
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 import polars as pl
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from reports.data import PackData, model_at_least_naive, top_of_list
 from reports.frames import DECIMALS, is_money, lists_as_text, round_floats, safe_url
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 # the lane sheets' columns, in this order when present (others follow; week_start and lane are
 # the sheet itself); analyst_status / analyst_note come with the analysts' decisions
@@ -49,12 +51,30 @@ COMPANY_COLUMNS = [
 FUND_COLUMNS = ["lane", "lane_rank", "name", "fund_score", "rationale", "country_code"]
 HIDDEN = {"week_start"}
 WIDE = {"rationale": 90, "analyst_note": 40, "vertical_reason": 40, "reason": 50, "scope": 60}
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
-LINK_FONT = Font(color="0563C1", underline="single")
-NOTE_FONT = Font(italic=True, color="555555")
-WRAP = Alignment(wrap_text=True, vertical="top")
-TOP = Alignment(vertical="top")
+
+
+@cache
+def _styles() -> SimpleNamespace:
+    """The cells' fonts, fill and alignments."""
+    # deferred: openpyxl loads when a workbook is written, not with the code location
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    return SimpleNamespace(
+        header_font=Font(bold=True),
+        header_fill=PatternFill("solid", fgColor="DDE4EE"),
+        link_font=Font(color="0563C1", underline="single"),
+        note_font=Font(italic=True, color="555555"),
+        title_font=Font(bold=True, size=12),
+        wrap=Alignment(wrap_text=True, vertical="top"),
+        top=Alignment(vertical="top"),
+    )
+
+
+def _letter(column: int) -> str:
+    """The column's letters ('A', 'AB')."""
+    from openpyxl.utils import get_column_letter  # deferred: openpyxl, as in `_styles`
+
+    return get_column_letter(column)
 
 
 def sheet_title(name: str, taken: set[str]) -> str:
@@ -99,9 +119,10 @@ def write_table(
     next free row."""
     links = frame[link_column].to_list() if link_column and link_column in frame.columns else None
     shown = lists_as_text(round_floats(frame))
+    style = _styles()
     for j, name in enumerate(shown.columns, start=1):
         cell = ws.cell(row=start_row, column=j, value=name)
-        cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, WRAP
+        cell.font, cell.fill, cell.alignment = style.header_font, style.header_fill, style.wrap
         values = shown[name].to_list()
         number_format = _number_format(name, shown.schema[name])
         wrap = name in WIDE or isinstance(frame.schema[name], pl.List)
@@ -109,7 +130,7 @@ def write_table(
             if isinstance(value, datetime):
                 value = value.replace(tzinfo=None)
             cell = ws.cell(row=i, column=j, value=value)
-            cell.alignment = WRAP if wrap else TOP
+            cell.alignment = style.wrap if wrap else style.top
             if number_format and value is not None:
                 cell.number_format = number_format
             url = safe_url(value) if name == "link" else None
@@ -117,8 +138,8 @@ def write_table(
                 url = safe_url(links[i - start_row - 1])
             if url:
                 cell.hyperlink = url
-                cell.font = LINK_FONT
-        letter = get_column_letter(j)
+                cell.font = style.link_font
+        letter = _letter(j)
         width = _width(name, values)
         if (ws.column_dimensions[letter].width or 0) < width:
             ws.column_dimensions[letter].width = width
@@ -126,12 +147,12 @@ def write_table(
 
 
 def _note(ws: Worksheet, row: int, text: str) -> int:
-    ws.cell(row=row, column=1, value=text).font = NOTE_FONT
+    ws.cell(row=row, column=1, value=text).font = _styles().note_font
     return row + 1
 
 
 def _title(ws: Worksheet, row: int, text: str) -> int:
-    ws.cell(row=row, column=1, value=text).font = Font(bold=True, size=12)
+    ws.cell(row=row, column=1, value=text).font = _styles().title_font
     return row + 1
 
 
@@ -142,7 +163,7 @@ def _lane_sheet(ws: Worksheet, rows: pl.DataFrame, scope: str, size: int) -> Non
     frame = _ordered(rows, COMPANY_COLUMNS, HIDDEN | {"lane"})
     write_table(ws, frame, link_column="link")
     ws.freeze_panes = "C2"  # the header and the rank and name columns stay in view
-    ws.auto_filter.ref = f"A1:{get_column_letter(frame.width)}{frame.height + 1}"
+    ws.auto_filter.ref = f"A1:{_letter(frame.width)}{frame.height + 1}"
 
 
 def _summary_sheet(ws: Worksheet, data: PackData) -> None:
@@ -182,7 +203,7 @@ def _funds_sheet(ws: Worksheet, funds: pl.DataFrame | None) -> None:
     frame = _ordered(funds, FUND_COLUMNS, HIDDEN)
     write_table(ws, frame)
     ws.freeze_panes = "D2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(frame.width)}{frame.height + 1}"
+    ws.auto_filter.ref = f"A1:{_letter(frame.width)}{frame.height + 1}"
 
 
 def _changes_sheet(ws: Worksheet, changes: pl.DataFrame | None) -> None:
@@ -195,7 +216,7 @@ def _changes_sheet(ws: Worksheet, changes: pl.DataFrame | None) -> None:
     frame = _ordered(changes, ["lane", "change", "rank", "previous_rank", "name", "reason"], HIDDEN)
     write_table(ws, frame)
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(frame.width)}{frame.height + 1}"
+    ws.auto_filter.ref = f"A1:{_letter(frame.width)}{frame.height + 1}"
 
 
 def _backtest_sheet(ws: Worksheet, data: PackData) -> None:
@@ -228,6 +249,8 @@ def _backtest_sheet(ws: Worksheet, data: PackData) -> None:
 
 def workbook_bytes(data: PackData) -> bytes:
     """The week's workbook as .xlsx bytes."""
+    from openpyxl import Workbook  # deferred: openpyxl, as in `_styles`
+
     wb = Workbook()
     taken: set[str] = set()
     summary = wb.active

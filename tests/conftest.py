@@ -11,6 +11,11 @@ import pytest
 
 from tests.helpers import PROJECT_DIR, SAMPLE_SOURCES, SHARED, run_week
 from warehouse.partitions import week_start
+from warehouse.resources import default_unset_variables
+
+# Dagster refuses an unset `EnvVar`: each DEALFLOW_* variable the caller left unset is "" (its
+# default) for the Definitions' resources in every test.
+default_unset_variables()
 
 SAMPLE_AS_OF = date(2026, 11, 4)
 REAL_SOURCES = PROJECT_DIR / "config" / "sources.shared-datasets.yaml"

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import TypeVar
 
 import duckdb
 import polars as pl
 
 from transforms.readers import (
     EXCEL_SUFFIXES,
-    LINEAGE_COLUMNS,
     MALFORMED,
     ReadReport,
-    SourceFileError,
+    conform,
     read_provider_file,
 )
 from transforms.sources import SourceKind
+from transforms.streaming import NotStreamable, load_large_csv
+from warehouse.tables import write_frame
 
 STREAM_MIN_BYTES = 16 * 2**20
 
@@ -40,18 +40,12 @@ def load_raw(
         and path.suffix.lower() not in EXCEL_SUFFIXES
         and path.stat().st_size >= stream_min_bytes
     ):
-        from transforms.streaming import NotStreamable, load_large_csv
-
         try:
             return load_large_csv(con, table, kind, path, loaded_at, workdir)
         except NotStreamable:
             pass
     frame, report = raw_frame(kind, path, loaded_at)
-    con.register("_raw_frame", frame.to_arrow())
-    try:
-        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM _raw_frame")
-    finally:
-        con.unregister("_raw_frame")
+    write_frame(con, table, frame)
     return report
 
 
@@ -72,30 +66,3 @@ def raw_frame(
         return empty_raw_frame(kind), ReadReport(notes=["source not declared"])
     frame, report = read_provider_file(path, loaded_at=loaded_at)  # CSV or .xlsx
     return conform(frame, kind, path, report), report
-
-
-Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
-
-
-def conform(frame: Frame, kind: SourceKind, path: Path, report: ReadReport) -> Frame:
-    """The read file's columns under the kind's names (eager or lazy frame alike): aliases
-    renamed, required columns checked, missing optional ones added as NULL, drift noted."""
-    columns = frame.collect_schema().names()
-    renames = {old: new for old, new in kind.aliases if old in columns and new not in columns}
-    frame = frame.rename(renames)
-    columns = [renames.get(c, c) for c in columns]
-    data = [c for c in columns if c not in (*LINEAGE_COLUMNS, MALFORMED)]
-    missing_required = [c for c in kind.required if c not in columns]
-    if missing_required:
-        raise SourceFileError(
-            f"{path}: row 1 (header): missing required column(s) {missing_required} for source kind "
-            f"{kind.key!r}; found {data} (delimiter {report.delimiter!r}, encoding {report.encoding})"
-        )
-    missing_optional = [c for c in kind.optional if c not in columns]
-    extra = [c for c in data if c not in kind.columns]
-    if missing_optional:
-        report.notes.append(f"optional column(s) absent, filled with NULL: {missing_optional}")
-    if extra:
-        report.notes.append(f"extra column(s) kept in raw, not used: {extra}")
-    frame = frame.with_columns([pl.lit(None, dtype=pl.String).alias(c) for c in missing_optional])
-    return frame.select([*data, *missing_optional, MALFORMED, *LINEAGE_COLUMNS])

@@ -18,8 +18,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 import polars as pl
+
+from transforms.sources import SourceKind
 
 LINEAGE_COLUMNS = ("_source_file", "_source_row", "_loaded_at")
 MALFORMED = "_malformed"
@@ -246,3 +249,30 @@ def read_provider_file(
     if Path(path).suffix.lower() in EXCEL_SUFFIXES:
         return read_provider_excel(path, loaded_at)
     return read_provider_csv(path, loaded_at)
+
+
+Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
+
+
+def conform(frame: Frame, kind: SourceKind, path: Path, report: ReadReport) -> Frame:
+    """The read file's columns under the kind's names (eager or lazy frame alike): aliases
+    renamed, required columns checked, missing optional ones added as NULL, drift noted."""
+    columns = frame.collect_schema().names()
+    renames = {old: new for old, new in kind.aliases if old in columns and new not in columns}
+    frame = frame.rename(renames)
+    columns = [renames.get(c, c) for c in columns]
+    data = [c for c in columns if c not in (*LINEAGE_COLUMNS, MALFORMED)]
+    missing_required = [c for c in kind.required if c not in columns]
+    if missing_required:
+        raise SourceFileError(
+            f"{path}: row 1 (header): missing required column(s) {missing_required} for source kind "
+            f"{kind.key!r}; found {data} (delimiter {report.delimiter!r}, encoding {report.encoding})"
+        )
+    missing_optional = [c for c in kind.optional if c not in columns]
+    extra = [c for c in data if c not in kind.columns]
+    if missing_optional:
+        report.notes.append(f"optional column(s) absent, filled with NULL: {missing_optional}")
+    if extra:
+        report.notes.append(f"extra column(s) kept in raw, not used: {extra}")
+    frame = frame.with_columns([pl.lit(None, dtype=pl.String).alias(c) for c in missing_optional])
+    return frame.select([*data, *missing_optional, MALFORMED, *LINEAGE_COLUMNS])

@@ -20,6 +20,7 @@ import duckdb
 import polars as pl
 
 from transforms.reference import country_lookup
+from warehouse.tables import registered
 
 CONTROL_COLUMNS = "_key, _reject, _issues, _dup_rank"
 
@@ -41,14 +42,22 @@ CREATE TABLE IF NOT EXISTS meta.row_accounting (
 """
 
 
+LEDGER_TABLES = ("meta.quarantine", "meta.value_issues", "meta.row_accounting")
+
+
+def create_ledger_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """The staging ledger (`LEDGER_TABLES`), created empty when absent."""
+    for ddl in (QUARANTINE_DDL, ISSUES_DDL, ACCOUNTING_DDL):
+        con.execute(ddl)
+
+
 def register_country_lookup(con: duckdb.DuckDBPyConnection, table: str, columns: list[str]) -> None:
     """Temp table `country_lookup(country_text, country_code)` for the distinct values of
     `columns` in `table` (a few hundred values at most, whatever the table's size)."""
     union = " UNION ".join(f'SELECT DISTINCT "{c}" AS v FROM {table}' for c in columns)
     values = [r[0] for r in con.sql(union).fetchall()]
-    con.register("_countries", country_lookup(values).to_arrow())
-    con.execute("CREATE OR REPLACE TEMP TABLE country_lookup AS SELECT * FROM _countries")
-    con.unregister("_countries")
+    with registered(con, "_countries", country_lookup(values)):
+        con.execute("CREATE OR REPLACE TEMP TABLE country_lookup AS SELECT * FROM _countries")
 
 
 def stage(
@@ -62,8 +71,7 @@ def stage(
     """Run `typed_sql` over `raw_table`, write good first-of-key rows to `target`, rejected rows
     to `meta.quarantine`, and one reconciliation row to `meta.row_accounting`. `rows_read` is
     counted on `raw_table` itself, so a join that loses or repeats rows fails reconciliation."""
-    for ddl in (QUARANTINE_DDL, ISSUES_DDL, ACCOUNTING_DDL):
-        con.execute(ddl)
+    create_ledger_tables(con)
     params = {"raw_table": raw_table, "max_day": max_day}
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE _typed AS {typed_sql}",

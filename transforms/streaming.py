@@ -31,13 +31,13 @@ from typing import BinaryIO
 import duckdb
 import polars as pl
 
-from transforms.ingest import conform
 from transforms.readers import (
     _UTF8_MULTIBYTE,
     MALFORMED,
     ReadReport,
     SourceFileError,
     _normalise_header,
+    conform,
     sniff_delimiter,
 )
 from transforms.sources import SourceKind

@@ -14,6 +14,7 @@ import duckdb
 import polars as pl
 
 from warehouse.config import config_file
+from warehouse.tables import registered
 
 LABELS_FILE = config_file("labels/verticals.csv")
 NONE = "none"
@@ -34,8 +35,7 @@ def labelled_predictions(
     label, predicted (the vertical, `none` when the rules give none), ai_confidence,
     vertical_reason. The prediction is undated: an Epoch AI model builder counts whatever its
     first model's date, with the rule of the features (company_features.sql)."""
-    con.register("_labels", labels.to_arrow())
-    try:
+    with registered(con, "_labels", labels):
         return con.sql(
             f"""
             SELECT l.source, l.source_key, l.name, l.country, l.vertical AS label,
@@ -57,8 +57,6 @@ def labelled_predictions(
             ORDER BY l.source, l.source_key
             """
         ).pl()
-    finally:
-        con.unregister("_labels")
 
 
 def vertical_metrics(pairs: pl.DataFrame) -> pl.DataFrame:

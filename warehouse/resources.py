@@ -1,8 +1,12 @@
 """Typed configuration and the one DuckDB writer.
 
-Values come from explicit resource config (e.g. the launchpad) first, then the environment
-variables of the configuration contract, then the bundled defaults. The environment is read when a
-run starts, never at import time.
+Values come from the resources' config: the code location binds them to the environment variables
+of the configuration contract with `dg.EnvVar` (pipelines/definitions.py, documented in
+`.env.example`), which the launchpad can override for a run; an empty value means the bundled
+default. Dagster reads the variables when a run (or a sensor's tick) starts, never at import time,
+and refuses an unset one: the entry points call `default_unset_variables()` first. Path methods
+compute paths only; folders are created where something is written (`Warehouse`'s setup, the
+writers).
 """
 
 import fcntl
@@ -22,13 +26,35 @@ from warehouse.partitions import resolve_as_of
 from warehouse.run_tags import run_tags
 from warehouse.runs import OtherDatasetError, check_dataset, record_run
 from warehouse.sql import install_macros
+from warehouse.tables import SCRATCH_SCHEMA
 
 DEFAULT_SOURCES = PROJECT_DIR / "data" / "sample" / "sources.yaml"
 DEFAULT_HOME = PROJECT_DIR / "data" / "warehouse"
 
 
-def _setting(explicit: str, env_var: str) -> str:
-    return explicit or os.environ.get(env_var, "")
+# The configuration contract: each variable and the field it sets (`.env.example` documents them).
+SETTINGS_VARIABLES = {
+    "DEALFLOW_SOURCES": "sources",
+    "DEALFLOW_HOME": "home",
+    "DEALFLOW_AS_OF": "as_of",
+}
+WAREHOUSE_VARIABLE = "DEALFLOW_WAREHOUSE"
+
+
+def default_unset_variables() -> None:
+    """Set each unset variable of the contract to "" (its documented default): Dagster refuses an
+    `EnvVar` that is not set at all. Called by the entry points (`make run`, `make ui`, the test
+    and benchmark runner), never at import time."""
+    for name in [*SETTINGS_VARIABLES, WAREHOUSE_VARIABLE]:
+        os.environ.setdefault(name, "")
+
+
+def settings_from_environment() -> "DealflowSettings":
+    """The settings the code location's run would get from the current environment, for code that
+    runs outside a run (`make run`'s messages, `make sql`, a sensor evaluated in a test)."""
+    return DealflowSettings(
+        **{field: os.environ.get(name, "") for name, field in SETTINGS_VARIABLES.items()}
+    )
 
 
 def dataset_name(sources: Path) -> str:
@@ -45,9 +71,8 @@ def dataset_name(sources: Path) -> str:
 class DealflowSettings(dg.ConfigurableResource):
     """Where inputs and outputs are, and the date scores are computed as of.
 
-    Empty values fall back to `DEALFLOW_SOURCES`, `DEALFLOW_HOME` and `DEALFLOW_AS_OF`, then to
-    the bundled sample, `data/warehouse/<sources name>/` (one home per sources file, see
-    `dataset_name`) and today. A home holds one dataset: a run on another sources file than the
+    Empty values mean the bundled sample, `data/warehouse/<sources name>/` (one home per sources
+    file, see `dataset_name`) and today. A home holds one dataset: a run on another sources file than the
     home's is refused (`warehouse/runs.py`).
     """
 
@@ -64,21 +89,15 @@ class DealflowSettings(dg.ConfigurableResource):
     gx_max_rows: int = 100_000
 
     def sources_path(self) -> Path:
-        value = _setting(self.sources, "DEALFLOW_SOURCES")
-        return Path(value).expanduser().resolve() if value else DEFAULT_SOURCES
+        return Path(self.sources).expanduser().resolve() if self.sources else DEFAULT_SOURCES
 
     def home_path(self) -> Path:
-        value = _setting(self.home, "DEALFLOW_HOME")
-        path = (
-            Path(value).expanduser().resolve()
-            if value
-            else DEFAULT_HOME / dataset_name(self.sources_path())
-        )
-        path.mkdir(parents=True, exist_ok=True)
-        return path
+        if self.home:
+            return Path(self.home).expanduser().resolve()
+        return DEFAULT_HOME / dataset_name(self.sources_path())
 
     def as_of_date(self) -> date:
-        value = _setting(self.as_of, "DEALFLOW_AS_OF")
+        value = self.as_of
         if not value:
             return date.today()
         try:
@@ -114,9 +133,8 @@ class DealflowSettings(dg.ConfigurableResource):
         return self.home_path() / "dealflow.duckdb"
 
     def outputs_dir(self) -> Path:
-        path = self.home_path() / "shortlists"
-        path.mkdir(parents=True, exist_ok=True)
-        return path
+        """Where the shortlist CSVs are written (created by the writer)."""
+        return self.home_path() / "shortlists"
 
 
 class WriterLockTimeout(dg.Failure):
@@ -126,7 +144,7 @@ class WriterLockTimeout(dg.Failure):
 class Warehouse(dg.ConfigurableResource):
     """The pipeline's DuckDB database. One connection per step, macros installed.
 
-    `database` is any DuckDB database string: empty falls back to `DEALFLOW_WAREHOUSE`, then to
+    `database` is any DuckDB database string (bound to `DEALFLOW_WAREHOUSE`): empty means
     `<home>/pipeline.duckdb`. A DuckDB-compatible service works by its connection string, e.g.
     `md:dealflow` for MotherDuck (token from `MOTHERDUCK_TOKEN`; see docs/deployment.md).
 
@@ -134,6 +152,10 @@ class Warehouse(dg.ConfigurableResource):
     two runs never write the same warehouse at once: a second run waits up to
     `lock_timeout_seconds`, then fails without having written anything. The lock dies with its
     process, so a killed run never leaves it behind.
+
+    `settings` is the code location's `settings` resource itself (a nested resource dependency:
+    `DealflowSettings.configure_at_launch()` in pipelines/definitions.py), so the launchpad's
+    values for `settings` reach the lock, the dataset check and the run's tags too.
     """
 
     settings: DealflowSettings
@@ -146,7 +168,9 @@ class Warehouse(dg.ConfigurableResource):
     _lock_file: object = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        path = self.settings.home_path() / "pipeline.lock"
+        home = self.settings.home_path()
+        home.mkdir(parents=True, exist_ok=True)
+        path = home / "pipeline.lock"
         handle = open(path, "a+")  # noqa: SIM115  (held for the whole run, closed in teardown)
         deadline = time.monotonic() + self.lock_timeout_seconds
         while True:
@@ -205,17 +229,19 @@ class Warehouse(dg.ConfigurableResource):
             self._lock_file = None
 
     def database_target(self) -> str:
-        """What `connect` opens: `database`, else `DEALFLOW_WAREHOUSE`, else the local file."""
-        return _setting(self.database, "DEALFLOW_WAREHOUSE") or str(self.settings.pipeline_db())
+        """What `connect` opens: `database`, else the pipeline's file in the home."""
+        return self.database or str(self.settings.pipeline_db())
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         config: dict[str, str | int] = {"memory_limit": self.memory_limit}
         if self.threads:
             config["threads"] = self.threads
+        if not self.database:  # the file in the home, written here: the folder may be new
+            self.settings.home_path().mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(self.database_target(), config=config)
         try:
-            for schema in ("raw", "staging", "ref", "core", "marts", "meta"):
+            for schema in ("raw", "staging", "ref", "core", "marts", "meta", SCRATCH_SCHEMA):
                 con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
             install_macros(con)
             yield con

@@ -74,6 +74,17 @@ def record_run(
     )
 
 
+def run_started_on(con: duckdb.DuckDBPyConnection, run_id: str) -> date:
+    """The day (UTC) run `run_id` started, as `record_run` recorded it: the run's load day, the
+    bound on plausible dates when staging (not the scoring as_of, and not the clock at the time a
+    step happens to run)."""
+    query = f"SELECT started_at FROM {RUNS_TABLE} WHERE run_id = ?"
+    found = con.sql(query, params=[run_id]).fetchall() if _has_runs(con) else []
+    if not found:
+        raise LookupError(f"run {run_id} is not recorded in {RUNS_TABLE} of this warehouse")
+    return found[0][0].date()
+
+
 def mark_published(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
     con.execute(CREATE_RUNS)
     con.execute(f"UPDATE {RUNS_TABLE} SET published_at = ? WHERE run_id = ?", [_now(), run_id])

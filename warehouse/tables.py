@@ -63,12 +63,21 @@ def add_missing_columns(con: duckdb.DuckDBPyConnection, table: str, source: str)
     return added
 
 
+# Scratch tables (a step's intermediate results) live in their own schema, never published.
+SCRATCH_SCHEMA = "scratch"
+
+
+def scratch_table(name: str) -> str:
+    """The scratch table `name` (`scratch.<name>`)."""
+    return f"{SCRATCH_SCHEMA}.{name}"
+
+
 def replace_week(
     con: duckdb.DuckDBPyConnection, table: str, rows: pl.DataFrame, week: date
 ) -> None:
     """Write `rows` as `table`'s rows for `week_start = week` (other weeks untouched; the table
     is created from the rows' schema the first time)."""
-    staging = table.replace(".", "._week_")
+    staging = scratch_table(table.replace(".", "_") + "_week")
     write_frame(con, staging, rows)
     con.execute(f"CREATE TABLE IF NOT EXISTS {table} AS SELECT * FROM {staging} LIMIT 0")
     add_missing_columns(con, table, staging)

@@ -1,10 +1,12 @@
 """Core entities: one company table across sources, investors and their investments, taxonomy."""
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
 
 from assets.built_from import save_upstream, saved_upstream, upstream_now
+from assets.tables import table_result, table_spec, table_specs
 from transforms.reference import known_investors_frame
 from transforms.taxonomy import load_taxonomy, taxonomy_sql
 from transforms.taxonomy_eval import NO_MATCH, labelled_predictions, load_labels, vertical_metrics
@@ -16,71 +18,100 @@ from warehouse.tables import table_exists, transaction, write_frame
 SQL_DIR = Path(__file__).parent / "sql"
 
 
-@dg.asset(
-    key_prefix="core",
-    group_name="entities",
-    kinds={"duckdb"},
-    deps=[
-        dg.AssetKey(["staging", n])
-        for n in (
-            "companies",
-            "acquisitions",
-            "epoch_organizations",
-            "epoch_models",
-            "chip_startups",
-            "chip_exits",
-            "epoch_companies",
-            "epoch_funding_rounds",
-        )
-    ],
+COMPANY_INPUTS = [
+    dg.AssetKey(["staging", n])
+    for n in (
+        "companies",
+        "acquisitions",
+        "epoch_organizations",
+        "epoch_models",
+        "chip_startups",
+        "chip_exits",
+        "epoch_companies",
+        "epoch_funding_rounds",
+    )
+]
+COMPANIES = dg.AssetKey(["core", "companies"])
+COMPANIES_DESCRIPTION = """One row per company across sources (`company_id`), with
+`core.company_source_ids` mapping each provider key to it. Crunchbase permalinks are identities; an
+Epoch AI industry organisation merges into the one Crunchbase company with the same normalised name
+and country. Companies of the current sources (the semiconductor start-ups list, Epoch AI's
+companies and funding rounds) merge into the one Crunchbase company of the same domain, else the
+one company of the same normalised name and compatible country, else are companies of their own;
+they bring `description` and `tags` (e.g. `chip_list:ai`). An exit of the semiconductor list maps
+to the one company of its name. Semiconductor list: A. Olofsson, Database of Awesome Semiconductor
+Startups (github.com/aolofsson/awesome-semiconductor-startups). Also writes
+`core.company_acquisitions_made` and `core.company_models` (Epoch AI models by company); rounds and
+exits are `core/funding_rounds`."""
+# the tables companies.sql writes beside core.companies
+COMPANY_TABLES = (
+    "core.company_source_ids",
+    "core.company_acquisitions_made",
+    "core.company_models",
 )
-def companies(warehouse: Warehouse) -> dg.MaterializeResult:
-    """One row per company across sources (`company_id`), with `core.company_source_ids` mapping
-    each provider key to it. Crunchbase permalinks are identities; an Epoch AI industry
-    organisation merges into the one Crunchbase company with the same normalised name and country.
-    Companies of the current sources (the semiconductor start-ups list, Epoch AI's companies and
-    funding rounds) merge into the one Crunchbase company of the same domain, else the one company
-    of the same normalised name and compatible country, else are companies of their own; they
-    bring `description` and `tags` (e.g. `chip_list:ai`). An exit of the semiconductor list maps to
-    the one company of its name. Semiconductor list: A. Olofsson, Database of Awesome
-    Semiconductor Startups (github.com/aolofsson/awesome-semiconductor-startups). Also writes `core.company_acquisitions_made` and `core.company_models` (Epoch AI models by
-    company); rounds and exits are `core/funding_rounds`."""
+
+
+@dg.multi_asset(
+    name="companies",
+    specs=table_specs(
+        ("core.companies", *COMPANY_TABLES),
+        group_name="entities",
+        deps=COMPANY_INPUTS,
+        description=COMPANIES_DESCRIPTION,
+    ),
+)
+def companies(warehouse: Warehouse) -> Iterator[dg.MaterializeResult]:
+    """Companies and the tables their conformance writes beside them."""
     with warehouse.connect() as con:
         con.execute(sql_text("companies", SQL_DIR))
         by_source = con.sql(
             "SELECT source, match_method, count(*) AS n FROM core.company_source_ids GROUP BY ALL ORDER BY ALL"
         ).pl()
-        meta = table_metadata(
+        yield table_result(
             con, "core.companies", source_ids=dg.MetadataValue.md(markdown_table(by_source))
         )
-    return dg.MaterializeResult(metadata=meta)
+        for table in COMPANY_TABLES:
+            yield table_result(con, table)
 
 
 # What core.investments' matches are built from: a rebuild of either rematches every edge.
-MATCH_INPUTS = [companies.key, dg.AssetKey(["staging", "investor_edges"])]
+MATCH_INPUTS = [COMPANIES, dg.AssetKey(["staging", "investor_edges"])]
 MATCH_SQL = ("investments", "investments_rematch")
 
 
-@dg.asset(
-    key_prefix="core",
-    group_name="entities",
-    kinds={"duckdb"},
-    deps=[*MATCH_INPUTS, dg.AssetKey(["core", "funding_rounds"])],
-)
-def investors(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    """One row per investor (from investor edges): activity, home country (curated list in
-    `config/investors.yaml`, else a unique company record of that name) and portfolio exit
-    rate. Also writes `core.investments`: each edge with the company it matched (by unique name,
-    or by name plus a round on the same day) and how.
+INVESTORS = dg.AssetKey(["core", "investors"])
+INVESTORS_DESCRIPTION = """One row per investor (from investor edges): activity, home country
+(curated list in `config/investors.yaml`, else a unique company record of that name) and portfolio
+exit rate. Also writes `core.investments`: each edge with the company it matched (by unique name,
+or by name plus a round on the same day) and how.
 
-    When only the rounds changed since the matches were made (Dagster's event log shows the same
-    materializations of `core/companies` and `staging/investor_edges`, and the matching SQL is the
-    same), only the edges whose name several companies share are matched again: metadata
-    `edges_rematched` counts them (`all` after a full matching)."""
+When only the rounds changed since the matches were made (Dagster's event log shows the same
+materializations of `core/companies` and `staging/investor_edges`, and the matching SQL is the
+same), only the edges whose name several companies share are matched again: metadata
+`edges_rematched` counts them (`all` after a full matching)."""
+INVESTOR_DEPS = [*MATCH_INPUTS, dg.AssetKey(["core", "funding_rounds"])]
+
+
+@dg.multi_asset(
+    name="investors",
+    specs=[
+        *table_specs(
+            ("core.investors", "core.investments"),
+            group_name="entities",
+            deps=INVESTOR_DEPS,
+            description=INVESTORS_DESCRIPTION,
+        ),
+        table_spec("ref.known_investors", group_name="entities"),
+    ],
+)
+def investors(
+    context: dg.AssetExecutionContext, warehouse: Warehouse
+) -> Iterator[dg.MaterializeResult]:
+    """Investors, their matched investments and the curated French and Emirati investors."""
     upstream = upstream_now(
         context.instance, MATCH_INPUTS, [sql_text(name, SQL_DIR) for name in MATCH_SQL]
     )
-    asset = context.asset_key.to_user_string()
+    asset = INVESTORS.to_user_string()
     with warehouse.connect() as con:
         frame = known_investors_frame()
         rematch = upstream is not None and saved_upstream(con, asset) == upstream
@@ -91,10 +122,11 @@ def investors(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mat
                 "CREATE OR REPLACE TABLE ref.known_investors AS "
                 "SELECT DISTINCT norm_name(name) AS name_norm, country_code FROM ref.known_investors"
             )
-            con.execute(sql_text("investments_rematch" if rematch else "investments", SQL_DIR))
-            rematched = (
-                con.sql("SELECT count(*) FROM _rematched").fetchall()[0][0] if rematch else "all"
-            )
+            if rematch:  # the statements end by counting the edges matched again
+                rematched = con.execute(sql_text("investments_rematch", SQL_DIR)).fetchall()[0][0]
+            else:
+                con.execute(sql_text("investments", SQL_DIR))
+                rematched = "all"
             con.execute(sql_text("investors", SQL_DIR))
             save_upstream(con, asset, upstream)
         rates = con.sql(
@@ -104,17 +136,18 @@ def investors(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mat
         matched = con.sql(
             "SELECT coalesce(avg((company_id IS NOT NULL)::INT), 0) FROM core.investments"
         ).fetchall()[0][0]
-        meta = table_metadata(
+        yield table_result(
             con,
             "core.investors",
             edge_match_rate=dg.MetadataValue.float(round(float(matched), 4)),
             edge_matches=dg.MetadataValue.md(markdown_table(rates)),
             edges_rematched=rematched,
         )
-    return dg.MaterializeResult(metadata=meta)
+        yield table_result(con, "core.investments")
+        yield table_result(con, "ref.known_investors")
 
 
-@dg.asset(key_prefix="core", group_name="entities", kinds={"duckdb"}, deps=[companies])
+@dg.asset(key_prefix="core", group_name="entities", kinds={"duckdb"}, deps=[COMPANIES])
 def company_taxonomy(warehouse: Warehouse) -> dg.MaterializeResult:
     """Each company's `ai_confidence` (0..1), sector and vertical from its undated signals under
     `config/taxonomy.yaml` (categories, name, web domain, description, tags such as the AI chip

@@ -10,8 +10,8 @@ from assets.core.rounds import funding_rounds
 from quality.checks import suite_checks
 
 core_checks = [
-    *suite_checks(companies),
-    *suite_checks(funding_rounds),
-    *suite_checks(investors),
-    *suite_checks(company_taxonomy),
+    check
+    for asset in (companies, funding_rounds, investors, company_taxonomy)
+    for key in sorted(asset.keys)
+    for check in suite_checks(key)
 ]

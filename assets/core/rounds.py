@@ -1,14 +1,17 @@
 """Funding rounds and exits: re-derived on their own when a new rounds file is delivered, without
 rebuilding the company entities."""
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 
 from assets.built_from import Upstream, save_upstream, saved_upstream, upstream_now
-from assets.core.assets import companies
+from assets.core.assets import COMPANIES
 from assets.drops.assets import staging_round_drops
-from warehouse.metadata import markdown_table, table_metadata
+from assets.tables import table_result, table_specs
+from warehouse.metadata import markdown_table
 from warehouse.resources import Warehouse
 from warehouse.sql import sql_text
 from warehouse.tables import table_exists, transaction
@@ -18,7 +21,7 @@ SQL_DIR = Path(__file__).parent / "sql"
 
 # What core.funding_rounds is built from besides the drop files (any change: rebuild all).
 ROUND_INPUTS = [
-    companies.key,
+    COMPANIES,
     dg.AssetKey(["staging", "rounds"]),
     dg.AssetKey(["staging", "epoch_funding_rounds"]),
 ]
@@ -27,49 +30,58 @@ ROUND_SQL = ("round_deliveries", "funding_rounds", "funding_rounds_refresh")
 
 def funding_rounds_sql(refresh: bool = False) -> str:
     """The statements that write `core.funding_rounds` and `core.company_exits`: every round,
-    or with `refresh` only the round keys of the drops named in temp table `_changed_drops`."""
+    or with `refresh` only the round keys of the drops named in the variable `changed_drops`
+    (`set_changed_drops`)."""
     body = "funding_rounds_refresh" if refresh else "funding_rounds"
     return "\n".join(
         sql_text(name, SQL_DIR) for name in ("round_deliveries", body, "company_exits")
     )
 
 
-@dg.asset(
-    key_prefix="core",
-    group_name="entities",
-    kinds={"duckdb"},
-    deps=[
-        *ROUND_INPUTS,
-        dg.AssetKey(["staging", "acquisitions"]),
-        dg.AssetKey(["staging", "chip_exits"]),
-        staging_round_drops,
-    ],
-)
-def funding_rounds(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    """Every funding round keyed by `company_id`: the main rounds file plus every file delivered
-    to the rounds drop folder (`staging.round_drops`), plus the closed primary rounds of Epoch
-    AI's funding rounds (`staging.epoch_funding_rounds`). A round delivered twice (same
-    `round_key`) counts once, the latest delivery winning. Also writes `core.company_exits`: dated
-    acquisitions, IPOs (evidenced by the first post-IPO round) and the exits of the semiconductor
-    start-ups list (`staging.chip_exits`, dated the last day of their year).
+FUNDING_ROUNDS = dg.AssetKey(["core", "funding_rounds"])
+FUNDING_ROUNDS_DESCRIPTION = """Every funding round keyed by `company_id`: the main rounds file
+plus every file delivered to the rounds drop folder (`staging.round_drops`), plus the closed
+primary rounds of Epoch AI's funding rounds (`staging.epoch_funding_rounds`). A round delivered
+twice (same `round_key`) counts once, the latest delivery winning. Also writes
+`core.company_exits`: dated acquisitions, IPOs (evidenced by the first post-IPO round) and the
+exits of the semiconductor start-ups list (`staging.chip_exits`, dated the last day of their year).
 
-    When only drop files were delivered since the table was written (Dagster's event log shows
-    the same materializations of `core/companies` and `staging/rounds`), only the round keys of the
-    new or re-delivered drops are written again: metadata `drops_refreshed` names them (`all`
-    after a full rebuild)."""
+When only drop files were delivered since the table was written (Dagster's event log shows the same
+materializations of `core/companies` and `staging/rounds`), only the round keys of the new or
+re-delivered drops are written again: metadata `drops_refreshed` names them (`all` after a full
+rebuild)."""
+ROUND_DEPS = [
+    *ROUND_INPUTS,
+    dg.AssetKey(["staging", "acquisitions"]),
+    dg.AssetKey(["staging", "chip_exits"]),
+    staging_round_drops.key,
+]
+
+
+@dg.multi_asset(
+    name="funding_rounds",
+    specs=table_specs(
+        ("core.funding_rounds", "core.company_exits"),
+        group_name="entities",
+        deps=ROUND_DEPS,
+        description=FUNDING_ROUNDS_DESCRIPTION,
+    ),
+)
+def funding_rounds(
+    context: dg.AssetExecutionContext, warehouse: Warehouse
+) -> Iterator[dg.MaterializeResult]:
+    """Funding rounds and the exits derived with them."""
     upstream = upstream_now(
         context.instance,
         ROUND_INPUTS,
         [sql_text(name, SQL_DIR) for name in ROUND_SQL],
         partitioned=staging_round_drops.key,
     )
-    asset = context.asset_key.to_user_string()
+    asset = FUNDING_ROUNDS.to_user_string()
     with warehouse.connect() as con:
         before = saved_upstream(con, asset)
         changed = _changed_drops(upstream, before, table_exists(con, "core.funding_rounds"))
-        con.execute("CREATE OR REPLACE TEMP TABLE _changed_drops (drop_name VARCHAR)")
-        if changed:
-            con.execute("INSERT INTO _changed_drops SELECT unnest(?::VARCHAR[])", [sorted(changed)])
+        set_changed_drops(con, changed or set())
         with transaction(con):
             con.execute(funding_rounds_sql(refresh=changed is not None))
             save_upstream(con, asset, upstream)
@@ -83,13 +95,18 @@ def funding_rounds(context: dg.AssetExecutionContext, warehouse: Warehouse) -> d
             "'(Epoch AI funding rounds)' AS label FROM staging.epoch_funding_rounds) AS e "
             "USING (_source_file) GROUP BY ALL ORDER BY ALL"
         ).pl()
-        meta = table_metadata(
+        yield table_result(
             con,
             "core.funding_rounds",
             deliveries=dg.MetadataValue.md(markdown_table(by_delivery)),
             drops_refreshed="all" if changed is None else ", ".join(sorted(changed)) or "none",
         )
-    return dg.MaterializeResult(metadata=meta)
+        yield table_result(con, "core.company_exits")
+
+
+def set_changed_drops(con: duckdb.DuckDBPyConnection, drops: set[str]) -> None:
+    """The parameter of `funding_rounds_refresh.sql`: the file names of the drops to refresh."""
+    con.execute("SET VARIABLE changed_drops = ?::VARCHAR[]", [sorted(drops)])
 
 
 def _changed_drops(now: Upstream | None, before: Upstream | None, table: bool) -> set[str] | None:

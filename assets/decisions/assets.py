@@ -4,7 +4,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from assets.core.assets import companies
+from assets.core.assets import COMPANIES
 from warehouse.metadata import markdown_table, table_metadata
 from warehouse.resources import Warehouse
 from warehouse.sql import sql_text
@@ -16,7 +16,7 @@ SQL_DIR = Path(__file__).parent / "sql"
     key_prefix="core",
     group_name="entities",
     kinds={"duckdb"},
-    deps=[dg.AssetKey(["staging", "analyst_decisions"]), companies],
+    deps=[dg.AssetKey(["staging", "analyst_decisions"]), COMPANIES],
 )
 def analyst_decisions(warehouse: Warehouse) -> dg.MaterializeResult:
     """The analysts' decisions file (`analyst_decisions:` in the sources YAML, CSV or Excel), one

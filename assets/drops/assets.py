@@ -21,11 +21,13 @@ from transforms.staging import quarantine_sample, stage
 from warehouse.metadata import markdown_table, table_metadata
 from warehouse.partitions import round_drops_partitions
 from warehouse.resources import DealflowSettings, Warehouse
+from warehouse.runs import run_started_on
 from warehouse.sql import sql_text
-from warehouse.tables import registered
+from warehouse.tables import registered, scratch_table
 
 KIND = SOURCE_KINDS["crunchbase.rounds"]
 DROP_COLUMN = "_drop"  # the partition key: the delivered file's name
+DROP_STAGED = scratch_table("drop_staged")  # a drop's staged rows before they replace its partition
 
 
 def drop_source(drop: str) -> str:
@@ -121,9 +123,10 @@ def load_raw_drop(drop: str, settings: DealflowSettings, warehouse: Warehouse) -
     return meta
 
 
-def stage_drop(drop: str, warehouse: Warehouse) -> dict:
-    """Stage `raw.round_drops`' rows of `drop` into `staging.round_drops`; metadata. Fails when
-    a delivered file's rows read differ from staged + quarantined + duplicates collapsed."""
+def stage_drop(drop: str, warehouse: Warehouse, load_day: date) -> dict:
+    """Stage `raw.round_drops`' rows of `drop` into `staging.round_drops` (dates after `load_day`,
+    the run's, are implausible); metadata. Fails when a delivered file's rows read differ from
+    staged + quarantined + duplicates collapsed."""
     source = drop_source(drop)
     with warehouse.connect() as con:
         con.execute(
@@ -133,15 +136,15 @@ def stage_drop(drop: str, warehouse: Warehouse) -> dict:
         )
         # the rounds' staging SQL, reading the drop's rows instead of raw.crunchbase_rounds
         typed_sql = sql_text("rounds", STAGING_SQL_DIR)
-        counts = stage(con, source, "_drop_raw", typed_sql, "staging._drop_staged", date.today())
+        counts = stage(con, source, "_drop_raw", typed_sql, DROP_STAGED, load_day)
         replace_partition(
             con,
             "staging.round_drops",
-            f"SELECT *, ?::VARCHAR AS {DROP_COLUMN} FROM staging._drop_staged",
+            f"SELECT *, ?::VARCHAR AS {DROP_COLUMN} FROM {DROP_STAGED}",
             drop,
             [drop],
         )
-        con.execute("DROP TABLE staging._drop_staged")
+        con.execute(f"DROP TABLE {DROP_STAGED}")
         meta = table_metadata(
             con,
             "staging.round_drops",
@@ -178,7 +181,9 @@ def load_round_drop(
 
 @dg.op(description="Stage the delivered rounds file like staging.rounds into staging.round_drops.")
 def stage_round_drop(context: dg.OpExecutionContext, warehouse: Warehouse, drop: str) -> None:
-    meta = stage_drop(drop, warehouse)
+    with warehouse.connect() as con:
+        load_day = run_started_on(con, context.run_id)
+    meta = stage_drop(drop, warehouse, load_day)
     context.log_event(dg.AssetMaterialization(STAGING_KEY, partition=drop, metadata=meta))
 
 
@@ -187,7 +192,6 @@ def stage_round_drop(context: dg.OpExecutionContext, warehouse: Warehouse, drop:
     executor_def=dg.in_process_executor,
     description="Load and stage one file delivered to the rounds drop folder (its partition): "
     "reports the materializations of raw/round_drops and staging/round_drops.",
-    tags={"dagster/concurrency_key": "dealflow_writer"},
 )
 def round_drops_job() -> None:
     stage_round_drop(load_round_drop())

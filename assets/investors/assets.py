@@ -1,10 +1,12 @@
 """Investors as co-investors, funds as LP commitments: weekly scores and the fund shortlist."""
 
+from collections.abc import Iterator
 from datetime import date
 
 import dagster as dg
 import polars as pl
 
+from assets.tables import table_result, table_specs
 from models.investors import (
     COMPONENTS,
     RATIONALE_COLUMNS,
@@ -105,23 +107,37 @@ FUND_COLUMNS = [
 ]
 
 
-@dg.asset(
-    key_prefix="marts",
-    group_name="investors",
-    kinds={"duckdb", "polars"},
-    partitions_def=weekly_partitions,
-    deps=[dg.AssetKey(["core", "investors"]), dg.AssetKey(["core", "company_taxonomy"])],
+INVESTOR_SCORES_DESCRIPTION = """One row per investor with an investment dated on or before the
+week's as_of, scored as a co-investor: AI-thesis share of its portfolio (our three verticals), exit
+and follow-on rates, recency, activity, scale, ticket fit and France/UAE footprint, each a 0..1
+component; `co_investor_score` is their weighted mean (`config/investor_scoring.yaml`), with a
+plain-language `rationale`. `is_fund` / `fund_reason` apply the fund rule, `fund_score` the LP
+weights. Only facts dated on or before as_of are read. History by week in
+`marts.investor_scores_history`; `marts.investor_scores` holds the latest week."""
+INVESTOR_SCORE_DEPS = [
+    dg.AssetKey(["core", "investors"]),
+    dg.AssetKey(["core", "company_taxonomy"]),
+]
+INVESTOR_SCORES = "marts.investor_scores"
+INVESTOR_HISTORY = "marts.investor_scores_history"
+
+
+@dg.multi_asset(
+    name="investor_scores",
+    specs=table_specs(
+        (INVESTOR_SCORES, INVESTOR_HISTORY),
+        group_name="investors",
+        description=INVESTOR_SCORES_DESCRIPTION,
+        deps=INVESTOR_SCORE_DEPS,
+        kinds={"duckdb", "polars"},
+        partitions_def=weekly_partitions,
+    ),
 )
 def investor_scores(
     context: dg.AssetExecutionContext, settings: DealflowSettings, warehouse: Warehouse
-) -> dg.MaterializeResult:
-    """One row per investor with an investment dated on or before the week's as_of, scored as a
-    co-investor: AI-thesis share of its portfolio (our three verticals), exit and follow-on rates,
-    recency, activity, scale, ticket fit and France/UAE footprint, each a 0..1 component;
-    `co_investor_score` is their weighted mean (`config/investor_scoring.yaml`), with a
-    plain-language `rationale`. `is_fund` / `fund_reason` apply the fund rule, `fund_score` the
-    LP weights. Only facts dated on or before as_of are read. History by week in
-    `marts.investor_scores_history`; `marts.investor_scores` holds the latest week."""
+) -> Iterator[dg.MaterializeResult]:
+    """The week's investors scored as co-investors and funds, with their history by week."""
+
     week = date.fromisoformat(context.partition_key)
     as_of = settings.week_as_of(context.partition_key)
     config = load_investor_scoring()
@@ -134,9 +150,9 @@ def investor_scores(
             .with_columns(pl.lit(week).alias("week_start"))
             .select(INVESTOR_COLUMNS)
         )
-        replace_week(con, "marts.investor_scores_history", scores, week)
+        replace_week(con, INVESTOR_HISTORY, scores, week)
         con.execute(
-            "CREATE OR REPLACE TABLE marts.investor_scores AS SELECT * FROM marts.investor_scores_history "
+            f"CREATE OR REPLACE TABLE {INVESTOR_SCORES} AS SELECT * FROM {INVESTOR_HISTORY} "
             "WHERE week_start = ? ORDER BY co_investor_rank",  # this run's week, not the largest
             [week],
         )
@@ -152,9 +168,9 @@ def investor_scores(
             pl.col("follow_on_rate").round(2),
             pl.col("footprint_score").round(2),
         )
-        meta = table_metadata(
+        yield table_result(
             con,
-            "marts.investor_scores",
+            INVESTOR_SCORES,
             as_of=str(as_of),
             scoring_version=str(config["version"]),
             investors_scored=dg.MetadataValue.int(scores.height),
@@ -164,7 +180,7 @@ def investor_scores(
             fund_rule=dg.MetadataValue.md(markdown_table(reasons)),
             empty_reason=investor_scores_reason(_edges_declared(settings), scores.height, as_of),
         )
-    return dg.MaterializeResult(metadata=meta)
+        yield table_result(con, INVESTOR_HISTORY, week)
 
 
 def _edges_declared(settings: DealflowSettings) -> bool:
@@ -174,11 +190,11 @@ def _edges_declared(settings: DealflowSettings) -> bool:
 def _previous_rows(con, week: date, as_of: date) -> pl.DataFrame | None:
     """The week's rows scored before at the same as_of (a refresh after new rounds), whose
     rationales `score_investors` may keep; None when there are none."""
-    if not table_exists(con, "marts.investor_scores_history"):
+    if not table_exists(con, INVESTOR_HISTORY):
         return None
     columns = ", ".join(["investor_id", *RATIONALE_COLUMNS, "rationale"])
     return con.sql(
-        f"SELECT {columns} FROM marts.investor_scores_history WHERE week_start = ? AND as_of = ?",
+        f"SELECT {columns} FROM {INVESTOR_HISTORY} WHERE week_start = ? AND as_of = ?",
         params=[week, as_of],
     ).pl()
 
@@ -209,7 +225,7 @@ def fund_shortlist(
     size = sum(lane.size for lane in lanes)
     with warehouse.connect() as con:
         scores = con.sql(
-            "SELECT * FROM marts.investor_scores_history WHERE week_start = ?", params=[week]
+            f"SELECT * FROM {INVESTOR_HISTORY} WHERE week_start = ?", params=[week]
         ).pl()
         funds = scores.filter(pl.col("is_fund"))
         rate = eur_per_usd_as_of(con, scores["as_of"].max())

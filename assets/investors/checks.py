@@ -5,7 +5,8 @@ in [0, 1], ranks 1..n, nothing dated after as_of; the fund shortlist of the conf
 
 from typing import Any
 
-from assets.investors.assets import fund_shortlist, investor_scores
+from assets.investors.assets import INVESTOR_SCORES, fund_shortlist
+from assets.tables import table_key
 from models.investors import fund_lanes
 from models.lanes import lane_counts_sql
 from quality.checks import CheckInputs, suite_checks
@@ -33,6 +34,6 @@ def fund_shortlist_parameters(inputs: CheckInputs) -> dict[str, Any]:
 
 
 investor_checks = [
-    *suite_checks(investor_scores),
+    *suite_checks(table_key(INVESTOR_SCORES)),
     *suite_checks(fund_shortlist, parameters=fund_shortlist_parameters),
 ]

@@ -2,6 +2,7 @@
 
 import os
 import shutil
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -11,15 +12,18 @@ import duckdb
 from assets.investors.assets import fund_shortlist
 from assets.shortlist.assets import weekly_shortlist
 from assets.shortlist.changes import shortlist_changes
+from assets.staging.ledger import staging_ledger
+from assets.tables import table_result, table_spec
 from models.investors import fund_lanes
 from models.lanes import Lane, lane_order_sql
 from models.scoring import company_lanes
 from reports.frames import round_floats
 from warehouse.catalog import apply_comments
 from warehouse.resources import DealflowSettings, Warehouse
-from warehouse.runs import mark_published
+from warehouse.runs import RUNS_TABLE, mark_published
 
 PUBLISHED_SCHEMAS = ("ref", "staging", "core", "marts", "meta")
+LEDGER_KEYS = sorted(staging_ledger.keys)
 
 
 def _run_week(context: dg.AssetExecutionContext) -> date | None:
@@ -133,6 +137,7 @@ def export_weeks(
     if week is not None and week not in weeks:
         weeks.append(week)
     joined = ", ".join(f"array_to_string({c}, '; ') AS {c}" for c in lists)
+    folder.mkdir(parents=True, exist_ok=True)
     written = []
     for week in weeks:
         rows = con.sql(
@@ -178,22 +183,39 @@ def export_fund_shortlists(
     )
 
 
-@dg.asset(
-    group_name="publish",
-    kinds={"duckdb"},
-    deps=[weekly_shortlist, shortlist_changes, fund_shortlist],
+REPLICA_DESCRIPTION = """`dealflow.duckdb` in the pipeline home: a read-only copy of the ref,
+staging, core, marts and meta tables, with table and column comments,
+`shortlists/shortlist_<week>.csv` and `shortlists/fund_shortlist_<week>.csv`. Runs last: only when
+every upstream step and blocking check of the run passed, so a failed run leaves what analysts have
+exactly as it was. The replica is swapped in atomically; open it read-only (`harlequin -r`, `duckdb
+-readonly`) even while the pipeline runs."""
+REPLICA_DEPS = [weekly_shortlist.key, shortlist_changes.key, fund_shortlist.key, *LEDGER_KEYS]
+
+
+@dg.multi_asset(
+    name="analyst_replica",
+    specs=[
+        dg.AssetSpec(
+            "analyst_replica",
+            group_name="publish",
+            kinds={"duckdb"},
+            deps=REPLICA_DEPS,
+            description=REPLICA_DESCRIPTION,
+        ),
+        # the run bookkeeping: each run records itself when it starts (`Warehouse`), and the
+        # replica marks the run published
+        table_spec(RUNS_TABLE, group_name="publish", deps=REPLICA_DEPS),
+    ],
 )
 def analyst_replica(
     context: dg.AssetExecutionContext, settings: DealflowSettings, warehouse: Warehouse
-) -> dg.MaterializeResult:
-    """`dealflow.duckdb` in the pipeline home: a read-only copy of the ref, staging, core, marts
-    and meta tables, with table and column comments, `shortlists/shortlist_<week>.csv` and
-    `shortlists/fund_shortlist_<week>.csv`.
-    Runs last: only when every upstream step and blocking check of the run passed, so a failed
-    run leaves what analysts have exactly as it was. The replica is swapped in atomically; open it
-    read-only (`harlequin -r`, `duckdb -readonly`) even while the pipeline runs."""
+) -> Iterator[dg.MaterializeResult]:
+    """Publish the analysts' replica and the week's CSVs; mark the run published."""
     with warehouse.connect() as con:
-        return dg.MaterializeResult(metadata=publish_week(context, settings, con))
+        yield dg.MaterializeResult(
+            asset_key="analyst_replica", metadata=publish_week(context, settings, con)
+        )
+        yield table_result(con, RUNS_TABLE)
 
 
 def publish_week(

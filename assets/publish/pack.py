@@ -7,6 +7,8 @@ import dagster as dg
 from assets.publish.assets import analyst_replica
 from models.investors import fund_lanes
 from models.scoring import company_lanes
+from reports.data import load_pack_data
+from reports.pack import write_pack
 from reports.paths import pack_folder
 from warehouse.partitions import weekly_partitions
 from warehouse.resources import DealflowSettings, Warehouse
@@ -38,9 +40,6 @@ def weekly_pack(
 def write_week_pack(settings: DealflowSettings, con, week: date) -> dict:
     """Write `packs/<week>/` from the warehouse (the weekly run's `weekly_pack`, and the model
     evaluation's `marts/shortlist_backtest` with the backtest). Returns the metadata."""
-    from reports.data import load_pack_data  # openpyxl and matplotlib: only when a pack is built
-    from reports.pack import write_pack
-
     data = load_pack_data(con, week, company_lanes(size=settings.shortlist_size), fund_lanes())
     files = write_pack(pack_folder(settings.home_path(), week), data)
     backtest = data.success_backtest is not None and data.success_backtest.height > 0

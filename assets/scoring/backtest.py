@@ -1,22 +1,27 @@
 """The success model's strict temporal backtest, where analysts look: a table and plots."""
 
 import base64
+from collections.abc import Iterator
 from datetime import date
 
 import dagster as dg
 import polars as pl
 
-from assets.scoring.assets import MODEL_INPUTS, status_usable
+from assets.scoring.assets import MODEL_INPUTS
+from assets.tables import table_result, table_specs
 from models.backtest import (
     MODEL_METHOD,
     MOST_ACTIVE,
     backtest_with_predictions,
     calibration_table,
+    success_train_fn,
     top_of_list_cells,
 )
 from models.calendar import add_months
+from models.score_store import status_usable
 from models.thesis import load_thesis
 from models.threads import limit_threads
+from reports.plots import backtest_png
 from transforms.features import data_end, extent_as_of
 from warehouse.metadata import bar_chart, markdown_table, table_metadata
 from warehouse.partitions import weekly_partitions
@@ -138,27 +143,37 @@ def _columns(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.rename({c: c.replace("@", "_at_") for c in frame.columns if "@" in c})
 
 
-@dg.asset(
-    key_prefix="marts",
-    group_name="scoring",
-    kinds={"duckdb", "scikitlearn"},
-    partitions_def=weekly_partitions,
-    # after the weekly run published the week (its pack is the last step): the model evaluation
-    # measures that week, and `shortlist_backtest` publishes the results
-    deps=[*MODEL_INPUTS, dg.AssetKey("weekly_pack")],
+SUCCESS_BACKTEST_DESCRIPTION = """How well the success model would have done: for each of several
+past cutoffs (the newest one's 24-month outcome window ends where the data ends at as_of), the
+model is trained only on what was known at the cutoff, scores the population then (a round, no
+exit) and is measured against the outcomes that followed: precision@25/50/100, lift over the base
+rate, AUC-PR, AUC-ROC, Brier score; side by side with naive rankings (random, total raised, most
+recent round, investor count, most active: rounds in the last 24 months, ties by rounds ever). One
+row per week, cutoff and method; the calibration table per cutoff is in
+`marts.success_calibration`. The UI shows the table and a precision@k / calibration plot. Each
+cutoff's probabilities are kept for `shortlist_backtest`."""
+# after the weekly run published the week (its pack is the last step): the model evaluation
+# measures that week, and `shortlist_backtest` publishes the results
+BACKTEST_DEPS = [*MODEL_INPUTS, dg.AssetKey("weekly_pack")]
+SUCCESS_BACKTEST = dg.AssetKey(["marts", "success_backtest"])
+
+
+@dg.multi_asset(
+    name="success_backtest",
+    specs=table_specs(
+        ("marts.success_backtest", "marts.success_calibration"),
+        group_name="scoring",
+        description=SUCCESS_BACKTEST_DESCRIPTION,
+        deps=BACKTEST_DEPS,
+        kinds={"duckdb", "scikitlearn"},
+        partitions_def=weekly_partitions,
+    ),
 )
 def success_backtest(
     context: dg.AssetExecutionContext, settings: DealflowSettings, warehouse: Warehouse
-) -> dg.MaterializeResult:
-    """How well the success model would have done: for each of several past cutoffs (the newest
-    one's 24-month outcome window ends where the data ends at as_of), the model is trained only
-    on what was known at the cutoff, scores the population then (a round, no exit) and is measured
-    against the outcomes that followed: precision@25/50/100, lift over the base rate, AUC-PR,
-    AUC-ROC, Brier score; side by side with naive rankings (random, total raised, most recent
-    round, investor count, most active: rounds in the last 24 months, ties by rounds ever). One
-    row per week, cutoff and method; the calibration table per cutoff is in
-    `marts.success_calibration`. The UI shows the table and a precision@k / calibration plot.
-    Each cutoff's probabilities are kept for `shortlist_backtest`."""
+) -> Iterator[dg.MaterializeResult]:
+    """The success model's backtest at past cutoffs, and its calibration per cutoff."""
+
     week = date.fromisoformat(context.partition_key)
     as_of = settings.week_as_of(context.partition_key)
     thesis = load_thesis()
@@ -166,14 +181,12 @@ def success_backtest(
     bt = thesis["backtest"]
     horizon, ks = int(cfg["horizon_months"]), [int(k) for k in bt["ks"]]
     with warehouse.connect() as con:
-        end = data_end(extent_as_of(con, as_of, status_usable(settings, as_of)))
+        end = data_end(extent_as_of(con, as_of, status_usable(settings.sources_path(), as_of)))
         cutoffs = (
             []
             if end is None
             else backtest_cutoffs(end, horizon, int(bt["n_cutoffs"]), int(bt["step_months"]))
         )
-        from models.backtest import success_train_fn  # scikit-learn loads at run time only
-
         with limit_threads(1):
             results, scored = backtest_with_predictions(
                 con, cutoffs, horizon, success_train_fn(cfg), ks=ks
@@ -252,10 +265,9 @@ def success_backtest(
             meta["chart"] = dg.MetadataValue.md(
                 bar_chart("method", f"precision@{k}, mean over cutoffs", by_method.rows())
             )
-            from models.plots import backtest_png
-
             png = base64.b64encode(backtest_png(results, calibration, ks)).decode()
             meta["plot"] = dg.MetadataValue.md(
                 f"![precision@k and calibration](data:image/png;base64,{png})"
             )
-    return dg.MaterializeResult(metadata=meta)
+        yield dg.MaterializeResult(asset_key=SUCCESS_BACKTEST, metadata=meta)
+        yield table_result(con, "marts.success_calibration", week)

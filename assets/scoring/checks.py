@@ -3,14 +3,18 @@
 Scores in [0, 1], one row per company, ranks 1..n, nothing dated after as_of, valid vocabularies.
 """
 
-from assets.scoring.assets import company_scores, success_models
-from assets.scoring.backtest import success_backtest
+from assets.scoring.assets import success_models
+from assets.scoring.backtest import SUCCESS_BACKTEST
 from assets.scoring.shortlist_backtest import shortlist_backtest
+from assets.tables import table_key
+from models.score_store import SCORE_TABLES
 from quality.checks import suite_checks
+
+COMPANY_SCORES = table_key(SCORE_TABLES.latest)
 
 scoring_checks = [
     *suite_checks(success_models),
-    *suite_checks(success_backtest),
+    *suite_checks(SUCCESS_BACKTEST),
     *suite_checks(shortlist_backtest),
-    *suite_checks(company_scores),
+    *suite_checks(COMPANY_SCORES),
 ]

@@ -6,12 +6,15 @@ from datetime import date
 import dagster as dg
 import polars as pl
 
+from assets.publish.assets import publish_week
+from assets.publish.pack import write_week_pack
 from assets.scoring.assets import MODEL_INPUTS
-from assets.scoring.backtest import PREDICTIONS, success_backtest
+from assets.scoring.backtest import PREDICTIONS, SUCCESS_BACKTEST
 from models.calendar import add_months
 from models.scoring import company_lanes
 from models.shortlist_backtest import LANE_COLUMNS, lane_candidates, lane_hits, score_cutoff
 from models.thesis import load_thesis
+from reports.plots import shortlist_backtest_png
 from transforms.features import features_as_of, labels
 from warehouse.metadata import bar_chart, markdown_table, table_metadata
 from warehouse.partitions import weekly_partitions
@@ -42,7 +45,7 @@ def cutoff_rows(con, cutoff: date, horizon_end: date, predictions, thesis: dict,
     group_name="scoring",
     kinds={"duckdb", "polars"},
     partitions_def=weekly_partitions,
-    deps=[success_backtest, *MODEL_INPUTS],
+    deps=[SUCCESS_BACKTEST, *MODEL_INPUTS],
 )
 def shortlist_backtest(
     context: dg.AssetExecutionContext, settings: DealflowSettings, warehouse: Warehouse
@@ -61,9 +64,6 @@ def shortlist_backtest(
     replica and the week's pack are published again with both backtests (`replica`,
     `pack_report`). So the weekly run's publishing (`analyst_replica`, `weekly_pack`) waits on
     nothing outside `dealflow_job`, and the backtests run on the week the weekly run published."""
-    from assets.publish.assets import publish_week
-    from assets.publish.pack import write_week_pack
-
     meta = _lane_backtest(context, settings, warehouse)
     with warehouse.connect() as con:
         published = publish_week(context, settings, con)
@@ -152,8 +152,6 @@ def _lane_backtest(
             meta["chart"] = dg.MetadataValue.md(
                 bar_chart("lane", "hit rate, pooled over cutoffs", by_lane)
             )
-            from models.plots import shortlist_backtest_png
-
             png = base64.b64encode(shortlist_backtest_png(rows)).decode()
             meta["plot"] = dg.MetadataValue.md(f"![hit rate by lane](data:image/png;base64,{png})")
     return meta

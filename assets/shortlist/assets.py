@@ -6,7 +6,7 @@ import dagster as dg
 import duckdb
 import polars as pl
 
-from assets.scoring.assets import HISTORY, company_scores
+from assets.scoring.assets import company_scores
 from models.decisions import (
     KEEPS_SQL,
     PORTFOLIO_LANE,
@@ -24,14 +24,12 @@ from models.lanes import (
     lanes_markdown,
     ranked_sql,
     short_lanes,
-)
-from models.reasons import shortlist_reason
-from models.scoring import (
-    SHORTLIST_ORDER,
-    company_lanes,
     shortlist_counts_sql,
     shortlist_rules_sql,
 )
+from models.reasons import shortlist_reason
+from models.score_store import SCORE_TABLES
+from models.scoring import SHORTLIST_ORDER, company_lanes
 from models.thesis import load_thesis
 from reports.paths import REPORT, WORKBOOK, pack_folder
 from transforms import SQL_DIR
@@ -81,10 +79,10 @@ SHORTLIST_COLUMNS = [
 def decided_week_sql(con: duckdb.DuckDBPyConnection, thesis: dict) -> str:
     """A relation: one week's scores (`?` = the week) with the analysts' latest decisions known at
     its as_of (`models.decisions.decided_sql`; none when no decision table was written)."""
-    week = f"(SELECT * FROM {HISTORY} WHERE week_start = ?)"
+    week = f"(SELECT * FROM {SCORE_TABLES.history} WHERE week_start = ?)"
     if not table_exists(con, DECISIONS):
         return f"({undecided_sql(week)})"
-    return f"({decided_sql(week, HISTORY, DECISIONS, passed_return_margin(thesis))})"
+    return f"({decided_sql(week, SCORE_TABLES.history, DECISIONS, passed_return_margin(thesis))})"
 
 
 def lane_eligible(

@@ -6,11 +6,11 @@ import dagster as dg
 import duckdb
 import polars as pl
 
-from assets.scoring.assets import HISTORY
 from assets.shortlist.assets import decided_week_sql, weekly_shortlist
 from models.changes import compare_weeks, empty_changes
-from models.lanes import lane_sql
-from models.scoring import company_lanes, shortlist_rules_sql
+from models.lanes import lane_sql, shortlist_rules_sql
+from models.score_store import SCORE_TABLES
+from models.scoring import company_lanes
 from models.thesis import load_thesis
 from warehouse.metadata import table_metadata
 from warehouse.partitions import weekly_partitions
@@ -74,7 +74,7 @@ def shortlist_changes(
                 params=[week, ids],
             ).pl()
             then = con.sql(
-                f"SELECT * FROM {HISTORY} WHERE week_start = ? AND company_id IN ?",
+                f"SELECT * FROM {SCORE_TABLES.history} WHERE week_start = ? AND company_id IN ?",
                 params=[before, ids],
             ).pl()
             rows = compare_weeks(current, previous, now, then, thesis, week, before)

@@ -1,17 +1,19 @@
 """Staging layer: typed, conformed provider rows. Bad rows go to `meta.quarantine` with their
 reason; every source gets a reconciliation row in `meta.row_accounting`."""
 
-from datetime import date
+from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
 
 from assets.ingest.assets import RAW_TABLES
+from assets.tables import table_result, table_specs
 from transforms.reference import stage_frame, stage_map_frame
 from transforms.sources import SOURCE_KINDS
 from transforms.staging import quarantine_sample, register_country_lookup, stage
 from warehouse.metadata import markdown_table, table_metadata
 from warehouse.resources import Warehouse
+from warehouse.runs import run_started_on
 from warehouse.sql import sql_text
 from warehouse.tables import write_frame
 
@@ -45,14 +47,22 @@ STAGED = {
 }
 
 
-@dg.asset(key_prefix="ref", group_name="staging", kinds={"duckdb"})
-def round_stage_map(warehouse: Warehouse) -> dg.MaterializeResult:
-    """How provider round types and codes map to stages (from `config/stages.yaml`), and the
-    stage vocabulary with its order and group (`ref.stages`)."""
+@dg.multi_asset(
+    name="round_stage_map",
+    specs=table_specs(
+        ("ref.round_stage_map", "ref.stages"),
+        group_name="staging",
+        description="How provider round types and codes map to stages (from "
+        "`config/stages.yaml`), and the stage vocabulary with its order and group (`ref.stages`).",
+    ),
+)
+def round_stage_map(warehouse: Warehouse) -> Iterator[dg.MaterializeResult]:
+    """The stage vocabulary and the provider round types mapped to it (`config/stages.yaml`)."""
     with warehouse.connect() as con:
         write_frame(con, "ref.round_stage_map", stage_map_frame())
         write_frame(con, "ref.stages", stage_frame())
-        return dg.MaterializeResult(metadata=table_metadata(con, "ref.round_stage_map"))
+        yield table_result(con, "ref.round_stage_map")
+        yield table_result(con, "ref.stages")
 
 
 def _staged_asset(
@@ -74,12 +84,15 @@ def _staged_asset(
             + (f" Source: {attribution}" if attribution else "")
         ),
     )
-    def _asset(warehouse: Warehouse) -> dg.MaterializeResult:
+    def _asset(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         with warehouse.connect() as con:
             if country_columns:
                 register_country_lookup(con, raw_table, country_columns)
+            # dates after the run's load day are implausible (staging serves every week: not the
+            # scoring as_of, which may be years back)
+            load_day = run_started_on(con, context.run_id)
             counts = stage(
-                con, name, raw_table, sql_text(name, SQL_DIR), f"staging.{name}", date.today()
+                con, name, raw_table, sql_text(name, SQL_DIR), f"staging.{name}", load_day
             )
             meta = table_metadata(
                 con,

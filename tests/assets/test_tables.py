@@ -11,6 +11,7 @@ from warehouse.tables import add_missing_columns, replace_week
 def test_a_week_with_a_new_column_lands_in_an_older_table():
     con = duckdb.connect()
     con.execute("CREATE SCHEMA marts")
+    con.execute("CREATE SCHEMA scratch")  # as `Warehouse.connect` creates it
     old = pl.DataFrame({"week_start": [date(2015, 11, 30)], "company_id": ["a"]})
     replace_week(con, "marts.scores", old, date(2015, 11, 30))
     new = old.with_columns(

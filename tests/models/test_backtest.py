@@ -9,12 +9,10 @@ import pytest
 from models.backtest import (
     BASELINES,
     calibration_table,
-    precision_at_k,
-    ranking_metrics,
-    ranking_order,
     top_of_list_against,
     top_of_list_cells,
 )
+from models.metrics import precision_at_k, ranking_metrics, ranking_order
 
 
 def test_perfect_ranking_gives_precision_one_and_auc_one():

@@ -1,5 +1,6 @@
-"""Scoring a features table in DuckDB chunk by chunk gives exactly what `score` gives on the whole
-frame: same momentum bits, same probabilities, same total score and rank."""
+"""Scoring a features table in DuckDB chunk by chunk gives exactly what scoring it in one chunk
+gives: same momentum bits, same probabilities, same total score and rank; momentum in SQL is the
+mean percentile rank of its signals."""
 
 from datetime import date
 
@@ -8,9 +9,9 @@ import numpy as np
 import polars as pl
 import pytest
 
-from models.chunked_scoring import score_table
-from models.momentum import SIGNALS, momentum, momentum_table_sql
-from models.scoring import company_lanes, score, shortlist, shortlist_sql
+from models.chunked_scoring import score_frame, score_table
+from models.momentum import SIGNALS, momentum_table_sql
+from models.scoring import company_lanes, shortlist, shortlist_sql
 from models.thesis import load_thesis
 
 COLUMNS = [
@@ -93,11 +94,29 @@ def load(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> None:
     con.unregister("_f")
 
 
-def test_momentum_sql_is_bit_identical_to_polars(con):
+def percentile_momentum(features: pl.DataFrame) -> pl.DataFrame:
+    """Momentum by its definition, written independently of the SQL: per signal, the average
+    rank within the population over the non-NULL count (recency: fewer days rank higher), NULL
+    counting 0.5 for step_up and 0 otherwise; the mean over the signals; 0 outside."""
+
+    def pct(column: str, higher_better: bool) -> pl.Expr:
+        value = pl.col(column) if higher_better else -pl.col(column)
+        ranked = value.rank("average") / value.count()
+        return ranked.fill_null(0.5 if column == "step_up" else 0.0)
+
+    ranks = features.filter(pl.col("in_population")).select(
+        "company_id", (sum(pct(c, hb) for c, hb in SIGNALS) / len(SIGNALS)).alias("momentum")
+    )
+    return features.join(ranks, on="company_id", how="left").with_columns(
+        pl.col("momentum").fill_null(0.0)
+    )
+
+
+def test_momentum_sql_is_the_mean_percentile_rank_bit_for_bit(con):
     frame = features()
     load(con, frame)
     got = con.sql(momentum_table_sql("marts.f")).pl()
-    want = momentum(frame).select("company_id", "momentum", "in_population")
+    want = percentile_momentum(frame).select("company_id", "momentum", "in_population")
     joined = want.join(got, on="company_id", how="left", suffix="_sql")
     inside = joined.filter(pl.col("in_population"))
     assert got.height == inside.height > 1000
@@ -118,8 +137,9 @@ def test_chunks_score_like_the_whole_frame(con, model, chunk_rows):
         con, "marts.f", "marts.scores", model, thesis, COLUMNS, [week, version], chunk_rows
     )
     got = con.sql("SELECT * FROM marts.scores").pl()
-    prob = model.predict_proba(frame.filter(pl.col("in_population"))) if model else None
-    want = score(frame, prob, thesis).with_columns(week, version).select(COLUMNS)
+    # the whole frame in one chunk
+    score_table(con, "marts.f", "marts.whole", model, thesis, COLUMNS, [week, version], 10**6)
+    want = con.sql("SELECT * FROM marts.whole").pl()
     assert rows == frame.height and got.columns == COLUMNS
     assert got.equals(want)  # same rows in the same (rank) order, same bits
 
@@ -142,7 +162,9 @@ def test_shortlist_candidates_from_sql_give_the_same_shortlist(con, size):
     frame = frame.with_columns(
         pl.when(nulls).then(None).otherwise(pl.col("closed")).alias("closed")
     )
-    scores = score(frame, None).with_columns(pl.lit(date(2026, 11, 23)).alias("week_start"))
+    scores = score_frame(frame, load_thesis()).with_columns(
+        pl.lit(date(2026, 11, 23)).alias("week_start")
+    )
     con.register("scores", scores.to_arrow())
     lanes = company_lanes(size=size)
     listed = con.sql(shortlist_sql("scores", lanes), params=[date(2026, 11, 23)]).pl()

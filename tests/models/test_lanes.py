@@ -15,14 +15,9 @@ from models.lanes import (
     lane_report,
     lane_shortlist,
     load_lanes,
-)
-from models.scoring import (
-    SHORTLIST_ORDER,
-    company_lanes,
-    shortlist,
     shortlist_rules_sql,
-    shortlist_sql,
 )
+from models.scoring import SHORTLIST_ORDER, company_lanes, shortlist, shortlist_sql
 from models.thesis import load_thesis
 
 WEEK = date(2026, 11, 23)

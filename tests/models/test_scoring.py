@@ -4,8 +4,9 @@ import numpy as np
 import polars as pl
 import pytest
 
+from models.chunked_scoring import score_frame
 from models.explain import rationale, stage_label
-from models.scoring import company_lanes, score, shortlist
+from models.scoring import company_lanes, shortlist
 from models.thesis import load_thesis, thesis_fit
 
 BASE = {
@@ -29,6 +30,7 @@ BASE = {
     "last_round_usd": 1e6,
     "n_top_investors": 0,
     "investor_exit_rate": None,
+    "max_training_compute_flop": None,
 }
 
 
@@ -41,11 +43,22 @@ def frame(*rows: dict) -> pl.DataFrame:
             "are_investors": pl.List(pl.String),
             "step_up": pl.Float64,
             "investor_exit_rate": pl.Float64,
+            "max_training_compute_flop": pl.Float64,
             "vertical": pl.String,
             "sector": pl.String,
             "last_stage": pl.String,
         },
     )
+
+
+def score(features: pl.DataFrame, probability: np.ndarray | None) -> pl.DataFrame:
+    """The pipeline's scoring of `features` (`score_frame`), `probability` given in the order of
+    the population rows (None: no model)."""
+    predictions = None
+    if probability is not None:
+        ids = features.filter(pl.col("in_population"))["company_id"]
+        predictions = pl.DataFrame({"company_id": ids, "success_probability": probability})
+    return score_frame(features, load_thesis(), predictions)
 
 
 def test_nexus_french_hq_with_emirati_investor_is_full_score():

@@ -5,8 +5,9 @@ import numpy as np
 import polars as pl
 import pytest
 
-from models.backtest import most_active, precision_at_k
+from models.backtest import most_active
 from models.lanes import load_lanes
+from models.metrics import precision_at_k
 from models.shortlist_backtest import lane_candidates, lane_hits, score_cutoff
 from models.thesis import load_thesis
 from models.training import new_model

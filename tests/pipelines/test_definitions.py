@@ -55,6 +55,22 @@ EXPECTED_ASSETS = {
     "marts/fund_shortlist",
     "analyst_replica",
     "weekly_pack",
+    # the tables a step writes beside its own: each an asset too
+    "ref/stages",
+    "ref/known_investors",
+    "core/company_source_ids",
+    "core/company_acquisitions_made",
+    "core/company_models",
+    "core/company_exits",
+    "core/investments",
+    "marts/company_scores_history",
+    "marts/company_model_inputs",
+    "marts/investor_scores_history",
+    "marts/success_calibration",
+    "meta/quarantine",
+    "meta/value_issues",
+    "meta/row_accounting",
+    "meta/runs",
 }
 
 
@@ -80,10 +96,15 @@ def test_assets_jobs_schedules_sensors_exist():
     assert evaluation.partitions_def == weekly_partitions
     assert {k.to_user_string() for k in evaluation.asset_layer.executable_asset_keys} == {
         "marts/success_backtest",
+        "marts/success_calibration",
         "marts/shortlist_backtest",
     }
     weekly = {k.to_user_string() for k in job.asset_layer.executable_asset_keys}
-    assert not weekly & {"marts/success_backtest", "marts/shortlist_backtest"}
+    assert not weekly & {
+        "marts/success_backtest",
+        "marts/success_calibration",
+        "marts/shortlist_backtest",
+    }
     assert defs.resolve_sensor_def("model_evaluation_sensor").job_name == "model_evaluation_job"
 
 
@@ -120,15 +141,15 @@ BLOCKING_CHECKS = {
     *(f"staging/{t}:{t}_expectations" for t in STAGED_TABLES),
     # core: keys, referential integrity (rounds -> companies, edges -> investors), codes, ranges
     "core/companies:companies_expectations",
-    "core/companies:company_source_ids_expectations",
+    "core/company_source_ids:company_source_ids_expectations",
     "core/funding_rounds:funding_rounds_expectations",
-    "core/funding_rounds:company_exits_expectations",
-    "core/companies:company_acquisitions_made_expectations",
-    "core/companies:company_models_expectations",
+    "core/company_exits:company_exits_expectations",
+    "core/company_acquisitions_made:company_acquisitions_made_expectations",
+    "core/company_models:company_models_expectations",
     "core/company_taxonomy:company_taxonomy_expectations",
     "core/investors:investors_expectations",
-    "core/investors:investments_expectations",
-    "core/investors:known_investors_expectations",
+    "core/investments:investments_expectations",
+    "ref/known_investors:known_investors_expectations",
     "core/analyst_decisions:analyst_decisions_expectations",
     # marts, per weekly partition
     "marts/success_models:success_models_expectations",
@@ -148,7 +169,7 @@ WARNING_CHECKS = {
     "staging/epoch_models:epoch_models_warnings",
     "staging/chip_startups:chip_startups_warnings",
     "staging/epoch_funding_rounds:epoch_funding_rounds_warnings",
-    "core/investors:investments_warnings",
+    "core/investments:investments_warnings",
     "staging/analyst_decisions:analyst_decisions_warnings",
     "core/analyst_decisions:analyst_decisions_warnings",
     "marts/weekly_shortlist:shortlist_warnings",

@@ -10,7 +10,14 @@ import pytest
 from pipelines.console import StepLines
 from warehouse.metadata import table_metadata
 from warehouse.resources import DEFAULT_HOME, DealflowSettings, dataset_name
-from warehouse.runs import OtherDatasetError, check_dataset, latest_week, mark_published, record_run
+from warehouse.runs import (
+    OtherDatasetError,
+    check_dataset,
+    latest_week,
+    mark_published,
+    record_run,
+    run_started_on,
+)
 
 
 def test_each_sources_file_has_its_own_default_home(monkeypatch):
@@ -38,6 +45,20 @@ def test_a_home_refuses_another_dataset_and_latest_is_the_last_published_run(tmp
     with pytest.raises(OtherDatasetError, match="DEALFLOW_HOME") as error:
         check_dataset(con, sample, tmp_path)
     assert str(real) in str(error.value) and str(sample) in str(error.value)
+
+
+def test_a_runs_load_day_is_the_day_it_started_not_its_as_of():
+    """Staging bounds plausible dates by the run's load day (`meta.runs.started_at`), whatever
+    week it scores: a 2015 backfill started today keeps facts dated up to today."""
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA meta")
+    with pytest.raises(LookupError, match="r1"):
+        run_started_on(con, "r1")
+    record_run(con, "r1", "dealflow_job", Path("real.yaml"), date(2015, 12, 7), date(2015, 12, 9))
+    con.execute("UPDATE meta.runs SET started_at = TIMESTAMP '2026-12-07 23:30:00'")
+    assert run_started_on(con, "r1") == date(2026, 12, 7)
+    with pytest.raises(LookupError, match="r2"):
+        run_started_on(con, "r2")
 
 
 def _event(kind: str, step: str, data=None) -> dg.DagsterEvent:
@@ -72,6 +93,19 @@ def test_console_prints_one_line_per_asset_step_and_what_a_warning_found():
         "warning: marts/weekly_shortlist:shortlist_warnings: "
         "1 of 1 expectations failed: row count = 75: observed 40"
     )
+
+
+def test_a_step_writing_several_tables_prints_its_own_table_and_how_many_beside_it():
+    from dagster._core.events import StepMaterializationData, StepSuccessData
+
+    lines = StepLines()
+    for table, rows in (("companies", 3000), ("company_source_ids", 3100), ("company_models", 9)):
+        materialized = dg.AssetMaterialization(
+            asset_key=["core", table], metadata={"dagster/row_count": rows}
+        )
+        lines.lines(_event("ASSET_MATERIALIZATION", "s", StepMaterializationData(materialized)))
+    [line] = lines.lines(_event("STEP_SUCCESS", "s", StepSuccessData(500.0)))
+    assert line.split() == ["core/companies", "(+2)", "0.5s", "3,000", "rows"]
 
 
 def test_table_metadata_describes_columns_and_previews_the_week():

@@ -114,13 +114,20 @@ def test_sensors_request_the_drop_then_one_refresh_reusing_the_weeks_model(incre
     selected = {k.to_user_string() for k in request.asset_selection}
     assert selected == {
         "core/funding_rounds",
+        "core/company_exits",
         "core/investors",
+        "core/investments",
+        "ref/known_investors",
         "marts/company_scores",
+        "marts/company_scores_history",
+        "marts/company_model_inputs",
         "marts/weekly_shortlist",
         "marts/shortlist_changes",
         "marts/investor_scores",
+        "marts/investor_scores_history",
         "marts/fund_shortlist",
         "analyst_replica",
+        "meta/runs",
         "weekly_pack",
     }
     assert refresh_tick.results[0].success
@@ -202,7 +209,7 @@ def test_investor_marts_equal_the_full_run_on_all_rounds(incremental, pipeline_r
 def test_probabilities_come_from_the_model_fitted_before_the_drop(
     incremental, pipeline_run, tmp_path
 ):
-    from assets.scoring.assets import load_model
+    from models.score_store import load_model
     from transforms.features import features_as_of
     from warehouse.sql import install_macros
 

@@ -39,7 +39,11 @@ def _score(run, home: Path, as_of: date | None = None) -> dict:
         resources={"settings": settings, "warehouse": Warehouse(settings=settings)},
     )
     assert result.success
-    (event,) = result.get_asset_materialization_events()
+    (event,) = [
+        e
+        for e in result.get_asset_materialization_events()
+        if e.asset_key == dg.AssetKey(["marts", "company_scores"])
+    ]
     return {k: v.value for k, v in event.event_specific_data.materialization.metadata.items()}
 
 

@@ -7,8 +7,8 @@ import joblib
 import polars as pl
 
 from models.backtest import BASELINES
-from models.plots import backtest_png
 from models.success import FACTOR_GROUPS
+from reports.plots import backtest_png
 from tests.helpers import query
 
 

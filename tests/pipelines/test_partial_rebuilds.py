@@ -95,7 +95,12 @@ def _materialize(instance: dg.DagsterInstance, run, home: Path, asset=investors)
         resources={"settings": settings, "warehouse": Warehouse(settings=settings)},
     )
     assert result.success
-    (event,) = result.get_asset_materialization_events()
+    # the step also reports the tables it writes beside its own: the asset's own event
+    (event,) = [
+        e
+        for e in result.get_asset_materialization_events()
+        if e.asset_key.path[-1] == asset.op.name
+    ]
     return {k: v.value for k, v in event.event_specific_data.materialization.metadata.items()}
 
 

@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from assets.core.checks import core_checks
-from assets.scoring.assets import company_scores
+from assets.scoring.checks import COMPANY_SCORES
 from assets.shortlist.checks import shortlist_checks
 from quality.checks import suite_checks
 from warehouse.resources import DealflowSettings, Warehouse
@@ -96,9 +96,12 @@ def test_core_companies_check_reports_duplicates_unknown_codes_and_orphans(wareh
             }
         ),
     )
-    (companies_checks,) = [c for c in core_checks if "gx_core__companies" in c.node_def.name]
-    (rounds_checks,) = [c for c in core_checks if "gx_core__funding_rounds" in c.node_def.name]
-    results = run(companies_checks, warehouse) | run(rounds_checks, warehouse)
+    # the checks of the tables `core/companies` and `core/funding_rounds` write (each its asset)
+    tables = ("companies", "company_source_ids", "company_acquisitions_made", "company_models")
+    names = {f"gx_core__{t}" for t in (*tables, "funding_rounds", "company_exits")}
+    results = {}
+    for checks in [c for c in core_checks if c.node_def.name in names]:
+        results |= run(checks, warehouse)
     assert {k for k, r in results.items() if r.passed} == {
         "company_source_ids_expectations",
         "company_exits_expectations",
@@ -145,7 +148,7 @@ def test_scores_check_flags_a_score_above_one_in_the_latest_week(warehouse):
         warehouse,
         marts__company_scores_history=pl.concat([week(date(2026, 11, 16), 0.9), week(WEEK, 1.3)]),
     )
-    (result,) = run(suite_checks(company_scores)[0], warehouse).values()
+    (result,) = run(suite_checks(COMPANY_SCORES)[0], warehouse).values()
     assert not result.passed and result.check_name == "company_scores_expectations"
     assert md(result, "table") == "marts.company_scores_history WHERE week_start = 2026-11-23"
     assert "`total_score` in [0, 1]: 1 row(s)" in md(result, "failed")
@@ -197,6 +200,54 @@ def test_shortlist_size_and_warning_checks(warehouse):
     assert "| mars | 1 | C2 | Beta |" in md(blocking, "offending_rows")
     assert not warning.passed and warning.severity == dg.AssetCheckSeverity.WARN
     assert "row count = $shortlist_size=75: observed 2" in md(warning, "failed")
+
+
+def test_shortlist_check_applies_the_shortlist_rules(warehouse):
+    """A listed company that the shortlist's rules keep out (exited, closed, no vertical) fails
+    the blocking check, by the same predicate the shortlist applies."""
+    ids = ["C1", "C2", "C3", "C4"]
+    scores = pl.DataFrame(
+        {
+            "week_start": [WEEK] * 4,
+            "company_id": ids,
+            "vertical": ["generative_models"] * 3 + [None],
+            "exited": [False, True, False, False],
+            "closed": [False, False, None, False],
+            "country_code": ["FRA"] * 4,
+            "countries": [[]] * 4,
+            "fra_investors": [[]] * 4,
+            "are_investors": [[]] * 4,
+        },
+        schema_overrides={
+            "vertical": pl.String,
+            "closed": pl.Boolean,
+            "countries": pl.List(pl.String),
+            "fra_investors": pl.List(pl.String),
+            "are_investors": pl.List(pl.String),
+        },
+    )
+    shortlist = pl.DataFrame(
+        {
+            "week_start": [WEEK] * 3,
+            "lane": ["france"] * 3,
+            "lane_rank": [1, 2, 3],
+            "rank": [1, 2, 3],
+            "company_id": ["C1", "C2", "C3"],  # C2 exited: not eligible; C3 (closed NULL) is
+            "name": ["Alpha", "Beta", "Gamma"],
+            "total_score": [0.8, 0.7, 0.6],
+            "rationale": ["Thesis fit 0.8"] * 3,
+            "vertical": ["generative_models"] * 3,
+            "as_of": [AS_OF] * 3,
+        }
+    )
+    write(warehouse, marts__company_scores_history=scores, marts__weekly_shortlist=shortlist)
+    blocking = run(shortlist_checks[0], warehouse)["shortlist_well_formed"]
+    assert not blocking.passed
+    failed = md(blocking, "failed")
+    assert "`company_id` in $eligible_listed (2 values): 1 row(s)" in failed, failed
+    assert "| france | 2 | C2 | Beta |" in md(blocking, "offending_rows")
+    # two eligible in the lane (C1, C3), three listed
+    assert "row count = $shortlist_rows=2: observed 3" in failed
 
 
 def test_raw_check_knows_declared_from_undeclared_sources(warehouse):

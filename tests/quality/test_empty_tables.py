@@ -221,6 +221,7 @@ def test_every_suite_validates_its_empty_table(con):
             "fund_shortlist_size": 25,
             "fund_shortlist_rows": 0,
             "lanes": ["france", "uae", "bridge"],
+            "eligible_listed": [],
             "fund_lanes": ["france", "uae", "international"],
         }
         outcome = validate_table(con, suite, params, WEEK, gx_max_rows=100_000)

@@ -26,3 +26,6 @@ SET company_id = m.company_id, match_method = m.match_method
 FROM _rematched AS m
 WHERE i._source_file = m._source_file AND i._source_row = m._source_row
   AND (i.company_id IS DISTINCT FROM m.company_id OR i.match_method <> m.match_method);
+
+-- what the step reports: how many edges were matched again
+SELECT count(*) AS edges_rematched FROM _rematched;

@@ -5,8 +5,25 @@ Free of Dagster; matplotlib is imported only when a plot is drawn."""
 from __future__ import annotations
 
 import io
+import re
 
 import polars as pl
+
+_PROLOG = re.compile(r"^.*?(?=<svg\b)", re.S)
+_METADATA = re.compile(r"\s*<metadata>.*?</metadata>", re.S)
+_NAMESPACES = re.compile(r'\s+xmlns(:\w+)?="[^"]*"')
+_SIZE = re.compile(r'(<svg\b[^>]*?)\s+width="[^"]*"\s+height="[^"]*"')
+
+
+def to_svg(fig, plt) -> str:
+    """`fig` as an `<svg>` element for inline use: no XML prolog, metadata or namespace
+    declarations (an HTML page needs none), scaled by the page (viewBox kept, no fixed size)."""
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    plt.close(fig)
+    text = _METADATA.sub("", _PROLOG.sub("", buffer.getvalue(), count=1))
+    text = _NAMESPACES.sub("", text)
+    return _SIZE.sub(r'\1 class="chart" role="img"', text, count=1)
 
 
 def _figure(width: float = 9.0, height: float = 3.6):
@@ -19,10 +36,8 @@ def _figure(width: float = 9.0, height: float = 3.6):
 
 
 def _output(fig, plt, fmt: str) -> bytes | str:
-    """PNG bytes, or (`fmt="svg"`) an inline `<svg>` element (`reports.charts.to_svg`)."""
+    """PNG bytes, or (`fmt="svg"`) an inline `<svg>` element (`to_svg`)."""
     if fmt == "svg":
-        from reports.charts import to_svg
-
         return to_svg(fig, plt)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
