@@ -66,7 +66,7 @@ from pipelines.cli import run_problems
 from pipelines.definitions import defs
 from pipelines.runner import run_week
 from sampledata.generate import generate
-from transforms.features import features_sql
+from transforms.features import feature_params, features_sql
 from transforms.reference import (
     ecb_history_bytes,
     fx_rates_long,
@@ -76,7 +76,7 @@ from transforms.reference import (
 )
 from transforms.sources import load_sources
 from transforms.staging import register_country_lookup, stage
-from transforms.taxonomy import load_taxonomy, taxonomy_sql
+from transforms.taxonomy import taxonomy_sql
 from warehouse.config import PROJECT_DIR
 from warehouse.sql import install_macros, sql_text
 from warehouse.tables import write_frame
@@ -344,12 +344,7 @@ def _country_lookup(con, tables: list[str]) -> None:
 
 def _feature_params(sources: Path) -> dict:
     snapshot = load_sources(sources).snapshot_dates.get("crunchbase")
-    rule = load_taxonomy()["verticals"]["generative_models"]
-    return {
-        "as_of": AS_OF,
-        "status_usable": snapshot is not None and snapshot <= AS_OF,
-        "epoch_model_builders": bool(rule.get("epoch_model_builders", False)),
-    }
+    return feature_params(AS_OF, status_usable=snapshot is not None and snapshot <= AS_OF)
 
 
 def duckdb_reference(sources: Path, home: Path, sampler: RssSampler) -> list[Row]:

@@ -8,8 +8,11 @@ not published):
 - a fingerprint of each market statistic the features read: every investor's track record
   (companies backed and exited), follow-on rate, name and country; every category's and
   region's outcome rate; the top-investor cut;
-- what the scores were computed under: the week, `as_of` and the feature parameters, the thesis,
-  the model artifact, and the text of the code that turns facts into scores.
+- what the scores were computed under (`ScoreContext.digest`): the week, `as_of` and the feature
+  parameters, the thesis, the model artifact's hash, the SQL that computes the features and the
+  fingerprints as it runs (composed: `transforms.features.features_sql`), and
+  `ROW_SCORES_VERSION`. Python source is not read: a comment or a refactoring of a module
+  changes no fingerprint, an edit of the feature SQL or of the thesis does.
 
 Scoring the same week again under the same, the companies to recompute are those whose own
 fingerprint changed (new, gone or changed facts) and those that read a changed market statistic
@@ -24,23 +27,19 @@ cut, or more changed companies than `MAX_CHANGED_SHARE`, means a full re-scoring
 from __future__ import annotations
 
 import hashlib
-import inspect
 import json
 from dataclasses import dataclass
 from datetime import date
 
 import duckdb
 
-from models import chunked_scoring, compute, explain, momentum, scoring, success, thesis
 from models.chunked_scoring import MOMENTUM_INPUTS
-from transforms import SQL_DIR
 from transforms.features import (
     create_features_table,
+    feature_ctes,
     features_sql,
     materialize_shared,
-    used_params,
 )
-from warehouse.sql import sql_text
 from warehouse.tables import table_exists
 
 STATE = "marts._score_state"
@@ -48,6 +47,11 @@ STATE_FACTS = "marts._score_state_facts"
 STATE_MARKET = "marts._score_state_market"
 # beyond this share of companies to recompute, a full scoring is as cheap
 MAX_CHANGED_SHARE = 0.25
+# The version of what turns a company's features row into its row-wise scores in Python (thesis
+# fit, success probability and factors, compute fit: models.scoring, models.success,
+# models.explain, models.compute): bump it when a change there changes a row's result, so that
+# the next run of a week re-scores every company instead of carrying its rows.
+ROW_SCORES_VERSION = 1
 
 # each table of facts a company's features read, with the date that must be on or before as_of
 # (None: the whole row counts, whatever the date)
@@ -90,12 +94,8 @@ def fact_fingerprints_sql(con: duckdb.DuckDBPyConnection) -> str:
     )
 
 
-def market_fingerprints_sql(shared: dict[str, str] | None = None) -> str:
-    """A SELECT of (`kind`, `key`, `h`): one hash per market statistic that company_features.sql
-    reads as of `$as_of` (investor, category, region, top_cut); `shared` as in `features_sql`."""
-    ctes = features_sql(shared=shared).split("-- @select")[0]
-    return f"""{ctes}
-SELECT 'investor' AS kind, e.investor_id AS key,
+# one hash per market statistic the feature relations compute (read after `feature_ctes`)
+MARKET_SELECT = """SELECT 'investor' AS kind, e.investor_id AS key,
        hash(t.n_backed, t.n_exited, fo.follow_on_rate, fo.n_seasoned, i.name, i.country_code) AS h
 FROM (SELECT DISTINCT investor_id FROM edges WHERE company_id IS NOT NULL) AS e
 LEFT JOIN investor_track AS t USING (investor_id)
@@ -107,17 +107,26 @@ UNION ALL SELECT 'region', to_json(struct_pack(c := country_code, r := region)):
 UNION ALL SELECT 'top_cut', '', hash(cut) FROM top_cut"""
 
 
-def code_fingerprint() -> str:
-    """SHA-256 of the feature SQL and of the code that turns a features row into scores."""
-    texts = [sql_text("company_features", SQL_DIR)]
-    texts += [inspect.getsource(m) for m in (chunked_scoring, compute, explain, momentum)]
-    texts += [inspect.getsource(m) for m in (scoring, success, thesis)]
+def market_fingerprints_sql(shared: dict[str, str] | None = None) -> str:
+    """A SELECT of (`kind`, `key`, `h`): one hash per market statistic that company_features.sql
+    reads as of `$as_of` (investor, category, region, top_cut); `shared` as in `feature_ctes`."""
+    return feature_ctes(shared) + MARKET_SELECT
+
+
+def sql_fingerprint() -> str:
+    """SHA-256 of the SQL that computes a week's features and its fingerprints, as composed
+    (every relation of the feature query, its rows, the market statistics' hashes and the fact
+    tables hashed): the SQL of a result, whatever Python composes it."""
+    every, changed = features_sql(), features_sql(subjects="_changed")  # the two that run
+    texts = [every, changed, MARKET_SELECT, json.dumps(FACT_TABLES)]
     return hashlib.sha256("\n".join(texts).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
 class ScoreContext:
-    """What a week's scores were computed under: equal contexts give equal rows for equal inputs."""
+    """What a week's scores were computed under: equal contexts give equal rows for equal inputs
+    (`params`: the feature parameters, `transforms.features.feature_params`; `thesis`: the
+    thesis config; `model_fingerprint`: the hash of the model artifact)."""
 
     week: date
     params: dict
@@ -130,7 +139,8 @@ class ScoreContext:
             "params": self.params,
             "thesis": self.thesis,
             "model": self.model_fingerprint,
-            "code": code_fingerprint(),
+            "sql": sql_fingerprint(),
+            "row_scores": ROW_SCORES_VERSION,
         }
         return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -144,7 +154,7 @@ def compute_fingerprints(
     facts = fact_fingerprints_sql(con)
     con.execute(f"CREATE OR REPLACE TEMP TABLE _facts_now AS {facts}", {"as_of": params["as_of"]})
     market = f"CREATE OR REPLACE TEMP TABLE _market_now AS {market_fingerprints_sql(shared)}"
-    con.execute(market, used_params(market, params))
+    con.execute(market, params)
 
 
 def changed_companies(
@@ -251,9 +261,7 @@ def prepare_features(
     if changed is None:
         create_features_table(con, features, *args, shared=shared)
         return Rescoring(None, None, temps)
-    create_features_table(
-        con, features, *args, subjects=f"SELECT company_id FROM {tables.changed}", shared=shared
-    )
+    create_features_table(con, features, *args, subjects=tables.changed, shared=shared)
     # what `score_table` reads of a carried row: the rest of it stays in the history
     columns = ", ".join(
         f'"{c}"'

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TypeVar
@@ -14,12 +13,45 @@ import polars as pl
 from transforms import SQL_DIR
 from transforms.taxonomy import load_taxonomy
 from warehouse.sql import sql_text
+from warehouse.tables import quote_identifier, registered
 
 T = TypeVar("T")
 
 
-# The CTEs of company_features.sql shared by every company's row: the facts known at as_of and
-# the market statistics, in dependency order (`materialize_shared`).
+# The relations company_features.sql reads, in dependency order: each is the SELECT of
+# sql/company_features/<name>.sql, which reads the relations before it (a CTE of the query).
+FEATURE_CTES = (
+    "dated_evidence",
+    "known",
+    "rounds",
+    "exits",
+    "population",
+    "population_sample",
+    "subjects",
+    "subject_known",
+    "subject_rounds",
+    "round_stats",
+    "acquisitions_made",
+    "models",
+    "edges",
+    "subject_edges",
+    "rates_as_of",
+    "investor_track",
+    "investor_follow_on",
+    "past_population",
+    "past_rate",
+    "category_rate",
+    "company_category_rate",
+    "region_rate",
+    "top_cut",
+    "last_round_investors",
+    "company_investors",
+    "taxonomy",
+)
+FEATURE_CTES_DIR = SQL_DIR / "company_features"
+
+# The relations shared by every company's row: the facts known at as_of and the market
+# statistics, in dependency order (`materialize_shared`).
 SHARED_CTES = (
     "known",
     "rounds",
@@ -34,59 +66,32 @@ SHARED_CTES = (
 )
 
 
-def cte_spans(text: str) -> dict[str, tuple[int, int]]:
-    """Where the body `( ... )` of each CTE `name AS (` written at a line's start begins and
-    ends in `text` (parentheses in comments and string literals do not count)."""
-    spans = {}
-    for match in re.finditer(r"^(\w+) AS \(", text, flags=re.MULTILINE):
-        start = i = match.end() - 1
-        depth = 0
-        while i < len(text):
-            ch = text[i]
-            if text.startswith("--", i):
-                i = text.find("\n", i)
-                i = len(text) if i < 0 else i
-                continue
-            if ch == "'":
-                i = text.find("'", i + 1)
-            elif ch == "(":
-                depth += 1
-            elif ch == ")":
-                depth -= 1
-                if depth == 0:
-                    spans[match.group(1)] = (start, i + 1)
-                    break
-            i += 1
-    return spans
+# When every known company is a subject, the relations narrowed to the subjects are the whole
+# ones: read as such, they cost no semi-join with `subjects` (about a sixth of the query's time).
+EVERY_COMPANY = {"subject_known": "known", "subject_rounds": "rounds", "subject_edges": "edges"}
 
 
-def features_sql(subjects: str | None = None, shared: dict[str, str] | None = None) -> str:
-    """company_features.sql; with `subjects` (a SELECT of company_id, which may read the file's
-    CTEs such as `population`), rows only for those companies, their per-company parts computed
-    for them alone (the market statistics still read every known company, so each row equals the
-    whole query's row for that company). `shared` maps CTEs to tables that already hold their
-    rows (see `materialize_shared`): those are read instead of computed."""
-    among = "company_id IN (SELECT company_id FROM subjects)"
-    markers = {
-        "/*SUBJECTS_CTE*/": f"subjects AS ({subjects}),",
-        "/*SUBJECTS*/": f"WHERE {among}",
-        "/*AND_SUBJECTS*/": f"AND {among}",
-        "/*AND_EDGE_SUBJECTS*/": f"AND e.{among}",
-    }
-    text = sql_text("company_features", SQL_DIR)
-    for marker, narrowed in markers.items():
-        text = text.replace(marker, narrowed if subjects is not None else "")
-    spans = cte_spans(text)
-    for name, (start, end) in sorted(
-        ((n, spans[n]) for n in (shared or {})), key=lambda item: -item[1][0]
-    ):
-        text = f"{text[:start]}(SELECT * FROM {shared[name]}){text[end:]}"
-    return text
+def feature_ctes(shared: dict[str, str] | None = None, subjects: str = "known") -> str:
+    """The WITH clause of company_features.sql: every relation of `FEATURE_CTES` from its file,
+    or, for those `shared` maps to a table already holding their rows (see
+    `materialize_shared`), read from that table. With `subjects` "known" (the parameter
+    `$subjects` the query runs with), the relations of `EVERY_COMPANY` read the whole ones. Any
+    SELECT of those relations may follow."""
+    reads = (shared or {}) | (EVERY_COMPANY if subjects == "known" else {})
+    ctes = [
+        f"{name} AS (SELECT * FROM {reads[name]})"
+        if name in reads
+        else f"{name} AS (\n{sql_text(name, FEATURE_CTES_DIR)})"
+        for name in FEATURE_CTES
+    ]
+    return "WITH\n" + ",\n".join(ctes) + "\n"
 
 
-def used_params(query: str, params: dict) -> dict:
-    """The named parameters `query` reads (DuckDB rejects the others)."""
-    return {k: v for k, v in params.items() if f"${k}" in query}
+def features_sql(shared: dict[str, str] | None = None, subjects: str = "known") -> str:
+    """company_features.sql with its relations (`feature_ctes`): the rows of the companies of
+    the relation named by the parameter `$subjects` (see `feature_params`), which must be
+    `subjects` here."""
+    return feature_ctes(shared, subjects) + sql_text("company_features", SQL_DIR)
 
 
 def materialize_shared(con: duckdb.DuckDBPyConnection, params: dict) -> dict[str, str]:
@@ -95,21 +100,19 @@ def materialize_shared(con: duckdb.DuckDBPyConnection, params: dict) -> dict[str
     Scoring reads them twice (to tell what changed, then for the features)."""
     shared: dict[str, str] = {}
     for name in SHARED_CTES:
-        ctes = features_sql(shared=shared).split("-- @select")[0]
-        query = f"CREATE OR REPLACE TEMP TABLE _shared_{name} AS {ctes} SELECT * FROM {name}"
-        con.execute(query, used_params(query, params))
-        shared[name] = f"_shared_{name}"
+        table = f"_shared_{name}"
+        rows = f"{feature_ctes(shared)}SELECT * FROM {name}"
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {rows}", params)
+        shared[name] = table
     return shared
 
 
-def _extent_sql() -> str:
-    """The latest round and exit of a known company (what `data_end` reads), from the file's
-    CTEs without computing any company's row."""
-    ctes = features_sql().split("-- @select")[0]
-    return (
-        f"{ctes} SELECT (SELECT max(funded_on) FROM rounds) AS last_round_on, "
-        "(SELECT max(exited_on) FROM exits) AS exited_on"
-    )
+# the latest round and exit of a known company (what `data_end` reads), from the feature
+# relations without computing any company's row
+EXTENT_SELECT = (
+    "SELECT (SELECT max(funded_on) FROM rounds) AS last_round_on, "
+    "(SELECT max(exited_on) FROM exits) AS exited_on"
+)
 
 
 def features_as_of(
@@ -125,9 +128,15 @@ def features_as_of(
 
 
 def feature_params(
-    as_of: date, status_usable: bool = False, epoch_model_builders: bool | None = None
+    as_of: date,
+    status_usable: bool = False,
+    epoch_model_builders: bool | None = None,
+    subjects: str = "known",
+    sample_size: int | None = None,
 ) -> dict:
-    """The named parameters of company_features.sql."""
+    """The named parameters of company_features.sql and its relations: `subjects` names the
+    relation of the companies whose rows are computed (every known company by default; see
+    company_features/subjects.sql), `sample_size` the size of `population_sample`."""
     if epoch_model_builders is None:
         rule = load_taxonomy()["verticals"]["generative_models"]
         epoch_model_builders = bool(rule.get("epoch_model_builders", False))
@@ -135,6 +144,8 @@ def feature_params(
         "as_of": as_of,
         "status_usable": status_usable,
         "epoch_model_builders": epoch_model_builders,
+        "subjects": subjects,
+        "sample_size": sample_size,
     }
 
 
@@ -149,17 +160,17 @@ def population_as_of(
     hashes lowest, a fixed pseudo-random sample (all rows when the population is smaller). With
     `columns`, only those (and `company_id`): DuckDB then computes no other column either."""
     # the sample is chosen before any company's features are computed, then only its rows are
-    subjects = "SELECT company_id FROM population"
-    if limit is not None:
-        subjects += f" ORDER BY hash(company_id), company_id LIMIT {int(limit)}"
+    params = feature_params(
+        as_of,
+        subjects="population" if limit is None else "population_sample",
+        sample_size=None if limit is None else int(limit),
+    )
     wanted = "*"
     if columns is not None:
-        wanted = ", ".join(f'"{c}"' for c in dict.fromkeys(["company_id", *columns]))
-    query = f"SELECT {wanted} FROM ({features_sql(subjects)}) WHERE in_population"
-    return one_thread_if_out_of_memory(
-        con,
-        lambda: con.sql(f"{query} ORDER BY company_id", params=feature_params(as_of)).pl(),
-    )
+        wanted = ", ".join(quote_identifier(c) for c in dict.fromkeys(["company_id", *columns]))
+    rows = features_sql(subjects=params["subjects"])
+    query = f"SELECT {wanted} FROM ({rows}) WHERE in_population ORDER BY company_id"
+    return one_thread_if_out_of_memory(con, lambda: con.sql(query, params=params).pl())
 
 
 def one_thread_if_out_of_memory(con: duckdb.DuckDBPyConnection, run: Callable[[], T]) -> T:
@@ -183,17 +194,18 @@ def create_features_table(
     as_of: date,
     status_usable: bool = False,
     epoch_model_builders: bool | None = None,
-    subjects: str | None = None,
+    subjects: str = "known",
     shared: dict[str, str] | None = None,
 ) -> int:
     """Write the rows of `features_as_of` into `table`, without bringing them into Python;
-    returns the row count. With `subjects` and `shared` (see `features_sql`), only those
-    companies' rows, and the shared CTEs read from their tables. Rows are in no particular order (`rowid` ranges are chunks of it):
+    returns the row count. With `subjects` (the name of a relation of `company_id`: see
+    `feature_params`), only those companies' rows; with `shared` (see `feature_ctes`), the shared
+    relations read from their tables. Rows are in no particular order (`rowid` ranges are chunks of it):
     sorting them in the same statement is what tipped the feature SQL over the memory limit at
     3M companies, and every reader of the table orders what it reads."""
-    params = feature_params(as_of, status_usable, epoch_model_builders)
-    query = f"CREATE OR REPLACE TABLE {table} AS {features_sql(subjects, shared)}"
-    one_thread_if_out_of_memory(con, lambda: con.execute(query, used_params(query, params)))
+    params = feature_params(as_of, status_usable, epoch_model_builders, subjects)
+    query = f"CREATE OR REPLACE TABLE {table} AS {features_sql(shared, subjects)}"
+    one_thread_if_out_of_memory(con, lambda: con.execute(query, params))
     return int(con.sql(f"SELECT count(*) FROM {table}").fetchall()[0][0])
 
 
@@ -209,9 +221,8 @@ def extent_as_of(
     con: duckdb.DuckDBPyConnection, as_of: date, status_usable: bool = False
 ) -> pl.DataFrame:
     """`feature_extent` of the features as of `as_of`, computed in DuckDB (one row leaves it)."""
-    query = _extent_sql()
-    params = used_params(query, feature_params(as_of, status_usable))
-    return con.sql(query, params=params).pl()
+    query = feature_ctes() + EXTENT_SELECT
+    return con.sql(query, params=feature_params(as_of, status_usable)).pl()
 
 
 def data_end(features: pl.DataFrame) -> date | None:
@@ -225,14 +236,11 @@ def labels(
     con: duckdb.DuckDBPyConnection, population: pl.DataFrame, cutoff: date, horizon_end: date
 ) -> np.ndarray:
     """1 when the company raised or exited in (cutoff, horizon_end], aligned with `population`."""
-    con.register("_population", population.select("company_id").to_arrow())
-    try:
+    with registered(con, "_population", population.select("company_id")):
         out = con.sql(
             sql_text("labels", SQL_DIR) + " ORDER BY company_id",
             params={"cutoff": cutoff, "horizon_end": horizon_end},
         ).pl()
-    finally:
-        con.unregister("_population")
     aligned = population.select("company_id").join(
         out, on="company_id", how="left", maintain_order="left"
     )

@@ -1,6 +1,8 @@
 """Generic staging step: typed rows in, staged rows + quarantine + row accounting out.
 
-Each source's SQL (assets/staging/sql/<source>.sql) selects its typed columns plus three control
+Each source's SQL (assets/staging/sql/<source>.sql) reads its raw rows from the relation named by
+the parameter `$raw_table` (`query_table($raw_table)`: the source's raw table, or a delivered
+file's rows for a drop), and selects its typed columns plus three control
 columns: `_key` (duplicates share it), `_reject` (NULL when the row is good, else a struct of the
 `column`, its raw `value` and the `reason`: the row goes to `meta.quarantine`) and `_issues` (a
 list of `column`/`value`/`issue` structs for values of a staged row that were set to NULL —
@@ -70,9 +72,10 @@ def stage(
     to `meta.quarantine`, and one reconciliation row to `meta.row_accounting`. `rows_read` is
     counted on `raw_table` itself, so a join that loses or repeats rows fails reconciliation."""
     create_ledger_tables(con)
+    params = {"raw_table": raw_table, "max_day": max_day}
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE _typed AS {typed_sql}",
-        {"max_day": max_day} if "$max_day" in typed_sql else None,
+        {k: v for k, v in params.items() if f"${k}" in typed_sql} or None,
     )
     # records the reader could not split into the header's fields are rejected whatever the SQL says
     con.execute(

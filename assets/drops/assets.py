@@ -23,7 +23,7 @@ from warehouse.partitions import round_drops_partitions
 from warehouse.resources import DealflowSettings, Warehouse
 from warehouse.runs import run_started_on
 from warehouse.sql import sql_text
-from warehouse.tables import scratch_table
+from warehouse.tables import registered, scratch_table
 
 KIND = SOURCE_KINDS["crunchbase.rounds"]
 DROP_COLUMN = "_drop"  # the partition key: the delivered file's name
@@ -107,11 +107,8 @@ def load_raw_drop(drop: str, settings: DealflowSettings, warehouse: Warehouse) -
         pl.lit(drop).alias(DROP_COLUMN)
     )
     with warehouse.connect() as con:
-        con.register("_drop_frame", frame.to_arrow())
-        try:
+        with registered(con, "_drop_frame", frame):
             replace_partition(con, "raw.round_drops", "SELECT * FROM _drop_frame", drop)
-        finally:
-            con.unregister("_drop_frame")
         meta = table_metadata(
             con,
             "raw.round_drops",
@@ -131,13 +128,14 @@ def stage_drop(drop: str, warehouse: Warehouse, load_day: date) -> dict:
     the run's, are implausible); metadata. Fails when a delivered file's rows read differ from
     staged + quarantined + duplicates collapsed."""
     source = drop_source(drop)
-    typed_sql = sql_text("rounds", STAGING_SQL_DIR).replace("raw.crunchbase_rounds", "_drop_raw")
     with warehouse.connect() as con:
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE _drop_raw AS SELECT * EXCLUDE ({DROP_COLUMN}) "
             f"FROM raw.round_drops WHERE {DROP_COLUMN} = ?",
             [drop],
         )
+        # the rounds' staging SQL, reading the drop's rows instead of raw.crunchbase_rounds
+        typed_sql = sql_text("rounds", STAGING_SQL_DIR)
         counts = stage(con, source, "_drop_raw", typed_sql, DROP_STAGED, load_day)
         replace_partition(
             con,

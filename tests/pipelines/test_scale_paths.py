@@ -13,7 +13,6 @@ from polars.testing import assert_frame_equal
 from transforms.features import (
     SHARED_CTES,
     create_features_table,
-    cte_spans,
     data_end,
     extent_as_of,
     feature_extent,
@@ -77,9 +76,9 @@ def test_features_of_named_subjects_equal_the_whole_querys_rows(con, pipeline_ru
     whole = features_as_of(con, pipeline_run.as_of, True)
     some = whole["company_id"].gather_every(7)
     con.register("_some", pl.DataFrame({"company_id": some}).to_arrow())
-    sql = features_sql("SELECT company_id FROM _some")
     rows = con.sql(
-        f"{sql} ORDER BY company_id", params=feature_params(pipeline_run.as_of, True)
+        f"{features_sql(subjects='_some')} ORDER BY company_id",
+        params=feature_params(pipeline_run.as_of, True, subjects="_some"),
     ).pl()
     assert rows.height == len(some)
     assert_frame_equal(rows, whole.filter(pl.col("company_id").is_in(some.implode())), rtol=1e-9)
@@ -105,18 +104,11 @@ def test_features_read_from_shared_tables_equal_the_whole_query(con, pipeline_ru
         "_from_shared",
         pipeline_run.as_of,
         True,
-        subjects="SELECT company_id FROM _some",
+        subjects="_some",
         shared=shared,
     )
     rows = con.sql("SELECT * FROM _from_shared ORDER BY company_id").pl()
     assert_frame_equal(rows, whole.filter(pl.col("company_id").is_in(some.implode())))
-
-
-def test_cte_spans_skip_parentheses_in_comments_and_strings():
-    text = "WITH\na AS (\n  -- a comment (with a paren\n  SELECT ')' AS x\n),\nb AS (SELECT 1)\n"
-    spans = cte_spans(text)
-    assert text[slice(*spans["a"])].endswith("AS x\n)")
-    assert text[slice(*spans["b"])] == "(SELECT 1)"
 
 
 def check_results(con, run, tmp_path, gx_max_rows: int) -> dict:

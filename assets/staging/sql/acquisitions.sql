@@ -7,7 +7,7 @@ WITH typed AS (
         plausible_date(parse_date_any(r.acquired_at, false), $max_day) AS acquired_on,
         parse_amount(r.price_amount)                                 AS price_parsed,
         coalesce(nullif(upper(trim(r.price_currency_code)), ''), 'USD') AS currency
-    FROM raw.crunchbase_acquisitions AS r
+    FROM query_table($raw_table) AS r
 ), rates AS (
     SELECT rate_date, currency, units_per_eur FROM ref.fx_rates
 ), priced AS (

@@ -10,7 +10,7 @@ WITH typed AS (
         nullif(trim(r."company"), '')                                          AS company_text,
         nullif(regexp_replace(lower(trim(coalesce(r."status", ''))), '[\s\-]+', '_', 'g'), '') AS status_norm,
         parse_date_any(r."decided_on", true)                                  AS decided_parsed
-    FROM raw.analyst_decisions AS r
+    FROM query_table($raw_table) AS r
 )
 SELECT
     t._source_file || ':' || t._source_row                                    AS _key,

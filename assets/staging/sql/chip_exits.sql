@@ -11,7 +11,7 @@ WITH typed AS (
              THEN trim(r."Year")::INTEGER END                               AS year_parsed,
         upper(trim(coalesce(r."Exit", '')))                                 AS exit_upper,
         parse_amount(nullif(upper(trim(r."Value($M)")), 'NA'))              AS value_parsed
-    FROM raw.chip_exits AS r
+    FROM query_table($raw_table) AS r
 )
 SELECT
     t.name_norm                                                             AS _key,

@@ -8,7 +8,7 @@ WITH typed AS (
         plausible_date(parse_date_any(r."Founded", false), $max_day)        AS founded_parsed,
         list_filter(list_transform(string_split(coalesce(r."Technology", ''), '|'),
                                    lambda x: lower(trim(x))), lambda x: x <> '') AS technologies
-    FROM raw.chip_startups AS r
+    FROM query_table($raw_table) AS r
 )
 SELECT
     t.name_norm                                                             AS _key,

@@ -25,5 +25,5 @@ SELECT
     plausible_amount(parse_amount(r.funding_total_usd))      AS funding_total_usd_reported,
     r._source_file,
     r._source_row
-FROM raw.crunchbase_companies AS r
+FROM query_table($raw_table) AS r
 LEFT JOIN country_lookup AS c ON c.country_text = r.country_code

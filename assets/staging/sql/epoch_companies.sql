@@ -8,7 +8,7 @@ WITH typed AS (
         plausible_date(parse_date_any(r."Founding date", false), $max_day)  AS founded_parsed,
         list_filter(list_transform(string_split(coalesce(r."Product Domain(s)", ''), ','),
                                    lambda x: lower(trim(x))), lambda x: x <> '') AS domains
-    FROM raw.epoch_companies AS r
+    FROM query_table($raw_table) AS r
 )
 SELECT
     t.name_norm                                                             AS _key,

@@ -21,7 +21,7 @@ WITH typed AS (
         parse_amount(r."Valuation (post-money)")                            AS valuation_parsed,
         CASE WHEN regexp_matches(coalesce(r."Id", ''), '(?i)\bseed\b') THEN 'SEED'
              ELSE nullif(regexp_extract(coalesce(r."Id", ''), '(?i)\bseries\s+([a-z])\b', 1), '') END AS id_code
-    FROM raw.epoch_funding_rounds AS r
+    FROM query_table($raw_table) AS r
 ), keyed AS (
     SELECT t.*,
            md5(concat_ws('|', t.company_key, coalesce(t.funded_on::VARCHAR, 'open:' || coalesce(t."Id", t._source_row::VARCHAR)),

@@ -21,5 +21,5 @@ SELECT
     c.country_code                                                          AS country_code,
     r._source_file,
     r._source_row
-FROM raw.epoch_models AS r
+FROM query_table($raw_table) AS r
 LEFT JOIN country_lookup AS c ON c.country_text = r."Country (of organization)"

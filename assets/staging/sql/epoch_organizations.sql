@@ -16,5 +16,5 @@ SELECT
                 lambda x: x <> '')                                     AS model_names,
     r._source_file,
     r._source_row
-FROM raw.epoch_organizations AS r
+FROM query_table($raw_table) AS r
 LEFT JOIN country_lookup AS c ON c.country_text = r."Country"

@@ -6,7 +6,7 @@ WITH typed AS (
         norm_name(r.investor_name)                                   AS investor_name_norm,
         plausible_date(parse_date_any(r.funded_when, false), $max_day) AS funded_on,
         parse_amount(r.amount_usd)                                   AS amount_parsed
-    FROM raw.investor_edges AS r
+    FROM query_table($raw_table) AS r
 )
 SELECT
     md5(concat_ws('|', t.company_name_norm, t.investor_name_norm, t.funded_when, t.amount_usd)) AS _key,

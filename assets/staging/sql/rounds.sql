@@ -7,7 +7,7 @@ WITH typed AS (
         nullif(upper(trim(r.funding_round_code)), '')                  AS round_code,
         plausible_date(parse_date_any(r.funded_at, true), $max_day)    AS funded_on,
         parse_amount(r.raised_amount_usd)                              AS amount_parsed
-    FROM raw.crunchbase_rounds AS r
+    FROM query_table($raw_table) AS r
 ), usd AS (
     SELECT rate_date, units_per_eur FROM ref.fx_rates WHERE currency = 'USD'
 )

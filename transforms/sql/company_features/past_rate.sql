@@ -1,0 +1,1 @@
+SELECT round(avg(succeeded), 9) AS rate FROM past_population
