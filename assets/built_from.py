@@ -3,7 +3,7 @@
 An asset that can update its tables instead of rebuilding them (after new rounds only) saves,
 in the transaction that writes them, the latest materialization of each of its upstream assets
 (run id and event-log id; for a partitioned upstream, the event-log id of each partition) and a
-hash of its SQL (`meta._built_from`, never published). On its next run it compares them with the
+hash of its SQL (`state.built_from`, never published). On its next run it compares them with the
 event log: an equal upstream asset means an unchanged table, a new or re-materialized partition
 names the only rows to look at. An upstream asset with no materialization in this instance (its
 table came from elsewhere) makes the asset rebuild everything.
@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 import dagster as dg
 import duckdb
 
-from warehouse.tables import table_exists
+from warehouse.tables import state_table, table_exists
 
-BUILT_FROM = "meta._built_from"
+BUILT_FROM = state_table("built_from")
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Re-score a week after new facts arrived: recompute only the companies whose inputs changed.
 
-When a week is scored, its *score state* is saved beside the scores (tables `marts._score_state*`,
+When a week is scored, its *score state* is saved beside the scores (tables `state.score_state*`,
 not published):
 
 - a fingerprint of each company's own facts as of `as_of`: its company and taxonomy rows and its
@@ -40,11 +40,11 @@ from transforms.features import (
     features_sql,
     materialize_shared,
 )
-from warehouse.tables import table_exists
+from warehouse.tables import state_table, table_exists
 
-STATE = "marts._score_state"
-STATE_FACTS = "marts._score_state_facts"
-STATE_MARKET = "marts._score_state_market"
+STATE = state_table("score_state")
+STATE_FACTS = state_table("score_state_facts")
+STATE_MARKET = state_table("score_state_market")
 # beyond this share of companies to recompute, a full scoring is as cheap
 MAX_CHANGED_SHARE = 0.25
 # The version of what turns a company's features row into its row-wise scores in Python (thesis

@@ -26,7 +26,7 @@ from warehouse.partitions import resolve_as_of
 from warehouse.run_tags import run_tags
 from warehouse.runs import OtherDatasetError, check_dataset, record_run
 from warehouse.sql import install_macros
-from warehouse.tables import SCRATCH_SCHEMA
+from warehouse.tables import SCRATCH_SCHEMA, STATE_SCHEMA
 
 DEFAULT_SOURCES = PROJECT_DIR / "data" / "sample" / "sources.yaml"
 DEFAULT_HOME = PROJECT_DIR / "data" / "warehouse"
@@ -241,7 +241,16 @@ class Warehouse(dg.ConfigurableResource):
             self.settings.home_path().mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(self.database_target(), config=config)
         try:
-            for schema in ("raw", "staging", "ref", "core", "marts", "meta", SCRATCH_SCHEMA):
+            for schema in (
+                "raw",
+                "staging",
+                "ref",
+                "core",
+                "marts",
+                "meta",
+                SCRATCH_SCHEMA,
+                STATE_SCHEMA,
+            ):
                 con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
             install_macros(con)
             yield con

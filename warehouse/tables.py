@@ -72,6 +72,16 @@ def scratch_table(name: str) -> str:
     return f"{SCRATCH_SCHEMA}.{name}"
 
 
+# What a step keeps between runs for itself (score state, what an asset was built from, the
+# backtest's predictions): its own schema, never published either.
+STATE_SCHEMA = "state"
+
+
+def state_table(name: str) -> str:
+    """The state table `name` (`state.<name>`)."""
+    return f"{STATE_SCHEMA}.{name}"
+
+
 def replace_week(
     con: duckdb.DuckDBPyConnection, table: str, rows: pl.DataFrame, week: date
 ) -> None:

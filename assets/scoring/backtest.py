@@ -26,7 +26,7 @@ from transforms.features import data_end, extent_as_of
 from warehouse.metadata import bar_chart, markdown_table, table_metadata
 from warehouse.partitions import weekly_partitions
 from warehouse.resources import DealflowSettings, Warehouse
-from warehouse.tables import replace_week, write_frame
+from warehouse.tables import replace_week, state_table, write_frame
 
 
 def backtest_cutoffs(end: date, horizon_months: int, n: int, step_months: int) -> list[date]:
@@ -61,7 +61,7 @@ def backtest_empty_reason(end: date | None, model_rows: pl.DataFrame) -> str | N
 
 
 # each cutoff's model probabilities, kept for `shortlist_backtest` (private: not published)
-PREDICTIONS = "marts._success_backtest_predictions"
+PREDICTIONS = state_table("success_backtest_predictions")
 
 
 def save_predictions(con, week: date, scored: dict[date, pl.DataFrame]) -> None:

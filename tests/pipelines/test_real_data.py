@@ -126,7 +126,7 @@ def test_top_of_list_on_real_data_is_never_behind_most_active_beyond_chance(real
     try:
         saved = con.sql(
             "SELECT cutoff, company_id, success_probability AS model "
-            "FROM marts._success_backtest_predictions"
+            "FROM state.success_backtest_predictions"
         ).pl()
         scored = {}
         for cutoff in sorted(set(saved["cutoff"])):
