@@ -135,7 +135,11 @@ def test_make_ui_runs_the_webserver_and_the_daemon(tmp_path: Path):
                         "repositoryLocationName": LOCATION,
                         "repositoryName": REPOSITORY,
                         "pipelineName": "dealflow_job",
-                        "assetSelection": [{"path": ["ref", "round_stage_map"]}],
+                        # one step: it writes both tables (a multi-asset runs whole)
+                        "assetSelection": [
+                            {"path": ["ref", "round_stage_map"]},
+                            {"path": ["ref", "stages"]},
+                        ],
                     },
                     "mode": "default",
                     "runConfigData": {},

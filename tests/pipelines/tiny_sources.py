@@ -15,22 +15,10 @@ from pathlib import Path
 
 import yaml
 
-COMPANY_HEADER = [
-    "permalink",
-    "name",
-    "homepage_url",
-    "category_list",
-    "funding_total_usd",
-    "status",
-    "country_code",
-    "state_code",
-    "region",
-    "city",
-    "funding_rounds",
-    "founded_at",
-    "first_funding_at",
-    "last_funding_at",
-]
+from transforms.sources import SOURCE_KINDS
+
+# the columns of the 2015 open export's companies file, in its order
+COMPANY_HEADER = list(SOURCE_KINDS["crunchbase.companies"].columns)
 ROUND_HEADER = [
     "company_permalink",
     "funding_round_permalink",

@@ -6,7 +6,6 @@ that asks for rows fails."""
 from datetime import date
 
 import dagster as dg
-import duckdb
 import polars as pl
 import pytest
 
@@ -60,14 +59,6 @@ SUITE = parse_suite(
     "test.yaml",
 )
 SCHEMA = {"rank": pl.Int64, "score": pl.Float64, "floor": pl.Float64, "why": pl.String}
-
-
-@pytest.fixture
-def con():
-    connection = duckdb.connect()
-    connection.execute("CREATE SCHEMA q")
-    yield connection
-    connection.close()
 
 
 def load(con, frame: pl.DataFrame) -> None:

@@ -5,7 +5,6 @@ offending rows."""
 import math
 from datetime import date
 
-import duckdb
 import polars as pl
 import pytest
 
@@ -202,14 +201,6 @@ CASES = {
         {"k": ["a", "b", "c"], "v": [0.0, 0.5, 1.0]},
     ),
 }
-
-
-@pytest.fixture
-def con():
-    connection = duckdb.connect()
-    connection.execute("CREATE SCHEMA q")
-    yield connection
-    connection.close()
 
 
 def load(con, data: dict) -> None:
