@@ -195,11 +195,15 @@ def score_table(
 
 
 def score_frame(
-    features: pl.DataFrame, thesis: dict, predictions: pl.DataFrame | None = None
+    features: pl.DataFrame,
+    thesis: dict,
+    predictions: pl.DataFrame | None = None,
+    columns: Sequence[str] | None = None,
 ) -> pl.DataFrame:
-    """`score_table` on a frame of features (every column kept, then the scores; best first):
-    the success probabilities are those of `predictions` (`company_id`, `success_probability`)
-    for the population rows it names, NULL elsewhere or when it is None (no model)."""
+    """`score_table` on a frame of features (best first; `columns` of the features and scores in
+    that order, None: every column kept, then the scores): the success probabilities are those
+    of `predictions` (`company_id`, `success_probability`) for the population rows it names, NULL
+    elsewhere or when it is None (no model)."""
     con = duckdb.connect()
     try:
         con.register("_frame", features.to_arrow())
@@ -209,7 +213,7 @@ def score_frame(
             probability = pl.col("success_probability").cast(pl.Float64)
             con.register("_predictions", predictions.select("company_id", probability).to_arrow())
             reuse = "(SELECT *, NULL AS success_factors FROM _predictions)"
-        score_table(con, "features", "scores", None, thesis, None, reuse=reuse)
+        score_table(con, "features", "scores", None, thesis, columns, reuse=reuse)
         return con.sql("SELECT * FROM scores ORDER BY score_rank").pl()
     finally:
         con.close()

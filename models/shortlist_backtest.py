@@ -76,6 +76,21 @@ def lane_hits(
     return pl.DataFrame(rows, schema=LANE_COLUMNS)
 
 
+# what the lanes, their rules and most_active read of a company's features
+CANDIDATE_COLUMNS = [
+    "company_id",
+    "n_rounds_24m",
+    "n_rounds",
+    "country_code",
+    "countries",
+    "fra_investors",
+    "are_investors",
+    "vertical",
+    "exited",
+    "closed",
+]
+
+
 def score_cutoff(
     features: pl.DataFrame, predictions: pl.DataFrame | None, thesis: dict
 ) -> pl.DataFrame:
@@ -83,7 +98,9 @@ def score_cutoff(
     them) scored as a week is scored (`models.chunked_scoring.score_frame`), with the success
     probabilities of `predictions` (`company_id`, `success_probability`: the model trained at
     that cutoff, on its population; None when no model could be fitted then)."""
-    return score_frame(features, thesis, predictions)
+    kept = [c for c in CANDIDATE_COLUMNS if c in features.columns]
+    scores = ["total_score", "success_probability", "score_rank"]
+    return score_frame(features, thesis, predictions, columns=[*kept, *scores])
 
 
 def lane_candidates(scores: pl.DataFrame, lanes: list, thesis: dict) -> pl.DataFrame:
@@ -91,21 +108,7 @@ def lane_candidates(scores: pl.DataFrame, lanes: list, thesis: dict) -> pl.DataF
     (`models.lanes`), each row with its `lane` and the naive `most_active` score."""
     wanted = [
         c
-        for c in dict.fromkeys(
-            [
-                "company_id",
-                "total_score",
-                "n_rounds_24m",
-                "n_rounds",
-                "country_code",
-                "countries",
-                "fra_investors",
-                "are_investors",
-                "vertical",
-                "exited",
-                "closed",
-            ]
-        )
+        for c in dict.fromkeys(["company_id", "total_score", *CANDIDATE_COLUMNS])
         if c in scores.columns
     ]
     framed = assign_lanes(scores.select(wanted), lanes, shortlist_rules_sql(thesis))

@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from warehouse.config import load_yaml
 
 VOCABULARY_DIR = Path(__file__).resolve().parent / "vocabulary"
 
@@ -25,5 +25,4 @@ def _frozen(value: Any) -> Any:
 @cache
 def vocabulary(name: str) -> dict[str, Any]:
     """The entries of `sampledata/vocabulary/<name>.yaml`, lists as tuples, in file order."""
-    text = (VOCABULARY_DIR / f"{name}.yaml").read_text(encoding="utf-8")
-    return _frozen(yaml.safe_load(text))
+    return _frozen(load_yaml(VOCABULARY_DIR / f"{name}.yaml"))
