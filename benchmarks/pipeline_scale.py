@@ -79,7 +79,7 @@ from transforms.staging import register_country_lookup, stage
 from transforms.taxonomy import taxonomy_sql
 from warehouse.config import PROJECT_DIR
 from warehouse.sql import install_macros, sql_text
-from warehouse.tables import write_frame
+from warehouse.tables import quote_literal, write_frame
 
 BENCH_DIR = PROJECT_DIR / "data" / "bench"
 AS_OF = date(2026, 11, 4)
@@ -252,9 +252,10 @@ def run_pipeline(
     return steps, total
 
 
-def _step_events(records: list) -> tuple[dict, dict, dict, dict]:
-    """Start and end timestamps, rows out and checked asset by step key."""
-    starts, ends, rows_out, checked = {}, {}, {}, {}
+def _step_events(records: list) -> tuple[dict, dict, dict, dict, dict]:
+    """Start and end timestamps, rows out (of the step's own table: the first it reports) and
+    checked asset by step key; the row count of every table materialized."""
+    starts, ends, rows_out, checked, counts = {}, {}, {}, {}, {}
     for record in records:
         event = record.dagster_event
         if event is None or event.step_key is None:
@@ -267,15 +268,15 @@ def _step_events(records: list) -> tuple[dict, dict, dict, dict]:
         elif kind == "ASSET_MATERIALIZATION":
             mat = event.event_specific_data.materialization
             count = mat.metadata.get("dagster/row_count")
-            rows_out[key] = (mat.asset_key, getattr(count, "value", None))
+            counts[mat.asset_key] = getattr(count, "value", None)
+            rows_out.setdefault(key, (mat.asset_key, counts[mat.asset_key]))
         elif kind == "ASSET_CHECK_EVALUATION":
             checked[key] = event.event_specific_data.asset_key
-    return starts, ends, rows_out, checked
+    return starts, ends, rows_out, checked, counts
 
 
 def step_rows(records: list, graph, sampler: RssSampler) -> list[Row]:
-    starts, ends, outputs, checked = _step_events(records)
-    counts = {asset: n for asset, n in outputs.values()}
+    starts, ends, outputs, checked, counts = _step_events(records)
     rows = []
     for key in sorted(starts, key=starts.get):
         end = ends.get(key, starts[key])
@@ -296,15 +297,11 @@ def step_rows(records: list, graph, sampler: RssSampler) -> list[Row]:
 # ---------------------------------------------------------------------------------------------
 
 
-def _sql_literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _load_sql(table: str, path: Path, encoding: str) -> str:
     return (
         f"CREATE OR REPLACE TABLE raw.{table} AS SELECT *, NULL::VARCHAR AS _malformed, "
-        f"{_sql_literal(str(path))} AS _source_file, row_number() OVER () AS _source_row, "
-        f"now() AS _loaded_at FROM read_csv({_sql_literal(str(path))}, all_varchar = true, "
+        f"{quote_literal(str(path))} AS _source_file, row_number() OVER () AS _source_row, "
+        f"now() AS _loaded_at FROM read_csv({quote_literal(str(path))}, all_varchar = true, "
         f"header = true, delim = ',', quote = '\"', escape = '\"', encoding = '{encoding}')"
     )
 
