@@ -20,7 +20,7 @@ from models.explain import FACTORS_DTYPE, top_factors
 from models.momentum import SIGNALS, momentum_table_sql
 from models.scoring import score_parts, total_score_sql
 from models.success import CATEGORICAL, NUMERIC, SuccessModel
-from warehouse.tables import quote_identifier
+from warehouse.tables import quote_identifier, registered, write_frame
 
 CHUNK_ROWS = 200_000
 # the columns momentum ranks (models.momentum.SIGNALS)
@@ -60,12 +60,9 @@ def model_inputs_sql(features: str) -> str:
 
 
 def _write_chunk(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, first: bool):
-    con.register("_score_chunk", frame.to_arrow())
-    try:
+    with registered(con, "_score_chunk", frame):
         verb = f"CREATE OR REPLACE TABLE {table} AS" if first else f"INSERT INTO {table}"
         con.execute(f"{verb} SELECT * FROM _score_chunk")
-    finally:
-        con.unregister("_score_chunk")
 
 
 def explain_chunk(
@@ -206,13 +203,12 @@ def score_frame(
     elsewhere or when it is None (no model)."""
     con = duckdb.connect()
     try:
-        con.register("_frame", features.to_arrow())
-        con.execute("CREATE TABLE features AS SELECT * FROM _frame")
+        write_frame(con, "features", features)
         reuse = None
         if predictions is not None:
             probability = pl.col("success_probability").cast(pl.Float64)
-            con.register("_predictions", predictions.select("company_id", probability).to_arrow())
-            reuse = "(SELECT *, NULL AS success_factors FROM _predictions)"
+            write_frame(con, "predictions", predictions.select("company_id", probability))
+            reuse = "(SELECT *, NULL AS success_factors FROM predictions)"
         score_table(con, "features", "scores", None, thesis, columns, reuse=reuse)
         return con.sql("SELECT * FROM scores ORDER BY score_rank").pl()
     finally:
