@@ -145,7 +145,7 @@ def _source_parameters(sources: Sources, suite: Suite) -> dict[str, Any]:
         "crunchbase_snapshot_date": sources.snapshot_dates.get("crunchbase"),
     }
     if suite.source:
-        declared = sources.get(suite.source) is not None
+        declared = sources.declared(suite.source)
         params |= {
             "declared_min_rows": 1 if declared else 0,
             "declared_max_rows": None if declared else 0,

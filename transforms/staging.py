@@ -80,7 +80,8 @@ def stage(
     # records the reader could not split into the header's fields are rejected whatever the SQL says
     con.execute(
         "UPDATE _typed SET _reject = {'column': NULL, 'value': r._malformed, 'reason': 'malformed record'} "
-        f"FROM {raw_table} AS r WHERE r._source_row = _typed._source_row AND r._malformed IS NOT NULL"
+        f"FROM {raw_table} AS r WHERE r._source_file = _typed._source_file AND r._source_row = _typed._source_row "
+        "AND r._malformed IS NOT NULL"
     )
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _typed AS SELECT *, row_number() OVER "

@@ -7,9 +7,16 @@ whatever is declared.
 import dagster as dg
 
 from transforms.ingest import load_raw
+from transforms.mapped import mapped_raw_frame
 from transforms.readers import SourceFileError
 from transforms.reference import ecb_history_bytes, fx_rates_long
-from transforms.sources import SOURCE_KINDS, Sources, SourcesConfigError, load_sources
+from transforms.sources import (
+    MAPPED_KINDS,
+    SOURCE_KINDS,
+    Sources,
+    SourcesConfigError,
+    load_sources,
+)
 from warehouse.metadata import table_metadata
 from warehouse.resources import DealflowSettings, Warehouse
 from warehouse.tables import write_frame
@@ -26,7 +33,17 @@ RAW_TABLES = {
     "epoch_funding_rounds": "epoch_funding_rounds",
     "epoch_companies": "epoch_companies",
     "analyst_decisions": "analyst_decisions",
+    "crunchbase_bulk_organizations": "crunchbase_bulk.organizations",
+    "crunchbase_bulk_funding_rounds": "crunchbase_bulk.funding_rounds",
+    "crunchbase_bulk_investments": "crunchbase_bulk.investments",
+    "crunchbase_bulk_investors": "crunchbase_bulk.investors",
+    "crunchbase_bulk_acquisitions": "crunchbase_bulk.acquisitions",
+    "crunchbase_bulk_ipos": "crunchbase_bulk.ipos",
+    "crunchbase_bulk_funds": "crunchbase_bulk.funds",
+    "fund_performance": "fund_performance",
 }
+# raw.mapped_<entity>: every `mapped_exports:` file of that entity, columns renamed to ours
+MAPPED_TABLES = {f"mapped_{entity}": entity for entity in MAPPED_KINDS}
 
 
 def declared_sources(settings: DealflowSettings) -> Sources:
@@ -75,7 +92,47 @@ def _raw_asset(name: str, kind_key: str) -> dg.AssetsDefinition:
     return _asset
 
 
-raw_assets = [_raw_asset(name, kind) for name, kind in RAW_TABLES.items()]
+def _mapped_asset(name: str, entity: str) -> dg.AssetsDefinition:
+    @dg.asset(
+        name=name,
+        key_prefix="raw",
+        group_name="ingest",
+        kinds={"duckdb", "polars"},
+        description=(
+            f"Every `mapped_exports:` file declared with `entity: {entity}` (any provider's CSV "
+            "or Excel download), read through its `columns:` mapping: our column names, values as "
+            "read, the file's `amount_unit` and `currency` on its rows as `amount_unit` and "
+            "`default_currency`, plus `_source_file` and `_source_row`. Empty when none is "
+            "declared."
+        ),
+    )
+    def _asset(settings: DealflowSettings, warehouse: Warehouse) -> dg.MaterializeResult:
+        exports = declared_sources(settings).mapped_of(entity)
+        try:
+            frame, report = mapped_raw_frame(entity, exports)
+        except SourceFileError as exc:
+            raise dg.Failure(str(exc)) from exc
+        with warehouse.connect() as con:
+            write_frame(con, f"raw.{name}", frame)
+            meta = table_metadata(
+                con,
+                f"raw.{name}",
+                source_files=dg.MetadataValue.md(
+                    "\n".join(f"- `{e.file}`: {e.columns}" for e in exports) or "(not declared)"
+                ),
+                malformed_records=report.malformed_records,
+                read_notes=dg.MetadataValue.md(
+                    "\n".join(f"- {n}" for n in report.notes) or "_(none)_"
+                ),
+            )
+        return dg.MaterializeResult(metadata=meta)
+
+    return _asset
+
+
+raw_assets = [_raw_asset(name, kind) for name, kind in RAW_TABLES.items()] + [
+    _mapped_asset(name, entity) for name, entity in MAPPED_TABLES.items()
+]
 
 
 @dg.asset(key_prefix="ref", group_name="ingest", kinds={"duckdb", "polars"})

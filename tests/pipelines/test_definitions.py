@@ -7,7 +7,7 @@ from datetime import date, datetime
 import dagster as dg
 import pytest
 
-from assets.ingest.assets import RAW_TABLES
+from assets.ingest.assets import MAPPED_TABLES, RAW_TABLES
 from assets.staging.assets import STAGED as STAGED_TABLES
 from pipelines.definitions import defs
 from tests.helpers import PROJECT_DIR
@@ -25,6 +25,17 @@ EXPECTED_ASSETS = {
     "raw/epoch_funding_rounds",
     "raw/epoch_companies",
     "raw/analyst_decisions",
+    "raw/crunchbase_bulk_organizations",
+    "raw/crunchbase_bulk_funding_rounds",
+    "raw/crunchbase_bulk_investments",
+    "raw/crunchbase_bulk_investors",
+    "raw/crunchbase_bulk_acquisitions",
+    "raw/crunchbase_bulk_ipos",
+    "raw/crunchbase_bulk_funds",
+    "raw/fund_performance",
+    "raw/mapped_companies",
+    "raw/mapped_rounds",
+    "raw/mapped_investments",
     "ref/fx_rates",
     "ref/round_stage_map",
     "staging/companies",
@@ -135,7 +146,7 @@ def test_model_evaluation_follows_each_successful_weekly_run():
 BLOCKING_CHECKS = {
     # row accounting (SQL) and one GX suite per raw, reference and staged table
     *(f"staging/{t}:rows_reconcile" for t in STAGED_TABLES),
-    *(f"raw/{t}:{t}_expectations" for t in RAW_TABLES),
+    *(f"raw/{t}:{t}_expectations" for t in (*RAW_TABLES, *MAPPED_TABLES)),
     "ref/fx_rates:fx_rates_expectations",
     "ref/round_stage_map:round_stage_map_expectations",
     *(f"staging/{t}:{t}_expectations" for t in STAGED_TABLES),
