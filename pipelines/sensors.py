@@ -24,10 +24,13 @@ from warehouse.resources import DealflowSettings
 
 
 def sources_fingerprint(settings: DealflowSettings) -> str:
-    """Hash of the sources YAML and each declared file's size and modification time."""
+    """Hash of the sources YAML and each declared file's (mapped exports' too) size and
+    modification time."""
     path = settings.sources_path()
     parts = [f"{path}:{path.stat().st_mtime_ns}"]
-    for kind, file in sorted(load_sources(path).files.items()):
+    sources = load_sources(path)
+    mapped = [(m.label, m.file) for m in sources.mapped]
+    for kind, file in [*sorted(sources.files.items()), *mapped]:
         stat = file.stat() if file.exists() else None
         parts.append(
             f"{kind}:{file}:{stat.st_size if stat else -1}:{stat.st_mtime_ns if stat else -1}"

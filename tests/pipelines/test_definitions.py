@@ -1,5 +1,6 @@
 """The code location loads, and every job, schedule, sensor and check the analysts rely on exists."""
 
+import os
 import subprocess
 import sys
 from datetime import date, datetime
@@ -10,8 +11,10 @@ import pytest
 from assets.ingest.assets import MAPPED_TABLES, RAW_TABLES
 from assets.staging.assets import STAGED as STAGED_TABLES
 from pipelines.definitions import defs
+from pipelines.sensors import sources_fingerprint
 from tests.helpers import PROJECT_DIR
 from warehouse.partitions import partition_key_for, resolve_as_of, week_start, weekly_partitions
+from warehouse.resources import DealflowSettings
 
 EXPECTED_ASSETS = {
     "raw/crunchbase_companies",
@@ -308,3 +311,17 @@ def test_model_workers_default_to_the_cores_this_process_may_use():
     assert DealflowSettings(model_workers=3).model_worker_count() == 3
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     assert DealflowSettings().model_worker_count() == cores >= 1
+
+
+def test_the_source_files_sensor_sees_a_mapped_export_change(tmp_path):
+    (tmp_path / "list.csv").write_text("NAME\nLumen AI\n")
+    yml = tmp_path / "sources.yaml"
+    yml.write_text(
+        "mapped_exports:\n  - {file: list.csv, entity: companies, columns: {name: NAME}}\n"
+    )
+    settings = DealflowSettings(sources=str(yml), home=str(tmp_path / "home"))
+    before = sources_fingerprint(settings)
+    assert sources_fingerprint(settings) == before
+    (tmp_path / "list.csv").write_text("NAME\nLumen AI\nSable Health\n")
+    os.utime(tmp_path / "list.csv", ns=(1, 1))
+    assert sources_fingerprint(settings) != before
