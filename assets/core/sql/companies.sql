@@ -4,8 +4,9 @@
 -- organisation joins the Crunchbase company with the same normalised name (and the same country
 -- when both are known) when exactly one such company exists, else it becomes a company of its own.
 -- The current sources (chip list, Epoch AI companies and funding rounds) then join by domain or
--- name (below). `description` and `tags` (lower-case provider tags, e.g. `chip_list:ai`) come
--- from them; Crunchbase and Epoch AI organisations have none (NULL, []).
+-- name (below). `description` comes from a bulk organisation's short_description, else from
+-- them, and `tags` (lower-case provider tags, e.g. `chip_list:ai`) from them; 2015 Crunchbase and
+-- Epoch AI organisations have none (NULL, []).
 CREATE OR REPLACE TEMP TABLE _cb15 AS
 SELECT 'C' || substr(md5('crunchbase:' || company_key), 1, 16) AS company_id, *
 FROM staging.companies;
