@@ -132,3 +132,63 @@ def test_a_company_in_both_exports_is_one_company_with_both_keys(both_exports):
     assert rounds["round_key"].to_list() == [bulk.uuid(n).lower() for n in (101, 102, 103)]
     # 8 tiny 2015 companies + 4 bulk-only companies
     assert query(both_exports, "SELECT count(*) AS n FROM core.companies")["n"][0] == 12
+
+
+PAST = date(2023, 6, 14)
+
+
+def _on_or_before(rows: list[dict], column: str) -> list[dict]:
+    return [r for r in rows if date.fromisoformat(r[column]) <= PAST]
+
+
+def test_bulk_scores_as_of_a_past_date_ignore_later_facts_and_status(tmp_path):
+    """As of a date before the export's snapshot, removing every bulk fact dated after it (and
+    the organisations founded after it) and scrambling `status` changes no score."""
+    late = bulk.uuid(7)  # founded after the date, with a round after it
+    organizations = [
+        *bulk.ORGANIZATIONS,
+        bulk._org(late, "Qasr Robotics", "qasr.example", "ARE", "Dubai", "operating",
+                  "Robotics", "Artificial Intelligence,Hardware", "AI robots", "2024-03-01"),
+    ]  # fmt: skip
+    rounds = [
+        *bulk.FUNDING_ROUNDS,
+        bulk._round(20, late, "Qasr Robotics", "seed", "2025-01-10", "3"),
+    ]
+    trimmed_orgs = [{**o, "status": "closed"} for o in _on_or_before(organizations, "founded_on")]
+    known = {o["uuid"] for o in trimmed_orgs}
+    exports = {
+        "full": bulk.write_bulk(
+            tmp_path / "full_export", organizations=organizations, funding_rounds=rounds
+        ),
+        "trim": bulk.write_bulk(
+            tmp_path / "trim_export",
+            organizations=trimmed_orgs,
+            funding_rounds=[
+                r for r in _on_or_before(rounds, "announced_on") if r["org_uuid"] in known
+            ],
+            acquisitions=_on_or_before(bulk.ACQUISITIONS, "acquired_on"),
+            ipos=_on_or_before(bulk.IPOS, "went_public_on"),
+        ),
+    }
+    assert late not in known and len(rounds) - len(bulk.FUNDING_ROUNDS) == 1
+    scores = {}
+    for name, paths in exports.items():
+        sources = bulk.write_bulk_sources(tmp_path / f"{name}_sources", paths)
+        home = tmp_path / f"{name}_home"
+        assert run_week(sources, home, PAST, settings=SETTINGS).success
+        scores[name] = query(
+            home / "dealflow.duckdb",
+            "SELECT * EXCLUDE (model_version) FROM marts.company_scores ORDER BY company_id",
+        )
+    full, trim = scores["full"], scores["trim"]
+    # the five companies of the export known by then (not Qasr Robotics, founded later)
+    assert full.height == 5 and full["as_of"].unique().to_list() == [PAST]
+    assert not full["exited"].any()  # the acquisition (2025) and the IPO (2024) come later
+    assert full.columns == trim.columns
+    for column in full.columns:
+        a, b = full[column], trim[column]
+        if a.dtype.is_float():
+            close = ((a - b).abs().fill_null(0) < 1e-9).all()
+            assert close and a.is_null().equals(b.is_null()), column
+        else:
+            assert a.equals(b), column
