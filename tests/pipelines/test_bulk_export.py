@@ -158,14 +158,12 @@ def test_bulk_scores_as_of_a_past_date_ignore_later_facts_and_status(tmp_path):
     known = {o["uuid"] for o in trimmed_orgs}
     exports = {
         "full": bulk.write_bulk(
-            tmp_path / "full_export", organizations=organizations, funding_rounds=rounds
+            tmp_path / "full_export", organizations=organizations, rounds=rounds
         ),
         "trim": bulk.write_bulk(
             tmp_path / "trim_export",
             organizations=trimmed_orgs,
-            funding_rounds=[
-                r for r in _on_or_before(rounds, "announced_on") if r["org_uuid"] in known
-            ],
+            rounds=[r for r in _on_or_before(rounds, "announced_on") if r["org_uuid"] in known],
             acquisitions=_on_or_before(bulk.ACQUISITIONS, "acquired_on"),
             ipos=_on_or_before(bulk.IPOS, "went_public_on"),
         ),

@@ -223,7 +223,7 @@ def _write(path: Path, rows: Iterable[Mapping[str, str]]) -> None:
 def write_bulk(
     folder: Path,
     organizations: Iterable[Mapping[str, str]] = ORGANIZATIONS,
-    funding_rounds: Iterable[Mapping[str, str]] = FUNDING_ROUNDS,
+    rounds: Iterable[Mapping[str, str]] = FUNDING_ROUNDS,
     acquisitions: Iterable[Mapping[str, str]] = ACQUISITIONS,
     ipos: Iterable[Mapping[str, str]] = IPOS,
     investments: Iterable[Mapping[str, str]] = (),
@@ -231,10 +231,11 @@ def write_bulk(
     funds: Iterable[Mapping[str, str]] = (),
 ) -> dict[str, Path]:
     """Write the bulk files of the entities given rows (an entity with no row is not written)
-    into `folder`; their paths by sources-YAML key (`crunchbase_bulk.<entity>`)."""
+    into `folder`; their paths by sources-YAML key (`crunchbase_bulk.<entity>`; `rounds` are
+    `funding_rounds.csv`, key `crunchbase_bulk.funding_rounds`)."""
     given = {
         "organizations": organizations,
-        "funding_rounds": funding_rounds,
+        "funding_rounds": rounds,
         "investments": investments,
         "investors": investors,
         "acquisitions": acquisitions,

@@ -113,7 +113,7 @@ def test_orphan_uuids_are_quarantined_with_the_column_named(tmp_path):
     ghost = bulk.uuid(999)
     paths = bulk.write_bulk(
         tmp_path,
-        funding_rounds=[
+        rounds=[
             *bulk.FUNDING_ROUNDS[:2],
             bulk._round(50, ghost, "Ghost", "seed", "2020-01-01", "1"),
         ],
@@ -141,7 +141,7 @@ def test_bad_values_quarantine_or_null_with_their_reason(tmp_path):
     paths = bulk.write_bulk(
         tmp_path,
         organizations=[*bulk.ORGANIZATIONS, {**bulk.ORGANIZATIONS[1], "uuid": " "}],
-        funding_rounds=[
+        rounds=[
             bulk._round(60, bulk.ATLAS, "Atlas", "series_a", "someday", "5"),
             bulk._round(61, bulk.ATLAS, "Atlas", "series_a", "2024-01-01", "lots"),
             bulk._round(62, bulk.ATLAS, "Atlas", "moonshot", "2024-02-01", "", "9", "XXX"),
@@ -185,7 +185,7 @@ def test_a_missing_required_column_names_the_file_and_the_column(tmp_path, entit
         "ipos": bulk.IPOS,
     }
     cut = [{k: v for k, v in row.items() if k != column} for row in defaults[entity]]
-    paths = bulk.write_bulk(tmp_path, **{entity: cut})
+    paths = bulk.write_bulk(tmp_path, **{"rounds" if entity == "funding_rounds" else entity: cut})
     kind = f"crunchbase_bulk.{entity}"
     with pytest.raises(SourceFileError) as error:
         staged_warehouse(paths)
