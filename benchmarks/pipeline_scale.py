@@ -62,11 +62,13 @@ from assets.core.rounds import funding_rounds_sql
 from assets.ingest.assets import RAW_TABLES
 from assets.staging.assets import SQL_DIR as STAGING_SQL
 from assets.staging.assets import STAGED
+from models.score_store import status_usable
 from pipelines.cli import run_problems
 from pipelines.definitions import defs
 from pipelines.runner import run_week
 from sampledata.generate import generate
 from transforms.features import feature_params, features_sql
+from transforms.ingest import empty_raw_frame
 from transforms.reference import (
     ecb_history_bytes,
     fx_rates_long,
@@ -74,7 +76,7 @@ from transforms.reference import (
     stage_frame,
     stage_map_frame,
 )
-from transforms.sources import load_sources
+from transforms.sources import SOURCE_KINDS, load_sources
 from transforms.staging import register_country_lookup, stage
 from transforms.taxonomy import taxonomy_sql
 from warehouse.config import PROJECT_DIR
@@ -100,6 +102,7 @@ COUNTRY_COLUMNS = {
     "epoch_models": ["Country (of organization)"],
     "epoch_organizations": ["Country"],
     "chip_startups": ["Country"],
+    "crunchbase_bulk_organizations": ["country_code"],
 }
 STAGING_ORDER = (
     "companies",
@@ -112,6 +115,10 @@ STAGING_ORDER = (
     "chip_exits",
     "epoch_funding_rounds",
     "epoch_companies",
+    "bulk_organizations",
+    "bulk_funding_rounds",
+    "bulk_acquisitions",
+    "bulk_ipos",
 )
 
 
@@ -340,8 +347,7 @@ def _country_lookup(con, tables: list[str]) -> None:
 
 
 def _feature_params(sources: Path) -> dict:
-    snapshot = load_sources(sources).snapshot_dates.get("crunchbase")
-    return feature_params(AS_OF, status_usable=snapshot is not None and snapshot <= AS_OF)
+    return feature_params(AS_OF, status_usable=status_usable(sources, AS_OF))
 
 
 def duckdb_reference(sources: Path, home: Path, sampler: RssSampler) -> list[Row]:
@@ -357,6 +363,9 @@ def duckdb_reference(sources: Path, home: Path, sampler: RssSampler) -> list[Row
     for table, path in files.items():
         with timed(rows, sampler, sec, f"load raw.{table}", _count(con, f"raw.{table}")):
             load_raw(con, table, path)
+    for table, kind in _raw_tables().items():  # an undeclared source is an empty table
+        if table not in files:
+            write_frame(con, f"raw.{table}", empty_raw_frame(SOURCE_KINDS[kind]))
     with timed(rows, sampler, sec, "country lookup (pycountry)", _count(con, "country_lookup")):
         _country_lookup(con, list(files))
     for name in STAGING_ORDER:

@@ -83,6 +83,7 @@ def chip_list_pairs() -> pl.DataFrame:
         pl.col("Company").alias("name"),
         pl.col("Website").str.to_lowercase().alias("domain"),
         pl.lit([], dtype=pl.List(pl.String)).alias("categories"),
+        pl.lit([], dtype=pl.List(pl.String)).alias("category_groups"),
         pl.col("Description").str.strip_chars().alias("description"),
         pl.concat_list(pl.format("chip_list:{}", pl.col("Technology").str.to_lowercase())).alias(
             "tags"

@@ -25,7 +25,7 @@ from models.incremental import (
     save_state,
 )
 from models.training import FitReport
-from transforms.sources import load_sources
+from transforms.sources import Sources, load_sources
 from warehouse.tables import add_missing_columns, scratch_table, table_exists, transaction
 
 if TYPE_CHECKING:
@@ -129,11 +129,26 @@ class ScoreTables:
 SCORE_TABLES = ScoreTables()
 
 
+# provider -> the kind whose undated `status` core.companies reads (from that provider's snapshot)
+STATUS_KINDS = {
+    "crunchbase": "crunchbase.companies",
+    "crunchbase_bulk": "crunchbase_bulk.organizations",
+}
+
+
 def status_usable(sources: Path, as_of: date) -> bool:
-    """The snapshot `status` may be read only when as_of is on or after the export date that
-    the sources file `sources` declares."""
-    snapshot = load_sources(sources).snapshot_dates.get("crunchbase")
-    return snapshot is not None and as_of >= snapshot
+    """The snapshot `status` may be read only when as_of is on or after the export date of every
+    declared provider whose status core.companies reads (the 2015 Crunchbase export, a Crunchbase
+    bulk export), as the sources file `sources` declares them: a provider without a declared
+    snapshot date, or one exported after as_of, would leak a later status into as_of."""
+    return status_usable_in(load_sources(sources), as_of)
+
+
+def status_usable_in(sources: Sources, as_of: date) -> bool:
+    """`status_usable` for loaded `sources`."""
+    providers = [p for p, kind in STATUS_KINDS.items() if sources.declared(kind)]
+    snapshots = [sources.snapshot_dates.get(p) for p in providers]
+    return bool(snapshots) and all(s is not None and as_of >= s for s in snapshots)
 
 
 def save_model(home: Path, week: str, model, report: FitReport) -> str | None:

@@ -143,6 +143,7 @@ def _week(con: duckdb.DuckDBPyConnection, suite: Suite, partition: str | None) -
 def _source_parameters(sources: Sources, suite: Suite) -> dict[str, Any]:
     params: dict[str, Any] = {
         "crunchbase_snapshot_date": sources.snapshot_dates.get("crunchbase"),
+        "crunchbase_bulk_snapshot_date": sources.snapshot_dates.get("crunchbase_bulk"),
     }
     if suite.source:
         declared = sources.declared(suite.source)

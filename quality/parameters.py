@@ -28,6 +28,7 @@ PARAMETERS: dict[str, str] = {
     "declared_min_rows": "1 when the raw table's source is declared in the sources YAML, else 0",
     "declared_max_rows": "no bound when the source is declared, else 0 (an undeclared source is empty)",
     "crunchbase_snapshot_date": "declared Crunchbase export date (no bound when not declared)",
+    "crunchbase_bulk_snapshot_date": "declared Crunchbase bulk export date (no bound when not declared)",
     "shortlist_size": "the sum of the shortlist lanes' sizes (config/thesis.yaml, or settings.shortlist_size per lane), plus the portfolio companies listed apart",
     "shortlist_rows": "the sum over lanes of min(lane size, companies of the lane eligible that week, less those the analysts passed or hold in portfolio), plus the portfolio companies listed apart",
     "lanes": "the shortlist's lane names (config/thesis.yaml `lanes:`) and `portfolio`",

@@ -149,7 +149,8 @@ def taxonomy_sql(
     source_ids: str = "core.company_source_ids",
 ) -> str:
     """One CREATE TABLE statement classifying every company of `companies` (company_id, name,
-    domain, categories, description, tags): ai_confidence, ai_signal (confidence at or above
+    domain, categories, category_groups, description, tags; category groups, a Crunchbase bulk
+    export's, are matched like categories after them): ai_confidence, ai_signal (confidence at or above
     the threshold), sector, vertical_by_categories, vertical_reason, chip_company, plus
     `model_builder_since` and `max_training_compute_flop` from `models`. Category rules are
     evaluated once per distinct category (a few thousand), then joined to the companies."""
@@ -176,9 +177,11 @@ def taxonomy_sql(
         CREATE OR REPLACE TABLE {target} AS
         WITH cats AS (
             SELECT company_id, cat, lower(trim(cat, {trim})) AS x, pos
-            FROM (SELECT company_id, unnest(categories) AS cat,
-                         generate_subscripts(categories, 1) AS pos
-                  FROM {companies} WHERE len(categories) > 0)
+            FROM (SELECT company_id, unnest(cats) AS cat, generate_subscripts(cats, 1) AS pos
+                  FROM (SELECT company_id,
+                               list_concat(categories, coalesce(category_groups, [])) AS cats
+                        FROM {companies})
+                  WHERE len(cats) > 0)
             WHERE cat IS NOT NULL
         ), dict AS (
             SELECT x, {", ".join(tests)} FROM (SELECT DISTINCT x FROM cats)

@@ -29,11 +29,16 @@ COMPANY_INPUTS = [
         "chip_exits",
         "epoch_companies",
         "epoch_funding_rounds",
+        "bulk_organizations",
+        "bulk_acquisitions",
     )
 ]
 COMPANIES = dg.AssetKey(["core", "companies"])
 COMPANIES_DESCRIPTION = """One row per company across sources (`company_id`), with
-`core.company_source_ids` mapping each provider key to it. Crunchbase permalinks are identities; an
+`core.company_source_ids` mapping each provider key to it. Crunchbase permalinks are identities, and
+so are the organisations of a Crunchbase bulk export (uuid): each merges into the one 2015 company
+of the same domain, else of the same normalised name and compatible country, and then brings its
+attributes (current export), `description` and `category_groups`; an
 Epoch AI industry organisation merges into the one Crunchbase company with the same normalised name
 and country. Companies of the current sources (the semiconductor start-ups list, Epoch AI's
 companies and funding rounds) merge into the one Crunchbase company of the same domain, else the

@@ -24,6 +24,7 @@ ROUND_INPUTS = [
     COMPANIES,
     dg.AssetKey(["staging", "rounds"]),
     dg.AssetKey(["staging", "epoch_funding_rounds"]),
+    dg.AssetKey(["staging", "bulk_funding_rounds"]),
 ]
 ROUND_SQL = ("round_deliveries", "funding_rounds", "funding_rounds_refresh")
 
@@ -41,9 +42,12 @@ def funding_rounds_sql(refresh: bool = False) -> str:
 FUNDING_ROUNDS = dg.AssetKey(["core", "funding_rounds"])
 FUNDING_ROUNDS_DESCRIPTION = """Every funding round keyed by `company_id`: the main rounds file
 plus every file delivered to the rounds drop folder (`staging.round_drops`), plus the closed
-primary rounds of Epoch AI's funding rounds (`staging.epoch_funding_rounds`). A round delivered
+primary rounds of Epoch AI's funding rounds (`staging.epoch_funding_rounds`) and the rounds of a
+Crunchbase bulk export (`staging.bulk_funding_rounds`, joined by organisation uuid; for a company
+in both Crunchbase exports a bulk round replaces the 2015 round of the same day). A round delivered
 twice (same `round_key`) counts once, the latest delivery winning. Also writes
-`core.company_exits`: dated acquisitions, IPOs (evidenced by the first post-IPO round) and the
+`core.company_exits`: dated acquisitions, IPOs (evidenced by the first post-IPO round, or the bulk
+export's IPOs) and the
 exits of the semiconductor start-ups list (`staging.chip_exits`, dated the last day of their year).
 
 When only drop files were delivered since the table was written (Dagster's event log shows the same
@@ -54,6 +58,8 @@ ROUND_DEPS = [
     *ROUND_INPUTS,
     dg.AssetKey(["staging", "acquisitions"]),
     dg.AssetKey(["staging", "chip_exits"]),
+    dg.AssetKey(["staging", "bulk_acquisitions"]),
+    dg.AssetKey(["staging", "bulk_ipos"]),
     staging_round_drops.key,
 ]
 
@@ -87,12 +93,14 @@ def funding_rounds(
             save_upstream(con, asset, upstream)
         # counted by file first (few), then named: no join over every round
         by_delivery = con.sql(
-            "SELECT coalesce(d._drop, e.label, '(main rounds file)') AS delivery, "
+            "SELECT coalesce(d._drop, e.label, b.bulk, '(main rounds file)') AS delivery, "
             "sum(r.n)::BIGINT AS rounds "
             "FROM (SELECT _source_file, count(*) AS n FROM core.funding_rounds GROUP BY ALL) AS r "
             "LEFT JOIN (SELECT DISTINCT _source_file, _drop FROM staging.round_drops) AS d "
             "USING (_source_file) LEFT JOIN (SELECT DISTINCT _source_file, "
             "'(Epoch AI funding rounds)' AS label FROM staging.epoch_funding_rounds) AS e "
+            "USING (_source_file) LEFT JOIN (SELECT DISTINCT _source_file, "
+            "'(Crunchbase bulk funding rounds)' AS bulk FROM staging.bulk_funding_rounds) AS b "
             "USING (_source_file) GROUP BY ALL ORDER BY ALL"
         ).pl()
         yield table_result(

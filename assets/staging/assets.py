@@ -44,6 +44,20 @@ STAGED = {
     ),
     "epoch_companies": ("raw.epoch_companies", [], []),
     "analyst_decisions": ("raw.analyst_decisions", [], []),
+    # a licensed Crunchbase bulk export: UUID keys; rounds, acquisitions and IPOs join their
+    # organisation by uuid (orphans quarantined)
+    "bulk_organizations": ("raw.crunchbase_bulk_organizations", ["country_code"], []),
+    "bulk_funding_rounds": (
+        "raw.crunchbase_bulk_funding_rounds",
+        [],
+        [["staging", "bulk_organizations"], ["ref", "fx_rates"], ["ref", "round_stage_map"]],
+    ),
+    "bulk_acquisitions": (
+        "raw.crunchbase_bulk_acquisitions",
+        [],
+        [["staging", "bulk_organizations"], ["ref", "fx_rates"]],
+    ),
+    "bulk_ipos": ("raw.crunchbase_bulk_ipos", [], [["staging", "bulk_organizations"]]),
 }
 
 

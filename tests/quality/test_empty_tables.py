@@ -205,6 +205,7 @@ def test_every_suite_validates_its_empty_table(con):
             con.execute(f'ALTER TABLE {t} ADD COLUMN IF NOT EXISTS "{c}" VARCHAR')
         params = PARAMS | {
             "crunchbase_snapshot_date": None,
+            "crunchbase_bulk_snapshot_date": None,
             "declared_min_rows": 0,
             "declared_max_rows": 0,
             "shortlist_size": 25,

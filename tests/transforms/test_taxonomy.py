@@ -9,11 +9,11 @@ from transforms.taxonomy import load_taxonomy, taxonomy_sql
 
 def classify(*companies: dict, rules: dict | None = None) -> list[dict]:
     """Run taxonomy_sql on companies given as dicts (name, domain, categories, description,
-    tags, sources); rows in the same order."""
+    tags, category_groups, sources); rows in the same order."""
     con = duckdb.connect()
     con.execute(
         "CREATE TABLE companies (company_id VARCHAR, name VARCHAR, domain VARCHAR, "
-        "categories VARCHAR[], description VARCHAR, tags VARCHAR[])"
+        "categories VARCHAR[], description VARCHAR, tags VARCHAR[], category_groups VARCHAR[])"
     )
     con.execute("CREATE TABLE ids (company_id VARCHAR, source VARCHAR, source_key VARCHAR)")
     con.execute(
@@ -21,7 +21,7 @@ def classify(*companies: dict, rules: dict | None = None) -> list[dict]:
     )
     for i, c in enumerate(companies):
         con.execute(
-            "INSERT INTO companies VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO companies VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
                 f"c{i}",
                 c.get("name", "Acme"),
@@ -29,6 +29,7 @@ def classify(*companies: dict, rules: dict | None = None) -> list[dict]:
                 c.get("categories"),
                 c.get("description"),
                 c.get("tags", []),
+                c.get("category_groups", []),
             ],
         )
         for source in c.get("sources", ["crunchbase"]):
@@ -207,3 +208,29 @@ def test_every_vertical_and_sector_is_reachable():
     )
     frame = pl.DataFrame(rows)
     assert frame["vertical_by_categories"].n_unique() == 3 and frame["sector"].n_unique() == 6
+
+
+def test_bulk_export_category_groups_and_description_classify_a_company():
+    # a Crunchbase bulk organisation: a category that says nothing of AI, its groups and its
+    # short description decide
+    row = one(
+        categories=["Medical Imaging"],
+        category_groups=["Artificial Intelligence", "Health Care"],
+        description="Radiology software",
+    )
+    assert (row["vertical_by_categories"], row["sector"]) == ("sector_applications", "health")
+    assert row["vertical_reason"] == "categories: Artificial Intelligence; sector: health"
+    fintech = one(
+        categories=["Fraud Detection"],
+        category_groups=["Financial Services"],
+        description="Machine learning for card fraud",
+    )
+    assert (fintech["vertical_by_categories"], fintech["sector"]) == (
+        "sector_applications",
+        "financial_services",
+    )
+    assert (
+        fintech["vertical_reason"] == "description: 'Machine learning'; sector: financial_services"
+    )
+    # groups alone without an AI signal give no vertical
+    assert one(category_groups=["Health Care"], categories=[])["vertical_by_categories"] is None

@@ -1,12 +1,71 @@
--- One company table across sources. Crunchbase permalinks are identities; an Epoch AI industry
+-- One company table across sources. Crunchbase permalinks and the organisations of a Crunchbase
+-- bulk export (uuid, merged into the 2015 company of the same domain, else name and country) are
+-- identities; an Epoch AI industry
 -- organisation joins the Crunchbase company with the same normalised name (and the same country
 -- when both are known) when exactly one such company exists, else it becomes a company of its own.
 -- The current sources (chip list, Epoch AI companies and funding rounds) then join by domain or
--- name (below). `description` and `tags` (lower-case provider tags, e.g. `chip_list:ai`) come
--- from them; Crunchbase and Epoch AI organisations have none (NULL, []).
-CREATE OR REPLACE TEMP TABLE _cb AS
+-- name (below). `description` comes from a bulk organisation's short_description, else from
+-- them, and `tags` (lower-case provider tags, e.g. `chip_list:ai`) from them; 2015 Crunchbase and
+-- Epoch AI organisations have none (NULL, []).
+CREATE OR REPLACE TEMP TABLE _cb15 AS
 SELECT 'C' || substr(md5('crunchbase:' || company_key), 1, 16) AS company_id, *
 FROM staging.companies;
+
+-- Organisations of a licensed Crunchbase bulk export (uuid keys) are identities too: those that
+-- are companies (no roles given, or the role `company`: not pure investors or schools). Each joins
+-- the one 2015 Crunchbase company with the same domain (unique both ways), else the one with the
+-- same normalised name and a compatible country (unique both ways, among the 2015 companies no
+-- organisation took by domain), else is a company of its own.
+CREATE OR REPLACE TEMP TABLE _bulk AS
+WITH orgs AS (
+    SELECT * FROM staging.bulk_organizations WHERE len(roles) = 0 OR list_contains(roles, 'company')
+), by_domain AS (
+    SELECT o.company_key, c.company_id
+    FROM orgs AS o JOIN _cb15 AS c ON c.domain = o.domain
+    QUALIFY count(*) OVER (PARTITION BY o.company_key) = 1 AND count(*) OVER (PARTITION BY c.company_id) = 1
+), by_name AS (
+    SELECT o.company_key, c.company_id
+    FROM (SELECT * FROM orgs WHERE company_key NOT IN (SELECT company_key FROM by_domain)) AS o
+    JOIN (SELECT * FROM _cb15 WHERE company_id NOT IN (SELECT company_id FROM by_domain)) AS c
+      ON c.name_norm = o.name_norm
+     AND (o.country_code IS NULL OR c.country_code IS NULL OR o.country_code = c.country_code)
+    QUALIFY count(*) OVER (PARTITION BY o.company_key) = 1 AND count(*) OVER (PARTITION BY c.company_id) = 1
+)
+SELECT coalesce(d.company_id, n.company_id,
+                'C' || substr(md5('crunchbase_bulk:' || o.company_key), 1, 16)) AS company_id,
+       CASE WHEN d.company_id IS NOT NULL THEN 'domain'
+            WHEN n.company_id IS NOT NULL THEN 'name+country' ELSE 'uuid' END AS match_method,
+       o.*
+FROM orgs AS o
+LEFT JOIN by_domain AS d USING (company_key)
+LEFT JOIN by_name AS n USING (company_key);
+
+-- `_cb`: one record per Crunchbase company, from either export or both (what the rest of this
+-- file matches against). Attributes come from the bulk record when present (the current export),
+-- else the 2015 one; the location (country, state, region, city) as a whole from the record that
+-- has a country; categories are the 2015 ones then the bulk's new ones; description and category
+-- groups only the bulk export has.
+CREATE OR REPLACE TEMP TABLE _cb AS
+SELECT coalesce(b.company_id, c.company_id)                         AS company_id,
+       coalesce(b.name, c.name)                                     AS name,
+       coalesce(b.name_norm, c.name_norm)                           AS name_norm,
+       coalesce(b.domain, c.domain)                                 AS domain,
+       coalesce(b.homepage_url, c.homepage_url)                     AS homepage_url,
+       CASE WHEN b.country_code IS NOT NULL OR c.company_id IS NULL THEN b.country_code ELSE c.country_code END AS country_code,
+       CASE WHEN b.country_code IS NOT NULL OR c.company_id IS NULL THEN b.state_code ELSE c.state_code END AS state_code,
+       CASE WHEN b.country_code IS NOT NULL OR c.company_id IS NULL THEN b.region ELSE c.region END AS region,
+       CASE WHEN b.country_code IS NOT NULL OR c.company_id IS NULL THEN b.city ELSE c.city END AS city,
+       CASE WHEN b.company_id IS NULL THEN c.categories
+            WHEN c.company_id IS NULL THEN b.categories
+            ELSE list_concat(c.categories, list_filter(b.categories, lambda x: NOT list_contains(c.categories, x)))
+       END                                                          AS categories,
+       coalesce(b.category_groups, []::VARCHAR[])                   AS category_groups,
+       b.description,
+       coalesce(b.status, c.status)                                 AS status,
+       coalesce(b.founded_on, c.founded_on)                         AS founded_on,
+       CASE WHEN b.company_id IS NOT NULL THEN 'crunchbase_bulk' ELSE 'crunchbase' END AS primary_source
+FROM _cb15 AS c
+FULL JOIN _bulk AS b USING (company_id);
 
 CREATE OR REPLACE TEMP TABLE _epoch AS
 SELECT
@@ -99,7 +158,9 @@ FROM staging.chip_exits AS x JOIN names AS n ON n.name_norm = x.name_norm
 GROUP BY x.name_norm HAVING count(DISTINCT n.company_id) = 1;
 
 CREATE OR REPLACE TABLE core.company_source_ids AS
-SELECT company_id, 'crunchbase' AS source, company_key AS source_key, 'permalink' AS match_method FROM _cb
+SELECT company_id, 'crunchbase' AS source, company_key AS source_key, 'permalink' AS match_method FROM _cb15
+UNION ALL
+SELECT company_id, 'crunchbase_bulk', company_key, match_method FROM _bulk
 UNION ALL
 SELECT company_id, 'epoch', org_name, CASE WHEN matched THEN 'name+country' ELSE 'new' END FROM _epoch
 UNION ALL
@@ -114,20 +175,21 @@ WITH epoch_only AS (
     FROM _epoch WHERE NOT matched GROUP BY company_id
 ), countries AS (
     SELECT company_id, list_sort(list_distinct(list(country_code))) AS countries
-    FROM (SELECT company_id, country_code FROM _cb UNION ALL SELECT company_id, country_code FROM _epoch
+    FROM (SELECT company_id, country_code FROM _cb15 UNION ALL SELECT company_id, country_code FROM _bulk
+          UNION ALL SELECT company_id, country_code FROM _epoch
           UNION ALL SELECT company_id, country_code FROM _extra)
     WHERE country_code IS NOT NULL GROUP BY company_id
 ), base AS (
     SELECT company_id, name, name_norm, domain, homepage_url, country_code, region, city,
-           categories, status, founded_on, 'crunchbase' AS primary_source
+           categories, status, founded_on, primary_source, description, category_groups
     FROM _cb
     UNION ALL
     SELECT company_id, name, name_norm, NULL, NULL, country_code, NULL, NULL,
-           []::VARCHAR[], NULL, NULL, 'epoch'
+           []::VARCHAR[], NULL, NULL, 'epoch', NULL, []::VARCHAR[]
     FROM epoch_only
     UNION ALL
     SELECT company_id, name, name_norm, domain, homepage_url, country_code, NULL, NULL,
-           []::VARCHAR[], NULL, founded_on, source
+           []::VARCHAR[], NULL, founded_on, source, NULL, []::VARCHAR[]
     FROM _extra_attrs WHERE is_new
 )
 SELECT c.company_id, c.name, c.name_norm,
@@ -138,8 +200,9 @@ SELECT c.company_id, c.name, c.name_norm,
        coalesce(c.founded_on, x.founded_on) AS founded_on,
        c.primary_source,
        coalesce(k.countries, []) AS countries,
-       x.description,
-       coalesce(x.tags, []::VARCHAR[]) AS tags
+       coalesce(c.description, x.description) AS description,
+       coalesce(x.tags, []::VARCHAR[]) AS tags,
+       c.category_groups
 FROM base AS c
 LEFT JOIN _extra_attrs AS x USING (company_id)
 LEFT JOIN countries AS k USING (company_id);
@@ -151,7 +214,17 @@ CREATE OR REPLACE TABLE core.company_acquisitions_made AS
 SELECT s.company_id, a.acquisition_key, a.company_key AS target_key, a.company_name AS target_name, a.acquired_on,
        a.price_usd, a.price_eur
 FROM staging.acquisitions AS a
-JOIN core.company_source_ids AS s ON s.source = 'crunchbase' AND s.source_key = a.acquirer_key;
+JOIN core.company_source_ids AS s ON s.source = 'crunchbase' AND s.source_key = a.acquirer_key
+UNION ALL
+-- the bulk export's, less those the 2015 export already holds (same acquirer, day and target name)
+SELECT s.company_id, a.acquisition_key, a.company_key, a.company_name, a.acquired_on, a.price_usd, a.price_eur
+FROM staging.bulk_acquisitions AS a
+JOIN core.company_source_ids AS s ON s.source = 'crunchbase_bulk' AND s.source_key = a.acquirer_key
+WHERE NOT EXISTS (
+    SELECT 1 FROM staging.acquisitions AS o
+    JOIN core.company_source_ids AS so ON so.source = 'crunchbase' AND so.source_key = o.acquirer_key
+    WHERE so.company_id = s.company_id AND o.acquired_on = a.acquired_on
+      AND norm_name(o.company_name) = norm_name(a.company_name));
 
 -- Epoch AI models attributed to companies (through the organisation match, else a unique name).
 CREATE OR REPLACE TABLE core.company_models AS

@@ -1,7 +1,8 @@
 -- Every delivery of a round, and the round that counts for each round key: the main rounds file
 -- plus every delivered drop file, plus the Epoch AI funding rounds that count as rounds (closed,
 -- primary equity or debt: see assets/staging/sql/epoch_funding_rounds.sql; their keys start with
--- `epoch:`, so they never meet a Crunchbase key). A round delivered more than once (same round_key) counts once:
+-- `epoch:`, so they never meet a Crunchbase key), plus the rounds of a Crunchbase bulk export
+-- (uuid keys, joined to companies by their organisation's uuid). A round delivered more than once (same round_key) counts once:
 -- the latest delivery wins (drops over the main file, a later drop file name over an earlier one).
 -- Views only: funding_rounds.sql writes every key's winner, funding_rounds_refresh.sql those of
 -- the keys new drop files touch (it narrows `_scope`; `_winners` reads whatever `_scope` is).
@@ -16,7 +17,19 @@ UNION ALL BY NAME
 SELECT round_key, company_key, round_type, round_code, stage, stage_order, stage_group, funded_on,
        amount_usd, amount_eur, fx_rate_date, _source_file, _source_row, NULL::VARCHAR AS _drop,
        'epoch_funding_rounds' AS _id_source
-FROM staging.epoch_funding_rounds WHERE counts_as_round;
+FROM staging.epoch_funding_rounds WHERE counts_as_round
+UNION ALL BY NAME
+SELECT round_key, company_key, round_type, round_code, stage, stage_order, stage_group, funded_on,
+       amount_usd, amount_eur, fx_rate_date, _source_file, _source_row, NULL::VARCHAR AS _drop,
+       'crunchbase_bulk' AS _id_source
+FROM staging.bulk_funding_rounds;
+
+-- a company in both Crunchbase exports has its rounds in both: the bulk export's round (uuid key,
+-- joined by its investments) stands for the 2015 round of the same company on the same day
+CREATE OR REPLACE TEMP VIEW _bulk_round_days AS
+SELECT DISTINCT s.company_id, b.funded_on
+FROM staging.bulk_funding_rounds AS b
+JOIN core.company_source_ids AS s ON s.source = 'crunchbase_bulk' AND s.source_key = b.company_key;
 
 CREATE OR REPLACE TEMP VIEW _scope AS SELECT * FROM _deliveries;
 
@@ -33,4 +46,6 @@ WITH repeated AS (
 SELECT s.company_id, r.* EXCLUDE (_source_file, _source_row, _drop, _id_source), r._source_file,
        r._source_row, r._drop
 FROM latest AS r
-JOIN core.company_source_ids AS s ON s.source = r._id_source AND s.source_key = r.company_key;
+JOIN core.company_source_ids AS s ON s.source = r._id_source AND s.source_key = r.company_key
+WHERE r._id_source <> 'crunchbase'
+   OR NOT EXISTS (SELECT 1 FROM _bulk_round_days AS b WHERE b.company_id = s.company_id AND b.funded_on = r.funded_on);
