@@ -44,6 +44,18 @@ STAGED = {
     ),
     "epoch_companies": ("raw.epoch_companies", [], []),
     "analyst_decisions": ("raw.analyst_decisions", [], []),
+    # stand-in for engineer B1's table (the contract's columns): B1's entry replaces it at merge
+    "bulk_funding_rounds": (
+        "raw.crunchbase_bulk_funding_rounds",
+        [],
+        [["ref", "fx_rates"], ["ref", "round_stage_map"]],
+    ),
+    "bulk_investors": ("raw.crunchbase_bulk_investors", ["country_code"], []),
+    "bulk_investments": (
+        "raw.crunchbase_bulk_investments",
+        [],
+        [["staging", "bulk_funding_rounds"], ["staging", "bulk_investors"]],
+    ),
 }
 
 
