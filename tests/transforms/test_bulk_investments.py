@@ -25,7 +25,7 @@ ORG = "0b5c2f4e-0000-4000-8000-00000000000a"
 
 ROUNDS = [  # uuid, org_uuid, investment_type, announced_on, raised_amount_usd, lead_investor_uuids
     ("R-1", ORG, "seed", "2024-03-01", "2000000", "INV-A"),
-    ("r-2", ORG, "series_a", "2025-06-10", "15000000", ""),
+    ("r-2", ORG, "series_a", "2025-06-10", "15000000", "INV-A"),
 ]
 INVESTORS = [  # uuid, name, investor_types, country_code, domain, investment_count, founded_on
     (
