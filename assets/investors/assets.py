@@ -189,7 +189,9 @@ def investor_scores(
 
 
 def _edges_declared(settings: DealflowSettings) -> bool:
-    return load_sources(settings.sources_path()).get("investor_edges") is not None
+    """Whether any source of investments is declared (investor edges, the bulk export's)."""
+    sources = load_sources(settings.sources_path())
+    return sources.declared("investor_edges") or sources.declared("crunchbase_bulk.investments")
 
 
 def _previous_rows(con, week: date, as_of: date) -> pl.DataFrame | None:
