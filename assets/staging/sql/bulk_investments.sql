@@ -12,7 +12,8 @@ WITH typed AS (
     FROM query_table($raw_table) AS r
 ), named AS (
     SELECT t.*,
-           coalesce(nullif(trim(t.investor_name), ''), i.name)           AS name_or_listed
+           coalesce(nullif(trim(t.investor_name), ''), i.name)           AS name_or_listed,
+           norm_name(coalesce(nullif(trim(t.investor_name), ''), i.name)) AS name_norm
     FROM typed AS t
     LEFT JOIN staging.bulk_investors AS i ON i.investor_key = t.investor_key
 )
@@ -23,7 +24,7 @@ SELECT
             THEN {'column': 'funding_round_uuid', 'value': n.funding_round_uuid, 'reason': 'missing key: funding_round_uuid is blank'}
         WHEN n.investor_key IS NULL
             THEN {'column': 'investor_uuid', 'value': n.investor_uuid, 'reason': 'missing key: investor_uuid is blank'}
-        WHEN norm_name(n.name_or_listed) IS NULL
+        WHEN n.name_norm IS NULL
             THEN {'column': 'investor_name', 'value': n.investor_name, 'reason': 'missing key: investor_name is blank and investor_uuid is not in investors'}
         WHEN NOT EXISTS (SELECT 1 FROM staging.bulk_funding_rounds AS b WHERE b.round_key = n.round_key)
             THEN {'column': 'funding_round_uuid', 'value': n.funding_round_uuid, 'reason': 'orphan: funding round not in funding_rounds'}
@@ -36,7 +37,7 @@ SELECT
     n.round_key,
     n.investor_key,
     trim(n.name_or_listed)                                               AS investor_name,
-    norm_name(n.name_or_listed)                                          AS investor_name_norm,
+    n.name_norm                                                          AS investor_name_norm,
     CASE WHEN n.type_text IN ('organization', 'person') THEN n.type_text END AS investor_type,
     CASE WHEN n.lead_text IN ('true', 't', '1', 'yes') THEN true
          WHEN n.lead_text IN ('false', 'f', '0', 'no') THEN false END    AS is_lead,
