@@ -4,7 +4,8 @@ Each score is a weighted mean of components in 0..1 (weights in `config/investor
 percentile ranks in the week's established investors for AI-thesis share, exit and follow-on
 rates (shrunk towards the pooled rate on small portfolios), recency, activity and scale; the share
 of rounds in the thesis' ticket range; France/UAE footprint points. Funds are the investors the
-`fund_rule` names. No Dagster here.
+`fund_rule` names: by their investor types when a provider gives any, else by name. No Dagster
+here.
 """
 
 from __future__ import annotations
@@ -142,21 +143,44 @@ def weighted(weights: dict[str, float]) -> pl.Expr:
     return sum(pl.col(f"{c}_score") * w for c, w in weights.items()) / total
 
 
+# columns a feature frame may lack (built before a source said who led or what type an
+# investor is): added as unknown
+OPTIONAL_FEATURES = {
+    "investor_types": pl.List(pl.String),
+    "n_lead_investments": pl.Int64,
+    "lead_share": pl.Float64,
+}
+
+
+def with_optional_features(features: pl.DataFrame) -> pl.DataFrame:
+    """`features` with the `OPTIONAL_FEATURES` it lacks (investor types [], leads unknown)."""
+    missing = [
+        (pl.lit([], dtype=dtype) if name == "investor_types" else pl.lit(None, dtype=dtype)).alias(
+            name
+        )
+        for name, dtype in OPTIONAL_FEATURES.items()
+        if name not in features.columns
+    ]
+    return features.with_columns(missing) if missing else features
+
+
 def fund_reason(features: pl.DataFrame, config: dict | None = None) -> pl.Series:
     """Why each investor is or is not a fund under `fund_rule`: "fund: <why>" when it is,
-    "not a fund: <why>" otherwise (the first rule it fails)."""
+    "not a fund: <why>" otherwise (the first rule it fails). An investor with investor types
+    (a provider's) is judged by them, one without by its name."""
     rule = (config or load_investor_scoring())["fund_rule"]
     sets = {
         key: {normalise_name(n) for n in rule[key]}
         for key in ("name_words", "exclude_words", "include_names", "exclude_names")
     }
-    rows = features.select(FUND_RULE_COLUMNS).iter_rows(named=True)
+    rows = with_optional_features(features).select(FUND_RULE_COLUMNS).iter_rows(named=True)
     return pl.Series("fund_reason", [_fund_verdict(r, rule, sets) for r in rows], dtype=pl.String)
 
 
 # what the fund rule and the rationale read of a row (only those leave polars, row by row)
 FUND_RULE_COLUMNS = (
     "name_norm",
+    "investor_types",
     "country_source",
     "n_matched_companies",
     "days_since_last_investment",
@@ -176,6 +200,8 @@ RATIONALE_COLUMNS = (
     "days_since_last_investment",
     "n_investments_24m",
     "median_round_usd",
+    "n_lead_investments",
+    "lead_share",
     "country_code",
     "n_fra_companies",
     "n_are_companies",
@@ -184,21 +210,43 @@ RATIONALE_COLUMNS = (
 )
 
 
-def _fund_verdict(row: dict[str, Any], rule: dict, sets: dict[str, set[str]]) -> str:
-    name = row["name_norm"] or ""
-    tokens = set(name.split())
-    if name in sets["exclude_names"]:
-        return "not a fund: listed in fund_rule.exclude_names"
+def _type_verdict(types: list[str], rule: dict) -> str:
+    """The investor types' say: "fund: investor type <t>" or "not a fund: investor type <t>"
+    (an excluding type wins over a fund type; a type in neither list is no fund type)."""
+    excluded = [t for t in rule["exclude_types"] if t in types]
+    if excluded:
+        return f"not a fund: investor type {excluded[0]}"
+    funds = [t for t in rule["fund_types"] if t in types]
+    if funds:
+        return f"fund: investor type {funds[0]}"
+    return f"not a fund: investor type {', '.join(types)} is no fund type"
+
+
+def _name_verdict(
+    name: str, tokens: set[str], row: dict[str, Any], sets: dict[str, set[str]]
+) -> str:
+    """The name rule, for investors without types: fund words, lists, the curated investors."""
     if tokens & sets["exclude_words"]:
         return f"not a fund: name says '{min(tokens & sets['exclude_words'])}'"
     if tokens & sets["name_words"]:
-        why = "fund: name"
-    elif name in sets["include_names"]:
-        why = "fund: listed in fund_rule.include_names"
-    elif row.get("country_source") == "curated list":
-        why = "fund: curated French/Emirati investor"
-    else:
-        return "not a fund: no fund word in the name"
+        return "fund: name"
+    if name in sets["include_names"]:
+        return "fund: listed in fund_rule.include_names"
+    if row.get("country_source") == "curated list":
+        return "fund: curated French/Emirati investor"
+    return "not a fund: no fund word in the name"
+
+
+def _fund_verdict(row: dict[str, Any], rule: dict, sets: dict[str, set[str]]) -> str:
+    name = row["name_norm"] or ""
+    tokens = set(name.split())
+    types = list(row.get("investor_types") or [])
+    if name in sets["exclude_names"]:
+        return "not a fund: listed in fund_rule.exclude_names"
+    # a provider's investor types say what the investor is: its name then no longer decides
+    why = _type_verdict(types, rule) if types else _name_verdict(name, tokens, row, sets)
+    if why.startswith("not"):
+        return why
     if row["n_matched_companies"] < rule["min_companies"]:
         return f"not a fund: fewer than {rule['min_companies']} portfolio companies"
     if row["days_since_last_investment"] > rule["active_within_months"] * 30.44:
@@ -218,6 +266,7 @@ def score_investors(
     `previous`: the rows scored before for the same date, whose rationales can be kept (see
     `with_rationale`); `eur_per_usd`: the rate for amounts in EUR beside USD."""
     config = config or load_investor_scoring()
+    features = with_optional_features(features)
     frame = components(features, config).with_columns(
         weighted(config["co_investor_weights"]).alias("co_investor_score"),
         weighted(config["fund_weights"]).alias("fund_score"),
@@ -325,6 +374,8 @@ def activity_reasons(row: dict[str, Any], eur_per_usd: float | None = None) -> s
     text += f"; {_count(row['n_investments_24m'], 'investment')} in 24 months"
     if row.get("median_round_usd") is not None:
         text += "; " + median_round_phrase(row["median_round_usd"], eur_per_usd)
+    if row.get("lead_share") is not None:  # only sources that say who led
+        text += f"; led {_count(row['n_lead_investments'], 'round')} ({_pct(row['lead_share'])} of rounds with a known lead)"
     return text
 
 
@@ -376,11 +427,15 @@ def rationale(
 def _kept_bodies(inputs: pl.DataFrame, previous: pl.DataFrame, months: int) -> pl.Series:
     """Per row of `inputs`, the body of `previous`'s rationale for the same investor when every
     rationale input is equal (else NULL)."""
-    prev = previous.select(
-        "investor_id",
-        *[pl.col(c).cast(inputs.schema[c]).alias(f"__prev_{c}") for c in RATIONALE_COLUMNS],
-        pl.col("rationale").str.slice(pl.col("rationale").str.find(BODY_START)).alias("__body"),
-    ).unique("investor_id", keep="none")
+    prev = (
+        with_optional_features(previous)
+        .select(
+            "investor_id",
+            *[pl.col(c).cast(inputs.schema[c]).alias(f"__prev_{c}") for c in RATIONALE_COLUMNS],
+            pl.col("rationale").str.slice(pl.col("rationale").str.find(BODY_START)).alias("__body"),
+        )
+        .unique("investor_id", keep="none")
+    )
     joined = inputs.join(prev, on="investor_id", how="left", maintain_order="left")
     same = pl.all_horizontal(
         [pl.col(c).eq_missing(pl.col(f"__prev_{c}")) for c in RATIONALE_COLUMNS]
@@ -408,7 +463,7 @@ def with_rationale(
     score, which is the same text (only the score is written again); the others are written row
     by row."""
     months = (config or load_investor_scoring())["features"]["follow_on_min_months"]
-    inputs = frame.select("investor_id", *RATIONALE_COLUMNS)
+    inputs = with_optional_features(frame).select("investor_id", *RATIONALE_COLUMNS)
     kept = (
         _kept_bodies(inputs, previous, months)
         if previous is not None and not previous.is_empty()

@@ -79,22 +79,35 @@ def companies(warehouse: Warehouse) -> Iterator[dg.MaterializeResult]:
             yield table_result(con, table)
 
 
-# What core.investments' matches are built from: a rebuild of either rematches every edge.
-MATCH_INPUTS = [COMPANIES, dg.AssetKey(["staging", "investor_edges"])]
+# What core.investments' matches are built from: a rebuild of any rematches every edge (the
+# bulk export's investments, joined by id, are rebuilt with them).
+MATCH_INPUTS = [
+    COMPANIES,
+    dg.AssetKey(["staging", "investor_edges"]),
+    dg.AssetKey(["staging", "bulk_investments"]),
+    dg.AssetKey(["staging", "bulk_funding_rounds"]),
+]
 MATCH_SQL = ("investments", "investments_rematch")
 
 
 INVESTORS = dg.AssetKey(["core", "investors"])
-INVESTORS_DESCRIPTION = """One row per investor (from investor edges): activity, home country
-(curated list in `config/investors.yaml`, else a unique company record of that name) and portfolio
-exit rate. Also writes `core.investments`: each edge with the company it matched (by unique name,
-or by name plus a round on the same day) and how.
+INVESTORS_DESCRIPTION = """One row per investor of every source, one per normalised name:
+activity, home country (curated list in `config/investors.yaml`, else the provider's investor
+record, else a unique company record of that name), investor types and lead investments (the
+Crunchbase bulk export's) and portfolio exit rate. Also writes `core.investments`: each edge with
+the company it matched (by unique name, or by name plus a round on the same day) and how; the bulk
+export's investments join their round and company by UUID (`match_method` 'id'), with the lead
+flag and the investor type.
 
 When only the rounds changed since the matches were made (Dagster's event log shows the same
 materializations of `core/companies` and `staging/investor_edges`, and the matching SQL is the
 same), only the edges whose name several companies share are matched again: metadata
 `edges_rematched` counts them (`all` after a full matching)."""
-INVESTOR_DEPS = [*MATCH_INPUTS, dg.AssetKey(["core", "funding_rounds"])]
+INVESTOR_DEPS = [
+    *MATCH_INPUTS,
+    dg.AssetKey(["staging", "bulk_investors"]),
+    dg.AssetKey(["core", "funding_rounds"]),
+]
 
 
 @dg.multi_asset(

@@ -53,6 +53,9 @@ FIGURES = [
     "fra_coinvestors",
     "are_coinvestors",
     "n_nexus_coinvested_companies",
+    "investor_types",
+    "n_lead_investments",
+    "lead_share",
 ]
 INVESTOR_COLUMNS = [
     "week_start",
@@ -97,6 +100,8 @@ FUND_COLUMNS = [
     "last_investment_on",
     "n_investments_24m",
     "median_round_usd",
+    "n_lead_investments",
+    "lead_share",
     "n_fra_companies",
     "n_are_companies",
     "fra_coinvestors",
@@ -184,7 +189,9 @@ def investor_scores(
 
 
 def _edges_declared(settings: DealflowSettings) -> bool:
-    return load_sources(settings.sources_path()).get("investor_edges") is not None
+    """Whether any source of investments is declared (investor edges, the bulk export's)."""
+    sources = load_sources(settings.sources_path())
+    return sources.declared("investor_edges") or sources.declared("crunchbase_bulk.investments")
 
 
 def _previous_rows(con, week: date, as_of: date) -> pl.DataFrame | None:
@@ -192,7 +199,11 @@ def _previous_rows(con, week: date, as_of: date) -> pl.DataFrame | None:
     rationales `score_investors` may keep; None when there are none."""
     if not table_exists(con, INVESTOR_HISTORY):
         return None
-    columns = ", ".join(["investor_id", *RATIONALE_COLUMNS, "rationale"])
+    present = {
+        c for (c,) in con.sql(f"SELECT column_name FROM (DESCRIBE {INVESTOR_HISTORY})").fetchall()
+    }
+    # columns added since the history was written are read as unknown (with_optional_features)
+    columns = ", ".join(c for c in ["investor_id", *RATIONALE_COLUMNS, "rationale"] if c in present)
     return con.sql(
         f"SELECT {columns} FROM {INVESTOR_HISTORY} WHERE week_start = ? AND as_of = ?",
         params=[week, as_of],

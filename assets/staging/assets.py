@@ -58,6 +58,12 @@ STAGED = {
         [["staging", "bulk_organizations"], ["ref", "fx_rates"]],
     ),
     "bulk_ipos": ("raw.crunchbase_bulk_ipos", [], [["staging", "bulk_organizations"]]),
+    "bulk_investors": ("raw.crunchbase_bulk_investors", ["country_code"], []),
+    "bulk_investments": (
+        "raw.crunchbase_bulk_investments",
+        [],
+        [["staging", "bulk_funding_rounds"], ["staging", "bulk_investors"]],
+    ),
 }
 
 

@@ -211,6 +211,89 @@ def test_fund_rule_is_configurable():
     assert reasons[7] == "fund: name"  # Intel Capital, no longer excluded
 
 
+def test_investor_types_decide_when_there_are_any():
+    typed = frame(
+        investor("T1", "Falcon Ventures", investor_types=["angel"]),
+        investor("T2", "Orchard Street", investor_types=["venture_capital"]),
+        investor("T3", "Delta Labs", investor_types=["micro_vc", "private_equity_firm"]),
+        investor(
+            "T4",
+            "Big Corp Capital",
+            investor_types=["corporate_venture_capital", "venture_capital"],
+        ),
+        investor("T5", "Hub Partners", investor_types=["accelerator"]),
+        investor("T6", "Odd One", investor_types=["venture_debt"]),
+        investor("T7", "Small Ventures", investor_types=["venture_capital"], n_matched_companies=2),
+        investor("T8", "Intel Capital", investor_types=["venture_capital"]),
+        investor("T9", "Seine Ventures"),  # no types: the name rule
+        investor(
+            "T10",
+            "Bpifrance",
+            country_code="FRA",
+            country_source="curated list",
+            investor_types=["government_office"],
+        ),
+    )
+    assert fund_reason(typed, CONFIG).to_list() == [
+        "not a fund: investor type angel",  # a fund word in the name does not make a fund
+        "fund: investor type venture_capital",  # nor does its absence unmake one
+        "fund: investor type micro_vc",
+        "not a fund: investor type corporate_venture_capital",  # an excluding type wins
+        "not a fund: investor type accelerator",
+        "not a fund: investor type venture_debt is no fund type",
+        "not a fund: fewer than 5 portfolio companies",  # the activity conditions still hold
+        "not a fund: listed in fund_rule.exclude_names",
+        "fund: name",
+        "not a fund: investor type government_office",
+    ]
+    config = copy.deepcopy(CONFIG)
+    config["fund_rule"]["fund_types"] = ["venture_capital", "venture_debt"]
+    config["fund_rule"]["exclude_types"] = []
+    assert fund_reason(typed, config).to_list()[3:6] == [
+        "fund: investor type venture_capital",
+        "not a fund: investor type accelerator is no fund type",
+        "fund: investor type venture_debt",
+    ]
+
+
+def test_frames_without_types_or_leads_keep_the_name_rule_and_rationale():
+    """Feature frames of sources that give no investor types or leads score as before: the new
+    columns are added as unknown and the rationale says nothing of leads."""
+    scores = score_investors(population(), CONFIG)
+    assert scores["investor_types"].to_list() == [[]] * 8
+    assert scores["n_lead_investments"].null_count() == 8 and scores["lead_share"].null_count() == 8
+    assert not scores["rationale"].str.contains("led ").any()
+
+
+def test_lead_investments_in_the_rationale():
+    rows = frame(
+        investor(
+            "L1",
+            "Lead Ventures",
+            country_code="FRA",
+            investor_types=["venture_capital"],
+            n_lead_investments=4,
+            lead_share=0.4,
+        ),
+        investor(
+            "L2",
+            "Follow Capital",
+            investor_types=["venture_capital"],
+            n_lead_investments=0,
+            lead_share=0.0,
+        ),
+    )
+    scores = score_investors(rows, CONFIG)
+    text = dict(zip(scores["investor_id"], scores["rationale"], strict=True))
+    assert "; led 4 rounds (40% of rounds with a known lead)." in text["L1"]
+    assert "; led 0 rounds (0% of rounds with a known lead)." in text["L2"]
+    funds = shortlist_funds(scores, load_lanes({"fr": {"size": 2, "hq_in": ["FRA"]}}), CONFIG)
+    assert funds["investor_id"].to_list() == ["L1"]
+    assert (
+        funds["rationale"][0].startswith("Fund score ") and "led 4 rounds" in funds["rationale"][0]
+    )
+
+
 def test_fund_scores_and_shortlist():
     scores = score_investors(population(), CONFIG)
     funds = scores.filter(pl.col("is_fund"))

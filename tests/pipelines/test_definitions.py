@@ -56,6 +56,8 @@ EXPECTED_ASSETS = {
     "staging/bulk_funding_rounds",
     "staging/bulk_acquisitions",
     "staging/bulk_ipos",
+    "staging/bulk_investors",
+    "staging/bulk_investments",
     "raw/round_drops",
     "staging/round_drops",
     "core/companies",

@@ -21,10 +21,11 @@ CREATE TABLE core.company_models (company_id VARCHAR, model_name VARCHAR, publis
 CREATE TABLE core.company_exits (company_id VARCHAR, exit_type VARCHAR, exited_on DATE);
 CREATE TABLE core.funding_rounds (company_id VARCHAR, funded_on DATE, amount_usd DOUBLE);
 CREATE TABLE core.investors (investor_id VARCHAR, name VARCHAR, name_norm VARCHAR,
-                             country_code VARCHAR, country_source VARCHAR);
+                             country_code VARCHAR, country_source VARCHAR,
+                             investor_types VARCHAR[] DEFAULT []);
 CREATE TABLE core.investments (investor_id VARCHAR, company_id VARCHAR, match_method VARCHAR,
                                investor_name VARCHAR, company_name VARCHAR, funded_on DATE,
-                               round_amount_usd DOUBLE);
+                               round_amount_usd DOUBLE, is_lead BOOLEAN);
 """
 
 COMPANIES = [  # id, name, country, vertical_by_categories, sector
@@ -85,13 +86,15 @@ def build(con: duckdb.DuckDBPyConnection, edges=EDGES, rounds=ROUNDS, exits=EXIT
         )
     for iid, name, country, source in INVESTORS:
         con.execute(
-            "INSERT INTO core.investors VALUES (?, ?, lower(?), ?, ?)",
+            "INSERT INTO core.investors (investor_id, name, name_norm, country_code, country_source) "
+            "VALUES (?, ?, lower(?), ?, ?)",
             [iid, name, name, country, source],
         )
     for iid, cid, cname, day, amount in edges:
         name = dict((i[0], i[1]) for i in INVESTORS)[iid]
         con.execute(
-            "INSERT INTO core.investments VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO core.investments (investor_id, company_id, match_method, investor_name, "
+            "company_name, funded_on, round_amount_usd) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [iid, cid, "name_unique" if cid else "no_match", name, cname, day, amount],
         )
     con.executemany("INSERT INTO core.funding_rounds VALUES (?, ?, ?)", rounds)
@@ -197,3 +200,21 @@ def test_no_edges_gives_an_empty_frame_with_the_columns():
     assert out.is_empty() and {"investor_id", "ai_thesis_share", "fra_coinvestors"} <= set(
         out.columns
     )
+
+
+def test_lead_investments_as_of_and_unknown_without_lead_flags():
+    """Rounds led by as_of count; a round after as_of does not; edges that do not say who led
+    leave the lead count and share unknown (NULL), not zero."""
+    con = duckdb.connect()
+    build(con)
+    con.execute(
+        "UPDATE core.investments SET is_lead = (funded_on IN ('2017-01-10', '2021-01-01')) "
+        "WHERE investor_id = 'IA'"
+    )
+    con.execute("UPDATE core.investments SET is_lead = false WHERE investor_id = 'IC'")
+    out = investor_features_as_of(con, AS_OF, CONFIG)
+    a, c, b = row(out, "IA"), row(out, "IC"), row(out, "IB")
+    assert a["n_lead_investments"] == 1 and a["lead_share"] == pytest.approx(1 / 6)
+    assert c["n_lead_investments"] == 0 and c["lead_share"] == 0
+    assert b["n_lead_investments"] is None and b["lead_share"] is None
+    assert a["investor_types"] == []

@@ -8,12 +8,14 @@
 --
 -- "Portfolio companies" are the companies an investor's edges matched (core.investments.company_id);
 -- unmatched edges count for activity, tickets and co-investments (company by lower-cased name),
--- never for rates. Reads only core tables (no macros), so a read-only connection will do.
+-- never for rates. Lead investments count the rounds an investor led (a source that says who
+-- led: the Crunchbase bulk export); `lead_share` is their share of the rounds whose lead is
+-- known (NULL when none is). Reads only core tables (no macros), so a read-only connection will do.
 WITH
 edges AS (
     SELECT investor_id, company_id,
            coalesce(company_id, 'name:' || lower(company_name))         AS company_key,
-           investor_name, funded_on, round_amount_usd
+           investor_name, funded_on, round_amount_usd, is_lead
     FROM core.investments
     WHERE funded_on <= $as_of
 ),
@@ -86,7 +88,8 @@ portfolio AS (
 ),
 -- One row per (investor, round): a company on a day; the amount is the round total.
 rounds AS (
-    SELECT investor_id, company_key, funded_on, max(round_amount_usd) AS round_usd
+    SELECT investor_id, company_key, funded_on, max(round_amount_usd) AS round_usd,
+           bool_or(is_lead) AS led
     FROM edges GROUP BY ALL
 ),
 activity AS (
@@ -99,7 +102,9 @@ activity AS (
            count(round_usd)                                             AS n_disclosed_rounds,
            median(round_usd)                                            AS median_round_usd,
            avg(round_usd)                                               AS mean_round_usd,
-           avg((round_usd BETWEEN $ticket_min_usd AND $ticket_max_usd)::DOUBLE) AS ticket_fit
+           avg((round_usd BETWEEN $ticket_min_usd AND $ticket_max_usd)::DOUBLE) AS ticket_fit,
+           count(led)                                                   AS n_lead_known,
+           count(*) FILTER (led)                                        AS n_led
     FROM rounds GROUP BY investor_id
 ),
 investor_company AS (SELECT DISTINCT investor_id, company_key FROM edges),
@@ -126,6 +131,7 @@ SELECT
     i.name_norm,
     i.country_code,
     i.country_source,
+    i.investor_types,
     a.n_investments,
     a.n_companies,
     coalesce(p.n_matched_companies, 0)                                  AS n_matched_companies,
@@ -148,6 +154,8 @@ SELECT
     a.median_round_usd,
     a.mean_round_usd,
     a.ticket_fit,
+    CASE WHEN a.n_lead_known > 0 THEN a.n_led END                       AS n_lead_investments,
+    a.n_led / nullif(a.n_lead_known, 0)                                 AS lead_share,
     coalesce(p.n_fra_companies, 0)                                      AS n_fra_companies,
     coalesce(p.n_are_companies, 0)                                      AS n_are_companies,
     coalesce(c.fra_coinvestors, [])                                     AS fra_coinvestors,

@@ -2,7 +2,8 @@
 -- those it was built from (investments.sql). Only an edge whose normalised name several
 -- companies (founded by the edge's date) share can then match otherwise: its tie-break, a round
 -- on the edge's date, is the one rule that reads the rounds. Those edges are matched again with
--- investments.sql's rules; every other edge keeps its match. An edge is its source row.
+-- investments.sql's rules; every other edge keeps its match. An edge is its source row. Rows
+-- joined by id (the bulk export's investments) are never matched again here.
 CREATE OR REPLACE TEMP TABLE _cand AS
 SELECT e._source_file, e._source_row, c.company_id,
        EXISTS (SELECT 1 FROM core.funding_rounds AS r
@@ -25,6 +26,7 @@ UPDATE core.investments AS i
 SET company_id = m.company_id, match_method = m.match_method
 FROM _rematched AS m
 WHERE i._source_file = m._source_file AND i._source_row = m._source_row
+  AND i.source = 'investor_edges'
   AND (i.company_id IS DISTINCT FROM m.company_id OR i.match_method <> m.match_method);
 
 -- what the step reports: how many edges were matched again
