@@ -44,6 +44,23 @@ STAGED = {
     ),
     "epoch_companies": ("raw.epoch_companies", [], []),
     "analyst_decisions": ("raw.analyst_decisions", [], []),
+    # mapped exports (any provider's download through the user's column mapping)
+    "mapped_companies": ("raw.mapped_companies", ["country"], []),
+    "mapped_rounds": (
+        "raw.mapped_rounds",
+        ["company_country"],
+        [["staging", "mapped_companies"], ["ref", "fx_rates"], ["ref", "round_stage_map"]],
+    ),
+    "mapped_investments": (
+        "raw.mapped_investments",
+        ["company_country"],
+        [
+            ["staging", "mapped_companies"],
+            ["staging", "mapped_rounds"],
+            ["ref", "fx_rates"],
+            ["ref", "round_stage_map"],
+        ],
+    ),
 }
 
 
@@ -69,7 +86,9 @@ def _staged_asset(
     name: str, raw_table: str, country_columns: list[str], extra: list
 ) -> dg.AssetsDefinition:
     raw_key = dg.AssetKey(raw_table.split("."))
-    attribution = SOURCE_KINDS[RAW_TABLES[raw_table.split(".")[1]]].attribution
+    raw_name = raw_table.split(".")[1]
+    kind = SOURCE_KINDS.get(RAW_TABLES.get(raw_name, ""))  # mapped exports: no kind of their own
+    attribution = kind.attribution if kind else None
 
     @dg.asset(
         name=name,
