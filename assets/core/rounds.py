@@ -24,6 +24,7 @@ ROUND_INPUTS = [
     COMPANIES,
     dg.AssetKey(["staging", "rounds"]),
     dg.AssetKey(["staging", "epoch_funding_rounds"]),
+    dg.AssetKey(["staging", "mapped_rounds"]),
 ]
 ROUND_SQL = ("round_deliveries", "funding_rounds", "funding_rounds_refresh")
 
@@ -41,7 +42,8 @@ def funding_rounds_sql(refresh: bool = False) -> str:
 FUNDING_ROUNDS = dg.AssetKey(["core", "funding_rounds"])
 FUNDING_ROUNDS_DESCRIPTION = """Every funding round keyed by `company_id`: the main rounds file
 plus every file delivered to the rounds drop folder (`staging.round_drops`), plus the closed
-primary rounds of Epoch AI's funding rounds (`staging.epoch_funding_rounds`). A round delivered
+primary rounds of Epoch AI's funding rounds (`staging.epoch_funding_rounds`), plus the rounds of
+mapped exports (`staging.mapped_rounds`, keys `mapped:`). A round delivered
 twice (same `round_key`) counts once, the latest delivery winning. Also writes
 `core.company_exits`: dated acquisitions, IPOs (evidenced by the first post-IPO round) and the
 exits of the semiconductor start-ups list (`staging.chip_exits`, dated the last day of their year).
@@ -92,7 +94,8 @@ def funding_rounds(
             "FROM (SELECT _source_file, count(*) AS n FROM core.funding_rounds GROUP BY ALL) AS r "
             "LEFT JOIN (SELECT DISTINCT _source_file, _drop FROM staging.round_drops) AS d "
             "USING (_source_file) LEFT JOIN (SELECT DISTINCT _source_file, "
-            "'(Epoch AI funding rounds)' AS label FROM staging.epoch_funding_rounds) AS e "
+            "'(Epoch AI funding rounds)' AS label FROM staging.epoch_funding_rounds "
+            "UNION SELECT DISTINCT _source_file, '(mapped export)' FROM staging.mapped_rounds) AS e "
             "USING (_source_file) GROUP BY ALL ORDER BY ALL"
         ).pl()
         yield table_result(

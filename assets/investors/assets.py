@@ -184,7 +184,10 @@ def investor_scores(
 
 
 def _edges_declared(settings: DealflowSettings) -> bool:
-    return load_sources(settings.sources_path()).get("investor_edges") is not None
+    sources = load_sources(settings.sources_path())
+    return sources.get("investor_edges") is not None or any(
+        sources.declared(f"mapped.{entity}") for entity in ("rounds", "investments")
+    )
 
 
 def _previous_rows(con, week: date, as_of: date) -> pl.DataFrame | None:

@@ -4,7 +4,7 @@
 CREATE OR REPLACE TABLE core.investors AS
 WITH names AS (
     SELECT investor_id(investor_name_norm) AS investor_id, investor_name_norm, mode(investor_name) AS name
-    FROM staging.investor_edges GROUP BY investor_name_norm
+    FROM _investment_edges GROUP BY investor_name_norm  -- investment_edges.sql
 ),
 -- one row per investor and company (a matched company, else the edge's company name)
 holdings AS (
