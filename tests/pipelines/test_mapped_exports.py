@@ -140,6 +140,27 @@ def test_mapped_investors_are_edges_with_their_round_and_lead(mapped_run):
     assert sources == {"investor_edges": len(tiny.EDGES), "mapped": 12}
 
 
+def test_mapped_companies_are_classified_and_shortlisted(mapped_run):
+    """Their categories and tagline feed the taxonomy; their HQ country, the lanes."""
+    verticals = dict(
+        query(
+            mapped_run.db,
+            "SELECT c.name, t.vertical_by_categories FROM core.company_taxonomy AS t "
+            "JOIN core.companies AS c USING (company_id) WHERE c.primary_source = 'mapped'",
+        ).rows()
+    )
+    assert verticals["Oryx Chips"] == "ai_semiconductors"
+    assert verticals["Lumière AI"] == "sector_applications"
+    assert verticals["Paris Pay"] is None  # FinTech, no AI signal
+    lanes = set(
+        query(
+            mapped_run.db,
+            "SELECT name, lane FROM marts.weekly_shortlist WHERE name IN ('Oryx Chips', 'Lumière AI')",
+        ).rows()
+    )
+    assert lanes == {("Oryx Chips", "uae"), ("Lumière AI", "france")}
+
+
 def _fingerprint(home: Path) -> str:
     return hashlib.sha256((home / "dealflow.duckdb").read_bytes()).hexdigest()
 
