@@ -1,9 +1,10 @@
 -- One company table across sources. Crunchbase permalinks are identities; an Epoch AI industry
 -- organisation joins the Crunchbase company with the same normalised name (and the same country
 -- when both are known) when exactly one such company exists, else it becomes a company of its own.
--- The current sources (chip list, Epoch AI companies and funding rounds) then join by domain or
--- name (below). `description` and `tags` (lower-case provider tags, e.g. `chip_list:ai`) come
--- from them; Crunchbase and Epoch AI organisations have none (NULL, []).
+-- The current sources (chip list, Epoch AI companies and funding rounds) and the companies of
+-- mapped exports then join by domain or name (below). `description` and `tags` (lower-case
+-- provider tags, e.g. `chip_list:ai`) come from them; Crunchbase and Epoch AI organisations have
+-- none (NULL, []). Mapped exports also bring their provider's categories.
 CREATE OR REPLACE TEMP TABLE _cb AS
 SELECT 'C' || substr(md5('crunchbase:' || company_key), 1, 16) AS company_id, *
 FROM staging.companies;
