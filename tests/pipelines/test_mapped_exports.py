@@ -46,6 +46,20 @@ def test_run_succeeds_and_every_blocking_check_passes(mapped_run):
     assert [p for p in problems if "_warnings" not in p.split(" - ")[0]] == []
 
 
+def test_bad_rows_are_in_the_ledger_under_the_files_column_names(mapped_run):
+    quarantined = query(
+        mapped_run.db,
+        "SELECT regexp_extract(source_file, '[^/]+$'), source_row, column_name "
+        "FROM meta.quarantine WHERE source LIKE 'mapped_%' ORDER BY ALL",
+    ).rows()
+    assert quarantined == [
+        ("dealroom_companies.xlsx", 5, "NAME"),
+        ("dealroom_rounds.csv", 5, "COMPANY NAME"),
+        ("dealroom_rounds.csv", 6, "ROUND DATE"),
+        ("pitchbook_investments.csv", 4, "Investor"),
+    ]
+
+
 def test_same_domain_is_one_company_with_both_keys(mapped_run):
     keys = query(
         mapped_run.db,

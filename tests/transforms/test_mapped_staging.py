@@ -12,7 +12,7 @@ import yaml
 
 from assets.staging.assets import SQL_DIR, STAGED
 from tests.mapped_exports import write_mapped_exports
-from transforms.mapped import mapped_raw_frame
+from transforms.mapped import mapped_raw_frame, name_file_columns
 from transforms.reference import stage_frame, stage_map_frame
 from transforms.sources import load_sources
 from transforms.staging import register_country_lookup, stage
@@ -51,6 +51,7 @@ def staged(tmp_path_factory) -> SimpleNamespace:
         counts[name] = stage(
             con, name, raw_table, sql_text(name, SQL_DIR), f"staging.{name}", LOAD_DAY
         )
+        name_file_columns(con, name, sources.mapped_of(entity))  # as the staged asset does
     yield SimpleNamespace(con=con, counts=counts)
     con.close()
 
@@ -89,14 +90,14 @@ def test_companies_staged_with_countries_in_three_spellings(staged):
         (
             "dealroom_companies.xlsx",
             5,
-            "name",
+            "NAME",  # the file's column, as the mapping names it
             None,
-            "missing key: company name (mapped column name) is blank",
+            "missing key: company name is blank",
         )
     ]
     assert _ledger(staged.con, "meta.value_issues", "mapped_companies") == [
-        ("dealroom_companies.xlsx", 6, "country", "Atlantis", "unknown country set to NULL"),
-        ("dealroom_companies.xlsx", 6, "founded_on", "2099-01-01", "impossible date set to NULL"),
+        ("dealroom_companies.xlsx", 6, "HQ COUNTRY", "Atlantis", "unknown country set to NULL"),
+        ("dealroom_companies.xlsx", 6, "LAUNCH DATE", "2099-01-01", "impossible date set to NULL"),
     ]
 
 
@@ -144,14 +145,14 @@ def test_rounds_amounts_in_their_unit_and_currency_at_the_ecb_rate(staged):
         (
             "dealroom_rounds.csv",
             5,
-            "company",
+            "COMPANY NAME",
             None,
-            "missing key: company name (mapped column company) is blank",
+            "missing key: company name is blank",
         ),
         (
             "dealroom_rounds.csv",
             6,
-            "announced_on",
+            "ROUND DATE",
             "not a date",
             "unparseable or implausible date (required)",
         ),
@@ -160,14 +161,14 @@ def test_rounds_amounts_in_their_unit_and_currency_at_the_ecb_rate(staged):
         (
             "dealroom_rounds.csv",
             4,
-            "stage",
+            "ROUND",
             "Mystery round",
             "unknown stage, staged as undisclosed",
         ),
         (
             "dealroom_rounds.csv",
             7,
-            "amount",
+            "AMOUNT (EUR M)",
             "lots",
             "amount not a number in [0, 1e12) set to NULL",
         ),
@@ -186,21 +187,27 @@ def test_investments_join_their_round_and_flag_leads(staged):
     atlas = rows["Atlas Fund"]
     assert atlas["round_key"] is None and atlas["is_lead"] is None
     assert _ledger(staged.con, "meta.value_issues", "mapped_investments") == [
-        ("pitchbook_investments.csv", 3, "is_lead", "perhaps", "not a yes/no value, set to NULL"),
         (
             "pitchbook_investments.csv",
             3,
-            "round_id",
+            "Deal ID",
             "00000-00T",
             "round id joins no mapped round, round_key set to NULL",
+        ),
+        (
+            "pitchbook_investments.csv",
+            3,
+            "Lead/Sole Investor",
+            "perhaps",
+            "not a yes/no value, set to NULL",
         ),
     ]
     assert _ledger(staged.con, "meta.quarantine", "mapped_investments") == [
         (
             "pitchbook_investments.csv",
             4,
-            "investor",
+            "Investor",
             None,
-            "missing key: investor name (mapped column investor) is blank",
+            "missing key: investor name is blank",
         )
     ]

@@ -12,7 +12,7 @@ WITH typed AS (
 SELECT
     t.name_norm                                                       AS _key,
     CASE WHEN t.name_norm IS NULL
-         THEN {'column': 'name', 'value': t.name, 'reason': 'missing key: company name (mapped column name) is blank'} END AS _reject,
+         THEN {'column': 'name', 'value': t.name, 'reason': 'missing key: company name is blank'} END AS _reject,
     list_filter([
         CASE WHEN nullif(trim(t.founded_on), '') IS NOT NULL AND t.founded_parsed IS NULL THEN {'column': 'founded_on', 'value': t.founded_on, 'issue': 'impossible date set to NULL'} END,
         CASE WHEN nullif(trim(t.country), '') IS NOT NULL AND c.unknown THEN {'column': 'country', 'value': t.country, 'issue': 'unknown country set to NULL'} END

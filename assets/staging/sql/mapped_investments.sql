@@ -50,9 +50,9 @@ SELECT
     md5(concat_ws('|', f.company_key, f.investor_name_norm, coalesce(f.round_key, clean_key(f.round_id), f.funded_on::VARCHAR, trim(f.announced_on)))) AS _key,
     CASE
         WHEN norm_name(f.company) IS NULL
-            THEN {'column': 'company', 'value': f.company, 'reason': 'missing key: company name (mapped column company) is blank'}
+            THEN {'column': 'company', 'value': f.company, 'reason': 'missing key: company name is blank'}
         WHEN f.investor_name_norm IS NULL
-            THEN {'column': 'investor', 'value': f.investor, 'reason': 'missing key: investor name (mapped column investor) is blank'}
+            THEN {'column': 'investor', 'value': f.investor, 'reason': 'missing key: investor name is blank'}
     END AS _reject,
     list_filter([
         CASE WHEN nullif(trim(f.announced_on), '') IS NOT NULL AND f.funded_on IS NULL THEN {'column': 'announced_on', 'value': f.announced_on, 'issue': 'impossible date set to NULL'} END,

@@ -49,7 +49,7 @@ SELECT
     f.key                                                                   AS _key,
     CASE
         WHEN norm_name(f.company) IS NULL
-            THEN {'column': 'company', 'value': f.company, 'reason': 'missing key: company name (mapped column company) is blank'}
+            THEN {'column': 'company', 'value': f.company, 'reason': 'missing key: company name is blank'}
         WHEN f.funded_on IS NULL
             THEN {'column': 'announced_on', 'value': f.announced_on, 'reason': 'unparseable or implausible date (required)'}
     END AS _reject,
