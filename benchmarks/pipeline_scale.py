@@ -59,7 +59,7 @@ import duckdb
 
 from assets.core.assets import SQL_DIR as CORE_SQL
 from assets.core.rounds import funding_rounds_sql
-from assets.ingest.assets import RAW_TABLES
+from assets.ingest.assets import MAPPED_TABLES, RAW_TABLES
 from assets.staging.assets import SQL_DIR as STAGING_SQL
 from assets.staging.assets import STAGED
 from models.score_store import status_usable
@@ -76,7 +76,7 @@ from transforms.reference import (
     stage_frame,
     stage_map_frame,
 )
-from transforms.sources import SOURCE_KINDS, load_sources
+from transforms.sources import MAPPED_KINDS, SOURCE_KINDS, load_sources
 from transforms.staging import register_country_lookup, stage
 from transforms.taxonomy import taxonomy_sql
 from warehouse.config import PROJECT_DIR
@@ -119,6 +119,9 @@ STAGING_ORDER = (
     "bulk_funding_rounds",
     "bulk_acquisitions",
     "bulk_ipos",
+    "mapped_companies",  # none declared here: empty tables, as the pipeline stages them
+    "mapped_rounds",
+    "mapped_investments",
 )
 
 
@@ -366,6 +369,8 @@ def duckdb_reference(sources: Path, home: Path, sampler: RssSampler) -> list[Row
     for table, kind in _raw_tables().items():  # an undeclared source is an empty table
         if table not in files:
             write_frame(con, f"raw.{table}", empty_raw_frame(SOURCE_KINDS[kind]))
+    for table, entity in MAPPED_TABLES.items():  # an undeclared mapped entity: no rows
+        write_frame(con, f"raw.{table}", empty_raw_frame(MAPPED_KINDS[entity]))
     with timed(rows, sampler, sec, "country lookup (pycountry)", _count(con, "country_lookup")):
         _country_lookup(con, list(files))
     for name in STAGING_ORDER:
@@ -377,7 +382,9 @@ def duckdb_reference(sources: Path, home: Path, sampler: RssSampler) -> list[Row
     core_sql = {
         "companies": sql_text("companies", CORE_SQL),
         "funding_rounds": funding_rounds_sql(),  # with the exits
-        "investors": sql_text("investments", CORE_SQL) + sql_text("investors", CORE_SQL),
+        "investors": sql_text("investment_edges", CORE_SQL)
+        + sql_text("investments", CORE_SQL)
+        + sql_text("investors", CORE_SQL),
     }
     for name, text in core_sql.items():
         with timed(rows, sampler, sec, f"core SQL {name}", _count(con, f"core.{name}")):

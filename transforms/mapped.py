@@ -9,12 +9,14 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+import duckdb
 import polars as pl
 
 from transforms.ingest import empty_raw_frame
 from transforms.readers import LINEAGE_COLUMNS, MALFORMED, ReadReport, SourceFileError
 from transforms.readers import read_provider_file as read_file
 from transforms.sources import MAPPED_KINDS, MappedExport
+from warehouse.tables import registered
 
 
 def _loose(name: str) -> str:
@@ -90,3 +92,25 @@ def mapped_raw_frame(
         malformed_records=malformed,
         notes=notes,
     )
+
+
+def name_file_columns(
+    con: duckdb.DuckDBPyConnection, source: str, exports: tuple[MappedExport, ...]
+) -> None:
+    """The staging ledger (`meta.quarantine`, `meta.value_issues`) of `source` names a mapped
+    file's columns as its mapping does (e.g. `COMPANY NAME`, not our `company`), so a row can be
+    found and fixed in the file; a value of no mapped column (the file's default currency) keeps
+    our name."""
+    rows = [(str(e.file), ours, theirs) for e in exports for ours, theirs in e.columns.items()]
+    frame = pl.DataFrame(
+        rows,
+        schema={"source_file": pl.String, "ours": pl.String, "theirs": pl.String},
+        orient="row",
+    )
+    with registered(con, "_mapped_columns", frame):
+        for table in ("meta.quarantine", "meta.value_issues"):
+            con.execute(
+                f"UPDATE {table} AS t SET column_name = m.theirs FROM _mapped_columns AS m "
+                "WHERE t.source = ? AND t.source_file = m.source_file AND t.column_name = m.ours",
+                [source],
+            )

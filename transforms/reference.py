@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import re
+import unicodedata
 import zipfile
 from datetime import date
 from functools import cache
@@ -23,11 +25,21 @@ def stage_config() -> dict:
     return load_config("stages.yaml")
 
 
+def norm_stage_text(text: str) -> str:
+    """Stage text as mapped exports are matched: accents, case and punctuation removed, words
+    joined by single spaces ("Debt - General" -> "debt general"); SQL macro `norm_stage`."""
+    plain = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch)).lower()
+    return re.sub(r"[^a-z0-9]+", " ", plain).strip()
+
+
 def stage_map_frame() -> pl.DataFrame:
-    """One row per (round_type, round_code) with its stage; round_code '' is the default."""
+    """One row per (round_type, round_code) with its stage; round_code '' is the default.
+    Mapped exports' stage texts are rows of round_type `mapped`, round_code the normalised text."""
     cfg = stage_config()
     rows = [(t, "", s) for t, s in cfg["round_types"].items()]
     rows += [("venture", code, s) for code, s in cfg["venture_codes"].items()]
+    rows += [("mapped", norm_stage_text(t), s) for t, s in cfg.get("mapped_stages", {}).items()]
     return pl.DataFrame(rows, schema=["round_type", "round_code", "stage"], orient="row")
 
 

@@ -31,6 +31,9 @@ COMPANY_INPUTS = [
         "epoch_funding_rounds",
         "bulk_organizations",
         "bulk_acquisitions",
+        "mapped_companies",
+        "mapped_rounds",
+        "mapped_investments",
     )
 ]
 COMPANIES = dg.AssetKey(["core", "companies"])
@@ -43,7 +46,9 @@ Epoch AI industry organisation merges into the one Crunchbase company with the s
 and country. Companies of the current sources (the semiconductor start-ups list, Epoch AI's
 companies and funding rounds) merge into the one Crunchbase company of the same domain, else the
 one company of the same normalised name and compatible country, else are companies of their own;
-they bring `description` and `tags` (e.g. `chip_list:ai`). An exit of the semiconductor list maps
+they bring `description` and `tags` (e.g. `chip_list:ai`). So do the companies of mapped exports
+(`staging.mapped_companies`, and those only mapped rounds or investments name: source `mapped`,
+key the normalised name), which also bring the provider's categories. An exit of the semiconductor list maps
 to the one company of its name. Semiconductor list: A. Olofsson, Database of Awesome Semiconductor
 Startups (github.com/aolofsson/awesome-semiconductor-startups). Also writes
 `core.company_acquisitions_made` and `core.company_models` (Epoch AI models by company); rounds and
@@ -84,10 +89,12 @@ def companies(warehouse: Warehouse) -> Iterator[dg.MaterializeResult]:
 MATCH_INPUTS = [
     COMPANIES,
     dg.AssetKey(["staging", "investor_edges"]),
+    dg.AssetKey(["staging", "mapped_rounds"]),
+    dg.AssetKey(["staging", "mapped_investments"]),
     dg.AssetKey(["staging", "bulk_investments"]),
     dg.AssetKey(["staging", "bulk_funding_rounds"]),
 ]
-MATCH_SQL = ("investments", "investments_rematch")
+MATCH_SQL = ("investment_edges", "investments", "investments_rematch")
 
 
 INVESTORS = dg.AssetKey(["core", "investors"])
@@ -95,9 +102,9 @@ INVESTORS_DESCRIPTION = """One row per investor of every source, one per normali
 activity, home country (curated list in `config/investors.yaml`, else the provider's investor
 record, else a unique company record of that name), investor types and lead investments (the
 Crunchbase bulk export's) and portfolio exit rate. Also writes `core.investments`: each edge with
-the company it matched (by unique name, or by name plus a round on the same day) and how; the bulk
-export's investments join their round and company by UUID (`match_method` 'id'), with the lead
-flag and the investor type.
+the company it matched (by unique name, or by name plus a round on the same day; a mapped
+export's edge by its mapped company key) and how; the bulk export's investments join their round
+and company by UUID (`match_method` 'id'), with the lead flag and the investor type.
 
 When only the rounds changed since the matches were made (Dagster's event log shows the same
 materializations of `core/companies` and `staging/investor_edges`, and the matching SQL is the
@@ -135,6 +142,7 @@ def investors(
         rematch = upstream is not None and saved_upstream(con, asset) == upstream
         rematch = rematch and table_exists(con, "core.investments")
         with transaction(con):
+            con.execute(sql_text("investment_edges", SQL_DIR))  # the view the statements read
             write_frame(con, "ref.known_investors", frame)
             con.execute(
                 "CREATE OR REPLACE TABLE ref.known_investors AS "

@@ -25,6 +25,7 @@ ROUND_INPUTS = [
     dg.AssetKey(["staging", "rounds"]),
     dg.AssetKey(["staging", "epoch_funding_rounds"]),
     dg.AssetKey(["staging", "bulk_funding_rounds"]),
+    dg.AssetKey(["staging", "mapped_rounds"]),
 ]
 ROUND_SQL = ("round_deliveries", "funding_rounds", "funding_rounds_refresh")
 
@@ -42,9 +43,10 @@ def funding_rounds_sql(refresh: bool = False) -> str:
 FUNDING_ROUNDS = dg.AssetKey(["core", "funding_rounds"])
 FUNDING_ROUNDS_DESCRIPTION = """Every funding round keyed by `company_id`: the main rounds file
 plus every file delivered to the rounds drop folder (`staging.round_drops`), plus the closed
-primary rounds of Epoch AI's funding rounds (`staging.epoch_funding_rounds`) and the rounds of a
+primary rounds of Epoch AI's funding rounds (`staging.epoch_funding_rounds`), the rounds of a
 Crunchbase bulk export (`staging.bulk_funding_rounds`, joined by organisation uuid; for a company
-in both Crunchbase exports a bulk round replaces the 2015 round of the same day). A round delivered
+in both Crunchbase exports a bulk round replaces the 2015 round of the same day) and the rounds of
+mapped exports (`staging.mapped_rounds`, keys `mapped:`). A round delivered
 twice (same `round_key`) counts once, the latest delivery winning. Also writes
 `core.company_exits`: dated acquisitions, IPOs (evidenced by the first post-IPO round, or the bulk
 export's IPOs) and the
@@ -98,7 +100,8 @@ def funding_rounds(
             "FROM (SELECT _source_file, count(*) AS n FROM core.funding_rounds GROUP BY ALL) AS r "
             "LEFT JOIN (SELECT DISTINCT _source_file, _drop FROM staging.round_drops) AS d "
             "USING (_source_file) LEFT JOIN (SELECT DISTINCT _source_file, "
-            "'(Epoch AI funding rounds)' AS label FROM staging.epoch_funding_rounds) AS e "
+            "'(Epoch AI funding rounds)' AS label FROM staging.epoch_funding_rounds "
+            "UNION SELECT DISTINCT _source_file, '(mapped export)' FROM staging.mapped_rounds) AS e "
             "USING (_source_file) LEFT JOIN (SELECT DISTINCT _source_file, "
             "'(Crunchbase bulk funding rounds)' AS bulk FROM staging.bulk_funding_rounds) AS b "
             "USING (_source_file) GROUP BY ALL ORDER BY ALL"

@@ -189,9 +189,11 @@ def investor_scores(
 
 
 def _edges_declared(settings: DealflowSettings) -> bool:
-    """Whether any source of investments is declared (investor edges, the bulk export's)."""
+    """Whether any source of investments is declared (investor edges, the bulk export's, mapped
+    rounds or investments)."""
     sources = load_sources(settings.sources_path())
-    return sources.declared("investor_edges") or sources.declared("crunchbase_bulk.investments")
+    kinds = ("investor_edges", "crunchbase_bulk.investments", "mapped.rounds", "mapped.investments")
+    return any(sources.declared(kind) for kind in kinds)
 
 
 def _previous_rows(con, week: date, as_of: date) -> pl.DataFrame | None:

@@ -6,13 +6,14 @@ from pathlib import Path
 
 import dagster as dg
 
-from assets.ingest.assets import RAW_TABLES
+from assets.ingest.assets import MAPPED_TABLES, RAW_TABLES, declared_sources
 from assets.tables import table_result, table_specs
+from transforms.mapped import name_file_columns
 from transforms.reference import stage_frame, stage_map_frame
 from transforms.sources import SOURCE_KINDS
 from transforms.staging import quarantine_sample, register_country_lookup, stage
 from warehouse.metadata import markdown_table, table_metadata
-from warehouse.resources import Warehouse
+from warehouse.resources import DealflowSettings, Warehouse
 from warehouse.runs import run_started_on
 from warehouse.sql import sql_text
 from warehouse.tables import write_frame
@@ -64,6 +65,23 @@ STAGED = {
         [],
         [["staging", "bulk_funding_rounds"], ["staging", "bulk_investors"]],
     ),
+    # mapped exports (any provider's download through the user's column mapping)
+    "mapped_companies": ("raw.mapped_companies", ["country"], []),
+    "mapped_rounds": (
+        "raw.mapped_rounds",
+        ["company_country"],
+        [["staging", "mapped_companies"], ["ref", "fx_rates"], ["ref", "round_stage_map"]],
+    ),
+    "mapped_investments": (
+        "raw.mapped_investments",
+        ["company_country"],
+        [
+            ["staging", "mapped_companies"],
+            ["staging", "mapped_rounds"],
+            ["ref", "fx_rates"],
+            ["ref", "round_stage_map"],
+        ],
+    ),
 }
 
 
@@ -89,7 +107,9 @@ def _staged_asset(
     name: str, raw_table: str, country_columns: list[str], extra: list
 ) -> dg.AssetsDefinition:
     raw_key = dg.AssetKey(raw_table.split("."))
-    attribution = SOURCE_KINDS[RAW_TABLES[raw_table.split(".")[1]]].attribution
+    raw_name = raw_table.split(".")[1]
+    kind = SOURCE_KINDS.get(RAW_TABLES.get(raw_name, ""))  # mapped exports: no kind of their own
+    attribution = kind.attribution if kind else None
 
     @dg.asset(
         name=name,
@@ -104,7 +124,9 @@ def _staged_asset(
             + (f" Source: {attribution}" if attribution else "")
         ),
     )
-    def _asset(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    def _asset(
+        context: dg.AssetExecutionContext, settings: DealflowSettings, warehouse: Warehouse
+    ) -> dg.MaterializeResult:
         with warehouse.connect() as con:
             if country_columns:
                 register_country_lookup(con, raw_table, country_columns)
@@ -114,6 +136,9 @@ def _staged_asset(
             counts = stage(
                 con, name, raw_table, sql_text(name, SQL_DIR), f"staging.{name}", load_day
             )
+            if raw_name in MAPPED_TABLES:  # the ledger names the columns as the file does
+                exports = declared_sources(settings).mapped_of(MAPPED_TABLES[raw_name])
+                name_file_columns(con, name, exports)
             meta = table_metadata(
                 con,
                 f"staging.{name}",

@@ -39,6 +39,7 @@ def _tables(db: Path, *changes: str, rematch: bool) -> tuple[pl.DataFrame, pl.Da
         install_macros(con)
         for change in changes:
             con.execute(change)
+        con.execute(sql_text("investment_edges", SQL_DIR))  # the edges both read
         con.execute(sql_text("investments_rematch" if rematch else "investments", SQL_DIR))
         con.execute(sql_text("investors", SQL_DIR))
         return con.sql(INVESTMENTS).pl(), con.sql(INVESTORS).pl()

@@ -13,6 +13,8 @@ from transforms.countries import is_valid_iso3, to_iso3
         ("AE", "ARE"),
         ("France", "FRA"),
         ("United Arab Emirates", "ARE"),
+        ("UAE", "ARE"),
+        ("U.A.E.", "ARE"),
         ("United Kingdom of Great Britain and Northern Ireland", "GBR"),
         ("United States of America", "USA"),
         ("Korea (Republic of)", "KOR"),

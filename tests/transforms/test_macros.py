@@ -147,3 +147,61 @@ def test_norm_domain(con, text, expected):
 def test_clean_key_lowercases_scrambled_permalinks(con):
     assert one(con, "SELECT clean_key(?)", " /ORGANIZATION/-QOUNTER ") == "/organization/-qounter"
     assert one(con, "SELECT clean_key(?)", "   ") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "scale", "sign"),
+    [
+        ("12.5", 12.5, None, None),
+        ("1,200", 1200.0, None, None),  # commas group thousands
+        ("1,200,000.5", 1200000.5, None, None),
+        ("12,5", 12.5, None, None),  # a decimal comma
+        ("1 200 000", 1200000.0, None, None),
+        ("€3.4M", 3.4, 1e6, "€"),
+        ("$20m", 20.0, 1e6, "$"),
+        ("3.4 M €", 3.4, 1e6, "€"),
+        ("500k", 500.0, 1e3, None),
+        ("1.2bn", 1.2, 1e9, None),
+        ("1.200.000,50", None, None, None),  # ambiguous: not read
+        ("1,2345", None, None, None),
+        ("lots", None, None, None),
+        ("€3€", None, None, None),
+    ],
+)
+def test_parse_scaled_amount(con, text, value, scale, sign):
+    parsed = one(con, "SELECT parse_scaled_amount(?)", text)
+    assert parsed == {"value": value, "scale": scale, "sign": sign}
+
+
+def test_parse_scaled_amount_of_blank_is_null(con):
+    assert one(con, "SELECT parse_scaled_amount(?)", " ") is None
+    assert one(con, "SELECT parse_scaled_amount(NULL)") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2021-03-05", date(2021, 3, 5)),
+        ("03/2021", date(2021, 3, 1)),
+        ("Mar 2021", date(2021, 3, 1)),
+        ("March 2021", date(2021, 3, 1)),
+        ("11/29/2024", date(2024, 11, 29)),
+        ("13/2021", None),
+        ("soon", None),
+    ],
+)
+def test_parse_date_mapped(con, text, expected):
+    assert one(con, "SELECT parse_date_mapped(?)", text) == expected
+
+
+def test_split_names_drops_blanks_and_bare_legal_suffixes(con):
+    names = one(con, "SELECT split_names(?)", "Partech, Eurazeo; Daphni | BPI\nSequoia, Inc., ;")
+    assert sorted(names) == ["BPI", "Daphni", "Eurazeo", "Partech", "Sequoia"]
+    assert one(con, "SELECT split_names(NULL)") == []
+
+
+@pytest.mark.parametrize("text", ["Series A1", "SERIES-B", "Debt - General", "Séed  Round", "IPO"])
+def test_norm_stage_matches_the_python_normalisation(con, text):
+    from transforms.reference import norm_stage_text
+
+    assert one(con, "SELECT norm_stage(?)", text) == norm_stage_text(text)

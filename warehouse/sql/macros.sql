@@ -98,3 +98,53 @@ CREATE OR REPLACE MACRO norm_domain(s) AS (
             '^[^/?#:\s\pZ]*'),
         '^(www[0-9]*\.)+', ''), '')
 );
+
+-- Stage text of a mapped export as matched against `mapped_stages:` in config/stages.yaml:
+-- accents, case and punctuation removed, words joined by single spaces (Python:
+-- transforms.reference.norm_stage_text). NULL when nothing is left.
+CREATE OR REPLACE MACRO norm_stage(s) AS (
+    nullif(trim(regexp_replace(lower(strip_accents(coalesce(s, ''))), '[^a-z0-9]+', ' ', 'g')), '')
+);
+
+-- An amount as providers' spreadsheets write it, with its own scale when it has one:
+-- {'value': number, 'scale': 1e3 | 1e6 | 1e9 | NULL, 'sign': '€' | '$' | '£' | NULL}; NULL for
+-- blank text, and `value` NULL when the text is not such an amount. Accepted: "12.5", "1,200" / "1,200,000.5" (commas group
+-- thousands), "12,5" (a decimal comma: one or two digits after it, no dot), "1 200" (spaces
+-- dropped), a leading or trailing currency sign (€ $ £), a scale suffix k / m / mn / mm / b / bn
+-- (any case, e.g. "€3.4M", "$20m", "1.2bn"). Anything else (text, several numbers,
+-- "1.200.000,50") is NULL.
+CREATE OR REPLACE MACRO parse_scaled_amount(s) AS (
+    CASE WHEN s IS NULL OR trim(s) = '' THEN NULL
+         WHEN length(trim(s)) > 64 THEN {'value': NULL::DOUBLE, 'scale': NULL::DOUBLE, 'sign': NULL::VARCHAR} ELSE
+    list_transform(
+        [regexp_extract(lower(regexp_replace(s, '[\s\pZ]+', '', 'g')),
+                        '^([€$£]?)([0-9][0-9.,]*)(k|m|mn|mm|b|bn)?([€$£]?)$', ['pre', 'num', 'suffix', 'post'])],
+        lambda p: CASE WHEN p.num = '' OR (p.pre <> '' AND p.post <> '') THEN {'value': NULL::DOUBLE, 'scale': NULL::DOUBLE, 'sign': NULL::VARCHAR}
+                       ELSE {'value': CASE
+                                 WHEN regexp_matches(p.num, '^[0-9]+(\.[0-9]+)?$') THEN try_cast(p.num AS DOUBLE)
+                                 WHEN regexp_matches(p.num, '^[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$') THEN try_cast(replace(p.num, ',', '') AS DOUBLE)
+                                 WHEN regexp_matches(p.num, '^[0-9]+,[0-9]{1,2}$') THEN try_cast(replace(p.num, ',', '.') AS DOUBLE)
+                             END,
+                             'scale': CASE p.suffix WHEN 'k' THEN 1e3 WHEN 'm' THEN 1e6 WHEN 'mn' THEN 1e6
+                                                    WHEN 'mm' THEN 1e6 WHEN 'b' THEN 1e9 WHEN 'bn' THEN 1e9 END,
+                             'sign': nullif(p.pre || p.post, '')} END
+    )[1] END
+);
+
+-- A date of a mapped export: any `parse_date_any` format (month first when ambiguous, as in US
+-- exports; cells of an Excel workbook arrive as ISO dates), else a month and year ("03/2021",
+-- "Mar 2021", "March 2021": the first of the month).
+CREATE OR REPLACE MACRO parse_date_mapped(s) AS (
+    coalesce(parse_date_any(s, false),
+             CASE WHEN length(trim(s)) <= 20
+                  THEN try_strptime(lower(trim(regexp_replace(s, '[\s\pZ]+', ' ', 'g'))), ['%m/%Y', '%m-%Y', '%b %Y', '%B %Y'])::DATE END)
+);
+
+-- A list of names written in one cell ("Partech, Eurazeo; Daphni | BPI"): split on , ; | and
+-- line breaks, trimmed, blanks and bare legal suffixes ("Sequoia Capital, Inc.") dropped,
+-- distinct (in no particular order).
+CREATE OR REPLACE MACRO split_names(s) AS (
+    list_distinct(list_filter(
+        list_transform(regexp_split_to_array(coalesce(s, ''), '[,;|\n\r]+'), lambda x: trim(x)),
+        lambda x: x <> '' AND NOT regexp_matches(lower(x), '^(inc|incorporated|ltd|limited|llc|llp|plc|corp|co|gmbh|ag|sa|sas|sarl|bv|nv|spa|srl)\.?$')))
+);

@@ -3,8 +3,9 @@
 -- identities; an Epoch AI industry
 -- organisation joins the Crunchbase company with the same normalised name (and the same country
 -- when both are known) when exactly one such company exists, else it becomes a company of its own.
--- The current sources (chip list, Epoch AI companies and funding rounds) then join by domain or
--- name (below). `description` comes from a bulk organisation's short_description, else from
+-- The current sources (chip list, Epoch AI companies and funding rounds) and the companies of
+-- mapped exports then join by domain or name (below); mapped exports also bring their provider's
+-- categories. `description` comes from a bulk organisation's short_description, else from
 -- them, and `tags` (lower-case provider tags, e.g. `chip_list:ai`) from them; 2015 Crunchbase and
 -- Epoch AI organisations have none (NULL, []).
 CREATE OR REPLACE TEMP TABLE _cb15 AS
@@ -88,15 +89,41 @@ GROUP BY o.org_name, o.name_norm, o.country_code, o.categorization;
 -- the same normalised name from several of these sources are then one company).
 CREATE OR REPLACE TEMP TABLE _extra_records AS
 SELECT 'chip_startups' AS source, name_norm AS source_key, 1 AS priority, name, name_norm, domain,
-       homepage_url, country_code, founded_on, description, tags
+       homepage_url, country_code, founded_on, description, tags, []::VARCHAR[] AS categories
 FROM staging.chip_startups
 UNION ALL
-SELECT 'epoch_companies', name_norm, 2, name, name_norm, NULL, NULL, NULL, founded_on, NULL, tags
+SELECT 'epoch_companies', name_norm, 2, name, name_norm, NULL, NULL, NULL, founded_on, NULL, tags, []::VARCHAR[]
 FROM staging.epoch_companies
 UNION ALL
 SELECT 'epoch_funding_rounds', company_key, 3, any_value(company_name ORDER BY _source_row), company_key,
-       NULL, NULL, NULL, NULL, NULL, []::VARCHAR[]
-FROM staging.epoch_funding_rounds GROUP BY company_key;
+       NULL, NULL, NULL, NULL, NULL, []::VARCHAR[], []::VARCHAR[]
+FROM staging.epoch_funding_rounds GROUP BY company_key
+UNION ALL
+-- mapped exports (any provider's download through a column mapping): one record per mapped
+-- company key (the normalised name), from its companies rows, else the rounds and investments
+-- naming it (their company domain and country); categories are the provider's
+SELECT 'mapped', company_key, 4,
+       arg_min(name, rank), company_key,
+       arg_min(domain, rank) FILTER (domain IS NOT NULL),
+       arg_min(homepage_url, rank) FILTER (homepage_url IS NOT NULL),
+       arg_min(country_code, rank) FILTER (country_code IS NOT NULL),
+       arg_min(founded_on, rank) FILTER (founded_on IS NOT NULL),
+       arg_min(description, rank) FILTER (description IS NOT NULL),
+       []::VARCHAR[],
+       coalesce(arg_min(categories, rank) FILTER (len(categories) > 0), []::VARCHAR[])
+FROM (
+    SELECT company_key, name, domain, homepage_url, country_code, founded_on, description,
+           categories, 1 AS rank
+    FROM staging.mapped_companies
+    UNION ALL
+    SELECT company_key, company_name, company_domain, NULL, company_country_code, NULL, NULL,
+           []::VARCHAR[], 2
+    FROM staging.mapped_rounds
+    UNION ALL
+    SELECT company_key, company_name, company_domain, NULL, company_country_code, NULL, NULL,
+           []::VARCHAR[], 3
+    FROM staging.mapped_investments
+) GROUP BY company_key;
 
 CREATE OR REPLACE TEMP TABLE _base AS
 SELECT company_id, name_norm, domain, country_code FROM _cb
@@ -137,6 +164,7 @@ SELECT company_id,
        arg_min(founded_on, priority) FILTER (founded_on IS NOT NULL)          AS founded_on,
        arg_min(description, priority) FILTER (description IS NOT NULL)        AS description,
        list_sort(list_distinct(flatten(list(tags))))                          AS tags,
+       list_sort(list_distinct(flatten(list(categories))))                    AS categories,
        arg_min(source, priority)                                              AS source,
        bool_and(match_method = 'new')                                         AS is_new
 FROM _extra GROUP BY company_id;
@@ -189,14 +217,19 @@ WITH epoch_only AS (
     FROM epoch_only
     UNION ALL
     SELECT company_id, name, name_norm, domain, homepage_url, country_code, NULL, NULL,
-           []::VARCHAR[], NULL, founded_on, source, NULL, []::VARCHAR[]
+           categories, NULL, founded_on, source, NULL, []::VARCHAR[]
     FROM _extra_attrs WHERE is_new
 )
 SELECT c.company_id, c.name, c.name_norm,
        coalesce(c.domain, x.domain) AS domain,
        coalesce(c.homepage_url, x.homepage_url) AS homepage_url,
        coalesce(c.country_code, x.country_code) AS country_code,
-       c.region, c.city, c.categories, c.status,
+       c.region, c.city,
+       -- a provider's categories (mapped exports) follow the company's own, each once
+       CASE WHEN c.primary_source = x.source OR len(coalesce(x.categories, [])) = 0 THEN c.categories
+            ELSE c.categories || list_filter(x.categories, lambda v: NOT list_contains(c.categories, v))
+       END AS categories,
+       c.status,
        coalesce(c.founded_on, x.founded_on) AS founded_on,
        c.primary_source,
        coalesce(k.countries, []) AS countries,

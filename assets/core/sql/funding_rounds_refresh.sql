@@ -11,7 +11,8 @@ WHERE _source_file IN (SELECT _source_file FROM staging.round_drops
    OR _source_file NOT IN (SELECT _source_file FROM staging.rounds
                            UNION SELECT _source_file FROM staging.round_drops
                            UNION SELECT _source_file FROM staging.epoch_funding_rounds
-                           UNION SELECT _source_file FROM staging.bulk_funding_rounds);
+                           UNION SELECT _source_file FROM staging.bulk_funding_rounds
+                           UNION SELECT _source_file FROM staging.mapped_rounds);
 
 CREATE OR REPLACE TEMP VIEW _scope AS
 SELECT * FROM _deliveries WHERE round_key IN (SELECT round_key FROM _refresh_keys);

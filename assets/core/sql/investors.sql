@@ -7,7 +7,7 @@ CREATE OR REPLACE TABLE core.investors AS
 WITH names AS (
     SELECT investor_id(investor_name_norm) AS investor_id, investor_name_norm, mode(investor_name) AS name
     FROM (
-        SELECT investor_name_norm, investor_name FROM staging.investor_edges
+        SELECT investor_name_norm, investor_name FROM _investment_edges  -- investment_edges.sql
         UNION ALL
         SELECT investor_name_norm, investor_name FROM staging.bulk_investments
     ) GROUP BY investor_name_norm

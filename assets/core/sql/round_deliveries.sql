@@ -2,7 +2,9 @@
 -- plus every delivered drop file, plus the Epoch AI funding rounds that count as rounds (closed,
 -- primary equity or debt: see assets/staging/sql/epoch_funding_rounds.sql; their keys start with
 -- `epoch:`, so they never meet a Crunchbase key), plus the rounds of a Crunchbase bulk export
--- (uuid keys, joined to companies by their organisation's uuid). A round delivered more than once (same round_key) counts once:
+-- (uuid keys, joined to companies by their organisation's uuid), plus the rounds of mapped
+-- exports (keys `mapped:`, company by its mapped key in core.company_source_ids). A round
+-- delivered more than once (same round_key) counts once:
 -- the latest delivery wins (drops over the main file, a later drop file name over an earlier one).
 -- Views only: funding_rounds.sql writes every key's winner, funding_rounds_refresh.sql those of
 -- the keys new drop files touch (it narrows `_scope`; `_winners` reads whatever `_scope` is).
@@ -22,7 +24,12 @@ UNION ALL BY NAME
 SELECT round_key, company_key, round_type, round_code, stage, stage_order, stage_group, funded_on,
        amount_usd, amount_eur, fx_rate_date, _source_file, _source_row, NULL::VARCHAR AS _drop,
        'crunchbase_bulk' AS _id_source
-FROM staging.bulk_funding_rounds;
+FROM staging.bulk_funding_rounds
+UNION ALL BY NAME
+SELECT round_key, company_key, round_type, round_code, stage, stage_order, stage_group, funded_on,
+       amount_usd, amount_eur, fx_rate_date, _source_file, _source_row, NULL::VARCHAR AS _drop,
+       'mapped' AS _id_source
+FROM staging.mapped_rounds;
 
 -- a company in both Crunchbase exports has its rounds in both: the bulk export's round (uuid key,
 -- joined by its investments) stands for the 2015 round of the same company on the same day
