@@ -44,6 +44,8 @@ STAGED = {
     ),
     "epoch_companies": ("raw.epoch_companies", [], []),
     "analyst_decisions": ("raw.analyst_decisions", [], []),
+    "fund_performance": ("raw.fund_performance", [], []),
+    "bulk_funds": ("raw.crunchbase_bulk_funds", [], [["ref", "fx_rates"]]),
 }
 
 
