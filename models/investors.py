@@ -488,7 +488,10 @@ def lp_reasons(row: dict[str, Any], config: dict, eur_per_usd: float | None = No
         if row.get("fresh_capital_score"):
             parts.append(f"raised a fund{sized} in {latest.year}")
         else:
-            parts.append(f"last fund raised in {latest.year}{sized}, over {months} months before")
+            size_note = f" ({money(size, eur_per_usd)})" if sized else ""
+            parts.append(
+                f"last fund raised in {latest.year}{size_note}, more than {months} months ago"
+            )
     ratio = row.get("fund_size_to_round")
     if ratio is not None:
         low, high = config["fund_raises"]["fund_size_band"]
