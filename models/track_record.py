@@ -11,7 +11,11 @@ from __future__ import annotations
 
 from datetime import date
 
+import duckdb
 import polars as pl
+
+from transforms.funds import disclosures_as_of, fund_raises_as_of
+from transforms.investors import load_investor_scoring
 
 METRICS = ("tvpi", "irr")
 FUND_KEY = ("manager_norm", "vintage", "fund_name_norm")
@@ -134,3 +138,34 @@ def manager_track_record(quartiles: pl.DataFrame) -> pl.DataFrame:
 def track_record_as_of(disclosures: pl.DataFrame, as_of: date, min_peers: int = 4) -> pl.DataFrame:
     """Managers' track records from disclosures dated on or before `as_of`."""
     return manager_track_record(fund_quartiles(disclosed_funds(disclosures, as_of), min_peers))
+
+
+def manager_track_record_as_of(
+    con: duckdb.DuckDBPyConnection, as_of: date, config: dict | None = None
+) -> pl.DataFrame:
+    """Every manager with a fund disclosed on or before `as_of`, its funds' quartiles
+    summarised; an empty frame when core.fund_performance is absent."""
+    config = config or load_investor_scoring()
+    min_peers = int(config["track_record"]["min_peers"])
+    return track_record_as_of(disclosures_as_of(con, as_of), as_of, min_peers)
+
+
+def lp_features_as_of(
+    con: duckdb.DuckDBPyConnection, as_of: date, config: dict | None = None
+) -> pl.DataFrame:
+    """One row per investor with a disclosed track record or a fund raise by `as_of`: the
+    `TRACK_RECORD_COLUMNS` and the fund-raise columns (`transforms.funds.RAISE_SCHEMA`)."""
+    record = manager_track_record_as_of(con, as_of, config)
+    record = record.filter(pl.col("investor_id").is_not_null()).select(
+        "investor_id", *TRACK_RECORD_COLUMNS
+    )
+    return record.join(fund_raises_as_of(con, as_of), on="investor_id", how="full", coalesce=True)
+
+
+def with_lp_features(features: pl.DataFrame, lp: pl.DataFrame) -> pl.DataFrame:
+    """`features` (investor_features_as_of) with the LP columns of `lp` joined by investor;
+    NULL (counts 0) for an investor with none."""
+    joined = features.join(lp, on="investor_id", how="left", maintain_order="left")
+    return joined.with_columns(
+        pl.col("n_disclosed_funds", "n_ranked_funds", "n_funds_raised").fill_null(0)
+    )

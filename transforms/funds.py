@@ -1,5 +1,5 @@
-"""Funds as LP commitments, as of a date: the managers' disclosed track records
-(core.fund_performance) and their fund raises (core.funds), one row per investor."""
+"""Funds as LP commitments, as of a date: the fund performance disclosed by then
+(core.fund_performance) and the fund raises announced by then (core.funds)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,7 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from models.track_record import TRACK_RECORD_COLUMNS, track_record_as_of
 from transforms import SQL_DIR
-from transforms.investors import load_investor_scoring
 from warehouse.sql import sql_text
 from warehouse.tables import table_exists
 
@@ -30,23 +28,14 @@ RAISE_SCHEMA = {
 
 
 def disclosures_as_of(con: duckdb.DuckDBPyConnection, as_of: date) -> pl.DataFrame:
-    """core.fund_performance rows disclosed on or before `as_of` (undated rows never are)."""
+    """core.fund_performance rows disclosed on or before `as_of` (undated rows never are); no
+    rows when the table is absent."""
+    if not table_exists(con, "core.fund_performance"):
+        return _empty_disclosures()
     return con.sql(
         f"SELECT {DISCLOSURE_COLUMNS} FROM core.fund_performance WHERE as_of <= ?",
         params=[as_of],
     ).pl()
-
-
-def manager_track_record_as_of(
-    con: duckdb.DuckDBPyConnection, as_of: date, config: dict | None = None
-) -> pl.DataFrame:
-    """Every manager with a fund disclosed on or before `as_of`, its funds' quartiles
-    summarised (models.track_record); an empty frame when core.fund_performance is absent."""
-    config = config or load_investor_scoring()
-    if not table_exists(con, "core.fund_performance"):
-        return track_record_as_of(_empty_disclosures(), as_of)
-    min_peers = int(config["track_record"]["min_peers"])
-    return track_record_as_of(disclosures_as_of(con, as_of), as_of, min_peers)
 
 
 def _empty_disclosures() -> pl.DataFrame:
@@ -62,24 +51,3 @@ def fund_raises_as_of(con: duckdb.DuckDBPyConnection, as_of: date) -> pl.DataFra
         return pl.DataFrame(schema=RAISE_SCHEMA)
     frame = con.sql(sql_text("fund_raises", SQL_DIR), params={"as_of": as_of}).pl()
     return frame.cast({c: t for c, t in RAISE_SCHEMA.items() if c in frame.columns})
-
-
-def lp_features_as_of(
-    con: duckdb.DuckDBPyConnection, as_of: date, config: dict | None = None
-) -> pl.DataFrame:
-    """One row per investor with a disclosed track record or a fund raise by `as_of`: the
-    `TRACK_RECORD_COLUMNS` and the fund-raise columns (`RAISE_SCHEMA`)."""
-    record = manager_track_record_as_of(con, as_of, config)
-    record = record.filter(pl.col("investor_id").is_not_null()).select(
-        "investor_id", *TRACK_RECORD_COLUMNS
-    )
-    return record.join(fund_raises_as_of(con, as_of), on="investor_id", how="full", coalesce=True)
-
-
-def with_lp_features(features: pl.DataFrame, lp: pl.DataFrame) -> pl.DataFrame:
-    """`features` (investor_features_as_of) with the LP columns of `lp` joined by investor;
-    NULL (counts 0) for an investor with none."""
-    joined = features.join(lp, on="investor_id", how="left", maintain_order="left")
-    return joined.with_columns(
-        pl.col("n_disclosed_funds", "n_ranked_funds", "n_funds_raised").fill_null(0)
-    )

@@ -9,7 +9,7 @@ import dagster as dg
 import polars as pl
 
 from assets.tables import table_result, table_specs
-from transforms.funds import manager_track_record_as_of
+from models.track_record import manager_track_record_as_of
 from transforms.investors import load_investor_scoring
 from warehouse.metadata import markdown_table, table_metadata
 from warehouse.partitions import weekly_partitions

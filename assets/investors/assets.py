@@ -16,7 +16,7 @@ from models.investors import (
 )
 from models.lanes import lane_counts, lane_report, lanes_markdown, short_lanes
 from models.reasons import fund_shortlist_reason, investor_scores_reason
-from transforms.funds import lp_features_as_of, with_lp_features
+from models.track_record import lp_features_as_of, with_lp_features
 from transforms.investors import investor_features_as_of, load_investor_scoring
 from transforms.reference import eur_per_usd_as_of
 from transforms.sources import load_sources

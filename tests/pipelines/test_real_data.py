@@ -436,7 +436,7 @@ def test_fund_performance_is_read_as_of_the_week(real_home):
     fund scores are those of the components without a track record), today reads them all."""
     import duckdb
 
-    from transforms.funds import manager_track_record_as_of
+    from models.track_record import manager_track_record_as_of
 
     week = query(real_home, "SELECT count(*) AS n FROM marts.manager_track_record")
     assert week["n"][0] == 0

@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from assets.funds.assets import SQL_DIR, manager_match
-from transforms.funds import lp_features_as_of
+from models.track_record import lp_features_as_of
 from transforms.investors import load_investor_scoring
 from warehouse.sql import install_macros, sql_text
 
