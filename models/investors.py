@@ -479,16 +479,15 @@ def lp_reasons(row: dict[str, Any], config: dict, eur_per_usd: float | None = No
     latest = row.get("latest_fund_on")
     if latest is not None:
         months = int(config["fund_raises"]["fresh_capital_months"])
-        size = row.get("latest_fund_usd")
+        size, eur = row.get("latest_fund_usd"), row.get("latest_fund_eur")
+        rate = eur / size if size and eur else eur_per_usd  # the fund's own EUR size when known
         sized = (
-            f" of {money(size, eur_per_usd)}"
-            if size and row.get("latest_sized_fund_on") == latest
-            else ""
+            f" of {money(size, rate)}" if size and row.get("latest_sized_fund_on") == latest else ""
         )
         if row.get("fresh_capital_score"):
             parts.append(f"raised a fund{sized} in {latest.year}")
         else:
-            size_note = f" ({money(size, eur_per_usd)})" if sized else ""
+            size_note = f" ({money(size, rate)})" if sized else ""
             parts.append(
                 f"last fund raised in {latest.year}{size_note}, more than {months} months ago"
             )
@@ -515,6 +514,7 @@ LP_RATIONALE_COLUMNS = (
     "latest_vintage",
     "latest_fund_on",
     "latest_fund_usd",
+    "latest_fund_eur",
     "latest_sized_fund_on",
     "fresh_capital_score",
     "fund_size_to_round",

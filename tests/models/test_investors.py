@@ -330,6 +330,7 @@ def with_lp(features: pl.DataFrame, values: dict[str, dict]) -> pl.DataFrame:
         "track_record_points": pl.Float64,
         "latest_fund_on": pl.Date,
         "latest_fund_usd": pl.Float64,
+        "latest_fund_eur": pl.Float64,
         "latest_sized_fund_on": pl.Date,
     }
     ids = features["investor_id"].to_list()
@@ -369,7 +370,12 @@ def test_lp_components_from_the_track_record_and_fund_raises():
         "latest_vintage": 2019,
         "track_record_points": 0.8,
     }
-    raised = {"latest_fund_on": date(2019, 9, 1), "latest_fund_usd": 300e6}
+    # a EUR 280M fund (USD 300M at the rate of its day): its own EUR size is shown
+    raised = {
+        "latest_fund_on": date(2019, 9, 1),
+        "latest_fund_usd": 300e6,
+        "latest_fund_eur": 280e6,
+    }
     raised["latest_sized_fund_on"] = raised["latest_fund_on"]
     features = with_lp(
         population(),
@@ -399,7 +405,7 @@ def test_lp_components_from_the_track_record_and_fund_raises():
     for part in (
         "LP view: top-quartile TVPI in 2 of 3 ranked funds; best IRR quartile 2 of 4 in 2 ranked"
         " funds (4 disclosed funds, latest vintage 2019)",
-        "raised a fund of USD 300.0M / EUR 270.0M in 2019",
+        "raised a fund of USD 300.0M / EUR 280.0M in 2019",
         "latest fund 60x its median round (within the 10-100x band)",
     ):
         assert part in text, text
