@@ -3,9 +3,10 @@
 Each score is a weighted mean of components in 0..1 (weights in `config/investor_scoring.yaml`):
 percentile ranks in the week's established investors for AI-thesis share, exit and follow-on
 rates (shrunk towards the pooled rate on small portfolios), recency, activity and scale; the share
-of rounds in the thesis' ticket range; France/UAE footprint points. Funds are the investors the
-`fund_rule` names: by their investor types when a provider gives any, else by name. No Dagster
-here.
+of rounds in the thesis' ticket range; France/UAE footprint points; for LPs, the managers'
+disclosed track record (fund quartiles), fresh capital and fund size against the ticket. Funds
+are the investors the `fund_rule` names: by their investor types when a provider gives any,
+else by name. No Dagster here.
 """
 
 from __future__ import annotations
@@ -30,7 +31,41 @@ COMPONENTS = (
     "scale",
     "ticket",
     "footprint",
+    "track_record",
+    "fresh_capital",
+    "fund_size",
 )
+# LP components, each with the column that is its evidence: a component no investor of the week
+# has evidence for (no source declared, nothing dated by as_of) is left out of the weighted means,
+# so a week without these sources scores as it did before they existed.
+LP_EVIDENCE = {
+    "track_record": "n_ranked_funds",
+    "fresh_capital": "latest_fund_on",
+    "fund_size": "fund_size_to_round",
+}
+# the LP columns a feature frame may lack (investor_features_as_of alone): NULL / 0 when absent
+LP_FEATURES: dict[str, pl.DataType] = {
+    "n_disclosed_funds": pl.Int64(),
+    "n_ranked_funds": pl.Int64(),
+    "n_top_quartile_tvpi": pl.Int64(),
+    "n_ranked_tvpi": pl.Int64(),
+    "best_tvpi_quartile": pl.Int64(),
+    "median_tvpi_quartile": pl.Float64(),
+    "share_top_quartile_tvpi": pl.Float64(),
+    "n_top_quartile_irr": pl.Int64(),
+    "n_ranked_irr": pl.Int64(),
+    "best_irr_quartile": pl.Int64(),
+    "median_irr_quartile": pl.Float64(),
+    "share_top_quartile_irr": pl.Float64(),
+    "latest_vintage": pl.Int64(),
+    "track_record_points": pl.Float64(),
+    "n_funds_raised": pl.Int64(),
+    "latest_fund_on": pl.Date(),
+    "latest_fund_name": pl.String(),
+    "latest_fund_usd": pl.Float64(),
+    "latest_fund_eur": pl.Float64(),
+    "latest_sized_fund_on": pl.Date(),
+}
 NEXUS = ("FRA", "ARE")
 COUNTRY_LABELS = {"FRA": "French", "ARE": "Emirati"}
 VERTICAL_LABELS = {  # singular, plural
@@ -100,13 +135,58 @@ RANKED = (  # component, column, higher is better
 )
 
 
+def with_lp_columns(features: pl.DataFrame) -> pl.DataFrame:
+    """`features` with every `LP_FEATURES` column (NULL, counts 0, when it has none)."""
+    missing = [c for c in LP_FEATURES if c not in features.columns]
+    frame = features.with_columns(pl.lit(None, dtype=LP_FEATURES[c]).alias(c) for c in missing)
+    return frame.with_columns(
+        pl.col("n_disclosed_funds", "n_ranked_funds", "n_funds_raised").fill_null(0)
+    )
+
+
+def track_record_score(config: dict) -> pl.Expr:
+    """The mean points of the ranked funds shrunk towards 0.5 (`track_record.smoothing_funds`);
+    0.5 without a ranked fund."""
+    k = float(config["track_record"]["smoothing_funds"])
+    n = pl.col("n_ranked_funds").cast(pl.Float64)
+    shrunk = (pl.col("track_record_points") * n + 0.5 * k) / (n + k)
+    return pl.when(n > 0).then(shrunk).otherwise(0.5)
+
+
+def fresh_capital_score(config: dict) -> pl.Expr:
+    """1 when the latest fund was announced within `fund_raises.fresh_capital_months` of as_of,
+    else 0."""
+    months = int(config["fund_raises"]["fresh_capital_months"])
+    days = (pl.col("as_of") - pl.col("latest_fund_on")).dt.total_days()
+    return (days <= months * 30.44).fill_null(False).cast(pl.Float64)
+
+
+def fund_size_ratio() -> pl.Expr:
+    """Latest sized fund over the median round (both USD); NULL when either is unknown."""
+    median = pl.col("median_round_usd")
+    return pl.when(median > 0).then(pl.col("latest_fund_usd") / median)
+
+
+def fund_size_score(config: dict) -> pl.Expr:
+    """1 inside `fund_raises.fund_size_band`, falling to 0 at ten times beyond either end (log
+    scale); 0.5 when the ratio is unknown."""
+    low, high = (float(x) for x in config["fund_raises"]["fund_size_band"])
+    ratio = pl.col("fund_size_to_round")
+    below = (ratio / low).log10().abs()
+    above = (ratio / high).log10().abs()
+    off = pl.when(ratio < low).then(below).when(ratio > high).then(above).otherwise(0.0)
+    return pl.when(ratio > 0).then((1.0 - off).clip(0.0, 1.0)).otherwise(0.5)
+
+
 def components(features: pl.DataFrame, config: dict | None = None) -> pl.DataFrame:
     """Adds the rates used for ranking (`*_for_ranking`), `in_reference` and one
     `<component>_score` column per component, each 0..1. Percentiles are taken against the
     reference group: investors with at least `percentile_reference_min_companies` portfolio
-    companies (all investors when none qualifies)."""
+    companies (all investors when none qualifies). The LP columns (`LP_FEATURES`) are added
+    empty when `features` lacks them."""
     config = config or load_investor_scoring()
     m = float(config["smoothing_companies"])
+    features = with_lp_columns(features).with_columns(fund_size_ratio().alias("fund_size_to_round"))
     frame = features.with_columns(
         _smoothed(features, "n_ai_thesis_companies", "n_matched_companies", m).alias(
             "ai_thesis_share_for_ranking"
@@ -129,14 +209,36 @@ def components(features: pl.DataFrame, config: dict | None = None) -> pl.DataFra
             for name, col, higher in RANKED
         ],
         pl.col("ticket_fit").fill_null(0.5).alias("ticket_score"),
+        track_record_score(config).alias("track_record_score"),
+        fresh_capital_score(config).alias("fresh_capital_score"),
+        fund_size_score(config).alias("fund_size_score"),
     )
 
 
-def weighted(weights: dict[str, float]) -> pl.Expr:
-    """Weighted mean of the component scores (a zero weight leaves a component out)."""
+def available_components(frame: pl.DataFrame) -> set[str]:
+    """The components with evidence this week: every component but the LP ones no investor of
+    `frame` has evidence for (`LP_EVIDENCE`)."""
+    missing = set()
+    for component, column in LP_EVIDENCE.items():
+        values = frame[column]
+        has = (
+            values.is_not_null() & (values > 0)
+            if values.dtype.is_numeric()
+            else values.is_not_null()
+        )
+        if not has.any():
+            missing.add(component)
+    return set(COMPONENTS) - missing
+
+
+def weighted(weights: dict[str, float], available: set[str] | None = None) -> pl.Expr:
+    """Weighted mean of the component scores (a zero weight leaves a component out, and so does
+    a component not in `available` when given)."""
     unknown = set(weights) - set(COMPONENTS)
     if unknown:
         raise ValueError(f"unknown score components in the weights: {sorted(unknown)}")
+    if available is not None:
+        weights = {c: w for c, w in weights.items() if c in available}
     total = sum(weights.values())
     if total <= 0:
         raise ValueError("score weights must sum to more than 0")
@@ -267,9 +369,11 @@ def score_investors(
     `with_rationale`); `eur_per_usd`: the rate for amounts in EUR beside USD."""
     config = config or load_investor_scoring()
     features = with_optional_features(features)
-    frame = components(features, config).with_columns(
-        weighted(config["co_investor_weights"]).alias("co_investor_score"),
-        weighted(config["fund_weights"]).alias("fund_score"),
+    frame = components(features, config)
+    available = available_components(frame)
+    frame = frame.with_columns(
+        weighted(config["co_investor_weights"], available).alias("co_investor_score"),
+        weighted(config["fund_weights"], available).alias("fund_score"),
         fund_reason(features, config),
     )
     frame = frame.with_columns(pl.col("fund_reason").str.starts_with("fund").alias("is_fund"))
@@ -394,6 +498,78 @@ def footprint_reasons(row: dict[str, Any]) -> str:
     return "; ".join(parts) if parts else "none"
 
 
+def _quartile_phrase(row: dict[str, Any], metric: str, label: str) -> str | None:
+    ranked = row.get(f"n_ranked_{metric}") or 0
+    if not ranked:
+        return None
+    top = row.get(f"n_top_quartile_{metric}") or 0
+    if top:
+        return f"top-quartile {label} in {top} of {_count(ranked, 'ranked fund')}"
+    return f"best {label} quartile {row[f'best_{metric}_quartile']} of 4 in {_count(ranked, 'ranked fund')}"
+
+
+def lp_reasons(row: dict[str, Any], config: dict, eur_per_usd: float | None = None) -> str:
+    """The LP view of a fund: its disclosed track record by as_of, its fund raises and their
+    size against its rounds, e.g. "top-quartile TVPI in 2 of 3 ranked funds; raised a fund of
+    USD 300M / EUR 270M in 2025"."""
+    as_of = row.get("as_of")
+    disclosed = row.get("n_disclosed_funds") or 0
+    if not disclosed:
+        parts = [f"no disclosed fund performance by {as_of}"]
+    else:
+        ranked = [
+            p
+            for p in (_quartile_phrase(row, "tvpi", "TVPI"), _quartile_phrase(row, "irr", "IRR"))
+            if p
+        ]
+        funds = _count(disclosed, "disclosed fund")
+        if ranked:
+            parts = [f"{'; '.join(ranked)} ({funds}, latest vintage {row['latest_vintage']})"]
+        else:
+            parts = [f"{funds}, too few peers of their vintage and strategy to rank"]
+    latest = row.get("latest_fund_on")
+    if latest is not None:
+        months = int(config["fund_raises"]["fresh_capital_months"])
+        size, eur = row.get("latest_fund_usd"), row.get("latest_fund_eur")
+        rate = eur / size if size and eur else eur_per_usd  # the fund's own EUR size when known
+        sized = (
+            f" of {money(size, rate)}" if size and row.get("latest_sized_fund_on") == latest else ""
+        )
+        if row.get("fresh_capital_score"):
+            parts.append(f"raised a fund{sized} in {latest.year}")
+        else:
+            size_note = f" ({money(size, rate)})" if sized else ""
+            parts.append(
+                f"last fund raised in {latest.year}{size_note}, more than {months} months ago"
+            )
+    ratio = row.get("fund_size_to_round")
+    if ratio is not None:
+        low, high = config["fund_raises"]["fund_size_band"]
+        where = "within" if low <= ratio <= high else "outside"
+        parts.append(
+            f"latest fund {ratio:.0f}x its median round ({where} the {low:g}-{high:g}x band)"
+        )
+    return "; ".join(parts)
+
+
+# what the LP sentence of a fund's rationale reads
+LP_RATIONALE_COLUMNS = (
+    "as_of",
+    "n_disclosed_funds",
+    "n_ranked_tvpi",
+    "n_top_quartile_tvpi",
+    "best_tvpi_quartile",
+    "n_ranked_irr",
+    "n_top_quartile_irr",
+    "best_irr_quartile",
+    "latest_vintage",
+    "latest_fund_on",
+    "latest_fund_usd",
+    "latest_fund_eur",
+    "latest_sized_fund_on",
+    "fresh_capital_score",
+    "fund_size_to_round",
+)
 RATIONALE_LABELS = {"co_investor": "Co-investor score", "fund": "Fund score"}
 BODY_START = "AI thesis: "
 
@@ -419,8 +595,10 @@ def rationale(
     """E.g. 'Fund score 0.71. AI thesis: 12 of 40 portfolio companies in our verticals (30%:
     ...). Track record: 9 exits (23%); ... Activity: last investment 2 months ago; ...
     France/UAE: French investor; ...'"""
-    months = (config or load_investor_scoring())["features"]["follow_on_min_months"]
-    body = rationale_body(row, months, eur_per_usd)
+    config = config or load_investor_scoring()
+    body = rationale_body(row, config["features"]["follow_on_min_months"], eur_per_usd)
+    if kind == "fund":
+        body += f" LP view: {lp_reasons(row, config, eur_per_usd)}."
     return f"{RATIONALE_LABELS[kind]} {row[f'{kind}_score']:.2f}. " + body
 
 
@@ -483,6 +661,14 @@ def with_rationale(
     rows = inputs[missing].iter_rows(named=True) if missing else iter(())
     for i, row in zip(missing, rows, strict=True):
         bodies[i] = rationale_body(row, months, eur_per_usd)
+    if kind == "fund":  # the LP view, for funds only (the co-investor rationale has none)
+        config = config or load_investor_scoring()
+        lp = with_lp_columns(frame)
+        lp_rows = lp.select(
+            pl.col(c) if c in lp.columns else pl.lit(None).alias(c) for c in LP_RATIONALE_COLUMNS
+        )
+        for i, row in enumerate(lp_rows.iter_rows(named=True)):
+            bodies[i] += f" LP view: {lp_reasons(row, config, eur_per_usd)}."
     label = RATIONALE_LABELS[kind]
     scores = frame[f"{kind}_score"].to_list()
     texts = [f"{label} {score:.2f}. {body}" for score, body in zip(scores, bodies, strict=True)]

@@ -9,6 +9,8 @@ from assets.decisions.assets import analyst_decisions
 from assets.decisions.checks import decisions_checks
 from assets.drops.assets import raw_round_drops, staging_round_drops
 from assets.drops.checks import drops_checks
+from assets.funds.assets import fund_performance, funds, manager_track_record
+from assets.funds.checks import funds_checks
 from assets.ingest.assets import fx_rates, raw_assets
 from assets.investors.assets import fund_shortlist, investor_scores
 from assets.investors.checks import investor_checks
@@ -69,6 +71,9 @@ defs = dg.Definitions(
         companies,
         funding_rounds,
         investors,
+        fund_performance,
+        funds,
+        manager_track_record,
         company_taxonomy,
         analyst_decisions,
         success_models,
@@ -91,6 +96,7 @@ defs = dg.Definitions(
         *scoring_checks,
         *shortlist_checks,
         *investor_checks,
+        *funds_checks,
     ],
     jobs=[dealflow_job, model_evaluation_job, round_drops_job, rounds_refresh_job],
     schedules=[dealflow_job_schedule],

@@ -16,6 +16,7 @@ from models.investors import (
 )
 from models.lanes import lane_counts, lane_report, lanes_markdown, short_lanes
 from models.reasons import fund_shortlist_reason, investor_scores_reason
+from models.track_record import lp_features_as_of, with_lp_features
 from transforms.investors import investor_features_as_of, load_investor_scoring
 from transforms.reference import eur_per_usd_as_of
 from transforms.sources import load_sources
@@ -57,6 +58,29 @@ FIGURES = [
     "n_lead_investments",
     "lead_share",
 ]
+# the LP view: the manager's disclosed track record and fund raises as of the week
+LP_FIGURES = [
+    "n_disclosed_funds",
+    "n_ranked_funds",
+    "n_top_quartile_tvpi",
+    "n_ranked_tvpi",
+    "best_tvpi_quartile",
+    "median_tvpi_quartile",
+    "share_top_quartile_tvpi",
+    "n_top_quartile_irr",
+    "n_ranked_irr",
+    "best_irr_quartile",
+    "median_irr_quartile",
+    "share_top_quartile_irr",
+    "latest_vintage",
+    "n_funds_raised",
+    "latest_fund_on",
+    "latest_fund_name",
+    "latest_fund_usd",
+    "latest_fund_eur",
+    "latest_sized_fund_on",
+    "fund_size_to_round",
+]
 INVESTOR_COLUMNS = [
     "week_start",
     "as_of",
@@ -73,6 +97,7 @@ INVESTOR_COLUMNS = [
     "rationale",
     *COMPONENT_COLUMNS,
     *FIGURES,
+    *LP_FIGURES,
     "ai_thesis_share_for_ranking",
     "exit_rate_for_ranking",
     "follow_on_rate_for_ranking",
@@ -106,6 +131,7 @@ FUND_COLUMNS = [
     "n_are_companies",
     "fra_coinvestors",
     "are_coinvestors",
+    *LP_FIGURES,
     "co_investor_rank",
     "as_of",
     "scoring_version",
@@ -122,6 +148,8 @@ weights. Only facts dated on or before as_of are read. History by week in
 INVESTOR_SCORE_DEPS = [
     dg.AssetKey(["core", "investors"]),
     dg.AssetKey(["core", "company_taxonomy"]),
+    dg.AssetKey(["core", "fund_performance"]),
+    dg.AssetKey(["core", "funds"]),
 ]
 INVESTOR_SCORES = "marts.investor_scores"
 INVESTOR_HISTORY = "marts.investor_scores_history"
@@ -147,7 +175,9 @@ def investor_scores(
     as_of = settings.week_as_of(context.partition_key)
     config = load_investor_scoring()
     with warehouse.connect() as con:
-        features = investor_features_as_of(con, as_of, config)
+        features = with_lp_features(
+            investor_features_as_of(con, as_of, config), lp_features_as_of(con, as_of, config)
+        )
         scores = (
             score_investors(
                 features, config, _previous_rows(con, week, as_of), eur_per_usd_as_of(con, as_of)
@@ -226,7 +256,8 @@ def fund_shortlist(
     `france` (French managers), `uae` (Emirati managers) and `international` (managers elsewhere
     with French or Emirati portfolio companies or co-investors), each up to its size, ranked inside
     the lane (`lane_rank`) by `fund_score`, which weighs AI-thesis share, track record (exits,
-    follow-on), recent activity and France/UAE footprint. Only investors the fund rule counts as
+    follow-on), recent activity and France/UAE footprint, and, when disclosed or declared, the
+    manager's track record in its LPs' disclosures, fresh capital and fund size. Only investors the fund rule counts as
     funds; a lane with fewer funds lists those it has and says so in the `lanes` table below. Each
     row shows its components and says in plain language why it is there. Re-running a week
     replaces that week's rows only. Published (replica and `shortlists/fund_shortlist_<week>.csv`)

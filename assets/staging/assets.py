@@ -82,6 +82,8 @@ STAGED = {
             ["ref", "round_stage_map"],
         ],
     ),
+    "fund_performance": ("raw.fund_performance", [], []),
+    "bulk_funds": ("raw.crunchbase_bulk_funds", [], [["ref", "fx_rates"]]),
 }
 
 

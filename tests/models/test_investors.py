@@ -16,6 +16,7 @@ from models.investors import (
     pct_against,
     score_investors,
     shortlist_funds,
+    with_rationale,
 )
 from models.lanes import load_lanes
 from transforms.investors import load_investor_scoring
@@ -390,3 +391,107 @@ def test_amounts_in_eur_and_a_kept_rationale_at_another_rate_written_again():
     assert again["rationale"].to_list() == eur["rationale"].to_list()
     same = score_investors(base, CONFIG, eur.select(previous.columns), eur_per_usd=0.9)
     assert same["rationale"].to_list() == eur["rationale"].to_list()
+
+
+# --- the LP components: track record, fresh capital, fund size ------------------------------------
+
+OLD_COMPONENTS = ("ai_thesis", "exits", "follow_on", "recency", "activity", "scale", "ticket")
+
+
+def with_lp(features: pl.DataFrame, values: dict[str, dict]) -> pl.DataFrame:
+    """`features` with LP columns, `values` per investor id (the others without any)."""
+    columns = {
+        "n_disclosed_funds": pl.Int64,
+        "n_ranked_funds": pl.Int64,
+        "n_top_quartile_tvpi": pl.Int64,
+        "n_ranked_tvpi": pl.Int64,
+        "best_tvpi_quartile": pl.Int64,
+        "n_top_quartile_irr": pl.Int64,
+        "n_ranked_irr": pl.Int64,
+        "best_irr_quartile": pl.Int64,
+        "latest_vintage": pl.Int64,
+        "track_record_points": pl.Float64,
+        "latest_fund_on": pl.Date,
+        "latest_fund_usd": pl.Float64,
+        "latest_fund_eur": pl.Float64,
+        "latest_sized_fund_on": pl.Date,
+    }
+    ids = features["investor_id"].to_list()
+    return features.with_columns(
+        pl.Series(c, [values.get(i, {}).get(c) for i in ids], dtype=t) for c, t in columns.items()
+    )
+
+
+def test_without_lp_evidence_the_fund_score_is_the_old_weighted_mean():
+    """No disclosure and no fund raise by as_of (or no such source): the LP components are left
+    out of the weighted mean, so the scores are those of the components before them."""
+    weights = CONFIG["fund_weights"]
+    for features in (population(), with_lp(population(), {})):
+        scores = score_investors(features, CONFIG).filter(pl.col("is_fund"))
+        old = sum(scores[f"{c}_score"] * weights[c] for c in (*OLD_COMPONENTS, "footprint"))
+        expected = old / sum(weights[c] for c in (*OLD_COMPONENTS, "footprint"))
+        assert (scores["fund_score"] - expected).abs().max() < 1e-12
+        assert scores["track_record_score"].to_list() == [0.5, 0.5]
+        assert scores["fund_size_score"].to_list() == [0.5, 0.5]
+        texts = with_rationale(scores, "fund", CONFIG)["rationale"].to_list()
+        assert len(texts) == 2
+        assert all(
+            t.endswith("LP view: no disclosed fund performance by 2020-06-30.") for t in texts
+        )
+
+
+def test_lp_components_from_the_track_record_and_fund_raises():
+    record = {
+        "n_disclosed_funds": 4,
+        "n_ranked_funds": 3,
+        "n_top_quartile_tvpi": 2,
+        "n_ranked_tvpi": 3,
+        "best_tvpi_quartile": 1,
+        "n_top_quartile_irr": 0,
+        "n_ranked_irr": 2,
+        "best_irr_quartile": 2,
+        "latest_vintage": 2019,
+        "track_record_points": 0.8,
+    }
+    # a EUR 280M fund (USD 300M at the rate of its day): its own EUR size is shown
+    raised = {
+        "latest_fund_on": date(2019, 9, 1),
+        "latest_fund_usd": 300e6,
+        "latest_fund_eur": 280e6,
+    }
+    raised["latest_sized_fund_on"] = raised["latest_fund_on"]
+    features = with_lp(
+        population(),
+        {
+            "I1": record | raised,
+            # a fund raised 4 years before as_of, 1000x its median round (USD 5M)
+            "I2": {
+                "latest_fund_on": date(2016, 6, 1),
+                "latest_fund_usd": 5e9,
+                "latest_sized_fund_on": date(2016, 6, 1),
+            },
+        },
+    )
+    scores = score_investors(features, CONFIG)
+    one, two = (scores.filter(pl.col("investor_id") == i).row(0, named=True) for i in ("I1", "I2"))
+    # (0.8 * 3 + 0.5 * 2) / (3 + 2); a manager without a ranked fund stays neutral
+    assert abs(one["track_record_score"] - 3.4 / 5) < 1e-12 and two["track_record_score"] == 0.5
+    assert (one["fresh_capital_score"], two["fresh_capital_score"]) == (1.0, 0.0)
+    # 300M / 5M = 60x: inside the 10-100x band; 5000M / 5M = 1000x: ten times above it
+    assert one["fund_size_to_round"] == 60.0 and one["fund_size_score"] == 1.0
+    assert two["fund_size_score"] == 0.0
+    weights = CONFIG["fund_weights"]
+    expected = sum(one[f"{c}_score"] * w for c, w in weights.items()) / sum(weights.values())
+    assert abs(one["fund_score"] - expected) < 1e-12
+    top = with_rationale(scores.filter(pl.col("is_fund")), "fund", CONFIG, eur_per_usd=0.9)
+    text = top.filter(pl.col("investor_id") == "I1")["rationale"].item()
+    for part in (
+        "LP view: top-quartile TVPI in 2 of 3 ranked funds; best IRR quartile 2 of 4 in 2 ranked"
+        " funds (4 disclosed funds, latest vintage 2019)",
+        "raised a fund of USD 300.0M / EUR 280.0M in 2019",
+        "latest fund 60x its median round (within the 10-100x band)",
+    ):
+        assert part in text, text
+    text = top.filter(pl.col("investor_id") == "I2")["rationale"].item()
+    assert "last fund raised in 2016 (USD 5.0bn / EUR 4.5bn), more than 24 months ago" in text, text
+    assert "latest fund 1000x its median round (outside the 10-100x band)" in text
