@@ -100,6 +100,11 @@ CB_URL = "https://www.crunchbase.com/"
 EUR_PER_USD, AED_PER_USD = 0.92, 3.6725
 DAY_SECONDS = 86_400
 EXPORT_START = 13_514  # 2007-01-01: nothing was created in the database before
+FAST_GZIP_ROWS = 500_000  # larger files are compressed at level 1: compression is most of the time
+
+
+def _write(df: pl.DataFrame, path: Path) -> Path:
+    return _write_csv_gz(df, path, level=1 if df.height > FAST_GZIP_ROWS else 6)
 
 
 @dataclass
@@ -224,24 +229,25 @@ def make_orgs(
 
 
 def _category_groups(categories: pl.Series) -> pl.Series:
-    """The sorted union of the category groups of each company's categories, comma-joined."""
+    """The sorted union of the category groups of each company's categories, comma-joined
+    (computed once per distinct category list: there are few)."""
     groups = BULK["category_groups"]
     mapping = pl.DataFrame(
         {"cat": list(groups), "group": [list(g) for g in groups.values()]},
         schema={"cat": pl.String, "group": pl.List(pl.String)},
     )
-    exploded = (
-        pl.DataFrame({"i": np.arange(categories.len()), "cat": categories.str.split("|")})
+    distinct = categories.unique().drop_nulls().sort()
+    per_list = (
+        pl.DataFrame({"list": distinct, "cat": distinct.str.split("|")})
         .explode("cat")
         .join(mapping, on="cat", how="left")
         .explode("group")
         .drop_nulls("group")
-        .unique(["i", "group"])
-        .group_by("i")
-        .agg(pl.col("group").sort().str.join(","))
+        .group_by("list")
+        .agg(pl.col("group").unique().sort().str.join(","))
     )
-    full = pl.DataFrame({"i": np.arange(categories.len())}).join(exploded, on="i", how="left")
-    return full.sort("i")["group"]
+    lookup = dict(zip(per_list["list"], per_list["group"], strict=True))
+    return categories.replace_strict(lookup, default=None, return_dtype=pl.String)
 
 
 def _descriptions(rng: np.random.Generator, orgs: Orgs) -> pl.Series:
@@ -818,30 +824,30 @@ def write_bulk_export(
     rng_orgs, rng_inv, rng_rounds, rng_exits, rng_funds = rng.spawn(5)
     orgs = make_orgs(rng_orgs, comp, exits, directory, ref_day)
     paths = {
-        "crunchbase_bulk.organizations": _write_csv_gz(
+        "crunchbase_bulk.organizations": _write(
             organizations_table(rng_orgs, orgs, rounds, ref_day), folder / "organizations.csv.gz"
         )
     }
     inv = bulk_investments(rng_inv, comp, rounds, pool, edges, extra_per_round)
     investors = investors_table(rng_inv, pool, inv, ref_day)
-    paths["crunchbase_bulk.investors"] = _write_csv_gz(investors.frame, folder / "investors.csv.gz")
+    paths["crunchbase_bulk.investors"] = _write(investors.frame, folder / "investors.csv.gz")
     frame, round_uuid, round_name = funding_rounds_table(
         rng_rounds, orgs, rounds, inv, investors, ref_day
     )
-    paths["crunchbase_bulk.funding_rounds"] = _write_csv_gz(frame, folder / "funding_rounds.csv.gz")
+    paths["crunchbase_bulk.funding_rounds"] = _write(frame, folder / "funding_rounds.csv.gz")
     del frame
-    paths["crunchbase_bulk.investments"] = _write_csv_gz(
+    paths["crunchbase_bulk.investments"] = _write(
         investments_table(rng_inv, inv, round_uuid, round_name, investors, pool, rounds, ref_day),
         folder / "investments.csv.gz",
     )
-    paths["crunchbase_bulk.acquisitions"] = _write_csv_gz(
+    paths["crunchbase_bulk.acquisitions"] = _write(
         acquisitions_table(rng_exits, orgs, comp, exits, ref_day), folder / "acquisitions.csv.gz"
     )
-    paths["crunchbase_bulk.ipos"] = _write_csv_gz(
+    paths["crunchbase_bulk.ipos"] = _write(
         ipos_table(rng_exits, orgs, comp, exits, ref_day), folder / "ipos.csv.gz"
     )
     funds = make_funds(rng_funds, pool, investors, ref_day)
-    paths["crunchbase_bulk.funds"] = _write_csv_gz(
+    paths["crunchbase_bulk.funds"] = _write(
         funds_table(rng_funds, funds, investors, pool, ref_day), folder / "funds.csv.gz"
     )
     return BulkExport(paths, orgs, investors, funds)
