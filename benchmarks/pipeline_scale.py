@@ -72,7 +72,7 @@ import duckdb
 
 from assets.core.assets import SQL_DIR as CORE_SQL
 from assets.core.rounds import funding_rounds_sql
-from assets.ingest.assets import RAW_TABLES
+from assets.ingest.assets import MAPPED_TABLES, RAW_TABLES
 from assets.staging.assets import SQL_DIR as STAGING_SQL
 from assets.staging.assets import STAGED
 from pipelines.cli import run_problems
@@ -88,7 +88,7 @@ from transforms.reference import (
     stage_frame,
     stage_map_frame,
 )
-from transforms.sources import MAPPED_KINDS, SOURCE_KINDS, load_sources
+from transforms.sources import SOURCE_KINDS, load_sources
 from transforms.staging import register_country_lookup, stage
 from transforms.taxonomy import taxonomy_sql
 from warehouse.config import PROJECT_DIR
@@ -383,19 +383,17 @@ def _feature_params(sources: Path) -> dict:
     return feature_params(AS_OF, status_usable=snapshot is not None and snapshot <= AS_OF)
 
 
-def load_other_raw(con, sources: Path, loaded: dict[str, Path]) -> None:
-    """Raw tables without a declared CSV: mapped exports read through their mapping, the others
-    empty with their kind's columns (as the pipeline's ingest assets write them)."""
+def load_other_raw(con, sources: Path, loaded: dict[str, Path]) -> list[str]:
+    """Raw tables without a declared CSV, as the pipeline's ingest assets write them: the mapped
+    exports of each entity read through their mapping (no export: no rows), the undeclared kinds
+    empty with their columns. Returns the mapped tables."""
     declared = load_sources(sources)
     for table, kind in _raw_tables().items():
-        if table in loaded:
-            continue
-        entity = kind.removeprefix("mapped.")
-        if kind.startswith("mapped.") and entity in MAPPED_KINDS:
-            frame = mapped_raw_frame(entity, declared.mapped_of(entity))[0]
-        else:
-            frame = empty_raw_frame(SOURCE_KINDS[kind])
-        write_frame(con, f"raw.{table}", frame)
+        if table not in loaded:
+            write_frame(con, f"raw.{table}", empty_raw_frame(SOURCE_KINDS[kind]))
+    for table, entity in MAPPED_TABLES.items():
+        write_frame(con, f"raw.{table}", mapped_raw_frame(entity, declared.mapped_of(entity))[0])
+    return list(MAPPED_TABLES)
 
 
 def duckdb_reference(sources: Path, home: Path, sampler: RssSampler) -> list[Row]:
@@ -411,10 +409,17 @@ def duckdb_reference(sources: Path, home: Path, sampler: RssSampler) -> list[Row
     for table, path in files.items():
         with timed(rows, sampler, sec, f"load raw.{table}", _count(con, f"raw.{table}")):
             load_raw(con, table, path)
-    with timed(rows, sampler, sec, "mapped and undeclared raw tables", lambda: 0):
-        load_other_raw(con, sources, files)
+    mapped: list[str] = []
+    with timed(
+        rows,
+        sampler,
+        sec,
+        "load raw.mapped_* and undeclared kinds",
+        lambda: sum(_count(con, f"raw.{t}")() for t in mapped),
+    ):
+        mapped += load_other_raw(con, sources, files)
     with timed(rows, sampler, sec, "country lookup (pycountry)", _count(con, "country_lookup")):
-        _country_lookup(con, list(_raw_tables()))
+        _country_lookup(con, [*_raw_tables(), *mapped])
     for name in staging_order():
         raw_table = STAGED[name][0]
         with timed(rows, sampler, sec, f"stage staging.{name}", _count(con, f"staging.{name}")):
