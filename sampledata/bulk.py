@@ -442,7 +442,9 @@ def investors_table(
     domain = (slug + ".example").zip_with(firm, _blank(size))
     cols = {
         **_shared(rng, uid, pool, "organization", slug, "organization", founded, ref_day),
-        "roles": _lookup(("investor", "company,investor"), (rng.random(size) < 0.3).astype(int)),
+        "roles": _lookup(
+            ("investor", "company,investor"), (~person & (rng.random(size) < 0.3)).astype(np.int64)
+        ),
         "domain": domain,
         "country_code": _lookup(ISO3, np.where(person & (rng.random(size) < 0.4), -1, country)),
         "state_code": _blank(size),
