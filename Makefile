@@ -64,10 +64,12 @@ clean:
 	rm -rf $(VENV) $(TOOLS) .dagster data/warehouse .pytest_cache .ruff_cache
 
 # Scale benchmark: pipeline vs bare DuckDB vs pandas on N synthetic companies (data/bench/, git-ignored)
+# FORMAT=bulk (default): a Crunchbase bulk export of N organisations; FORMAT=2015: the 2015 export
 COMPANIES ?= 100000
+FORMAT ?= bulk
 .PHONY: bench
 bench: install
-	$(VENV)/bin/python -m benchmarks.pipeline_scale --companies $(COMPANIES)
+	$(VENV)/bin/python -m benchmarks.pipeline_scale --companies $(COMPANIES) --format $(FORMAT)
 
 # Incremental weekly run vs full run on N synthetic companies (last line: incremental/full=R)
 .PHONY: bench-incremental

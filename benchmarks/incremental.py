@@ -91,7 +91,7 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=7, help="days of rounds delivered as a drop")
     args = parser.parse_args()
 
-    sources = ensure_data(args.companies)
+    sources = ensure_data(args.companies, "2015")  # drops of the 2015 export's rounds file
     folder = fresh_dir(f"incremental_{args.companies}")
     bench_sources, kept, held = split_rounds(sources, folder, args.days)
     print(

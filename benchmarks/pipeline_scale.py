@@ -1,9 +1,19 @@
 """How the pipeline scales with the number of companies, against bare DuckDB and plain pandas.
 
     .venv/bin/python -m benchmarks.pipeline_scale --companies 100000     (or: make bench)
+    .venv/bin/python -m benchmarks.pipeline_scale --companies 3000000 --format 2015
 
 What is measured, on synthetic provider files of N companies (`sampledata.generate`, seed 42,
-written once to `data/bench/<N>/` and reused):
+written once to `data/bench/bulk-<N>/` or `data/bench/<N>/` and reused), in one of two formats:
+
+* `--format bulk` (the default): a Crunchbase bulk export (`data/sample/sources.bulk.yaml`'s
+  layout) of N organisations, about a third as many funding rounds and as many investments as
+  organisations (3M organisations: ~1M rounds, ~3M investments, ~160k investors), plus the
+  mapped partner files, fund-performance disclosures and the Epoch / current files. The universe
+  that raises has `BULK_FUNDED_SHARE` of the organisations; the others are directory entries
+  that never raised, as most of a real bulk export (4.2M organisations, 0.76M rounds).
+* `--format 2015`: the Crunchbase December-2015 export layout and the 2013 investment edges
+  (`data/sample/sources.yaml`) of N companies, as measured before the bulk format existed.
 
 1. **The pipeline**: every asset and check of `dealflow_job` (the weekly run) for the week of
    `AS_OF`, executed in this process into a fresh `DEALFLOW_HOME` under `data/bench/runs/`. Per
@@ -13,15 +23,18 @@ written once to `data/bench/<N>/` and reused):
    check, the checked asset's). Then `model_evaluation_job` (the backtest, which a sensor starts
    after each weekly run) in the same home, reported on its own lines and outside the ratios.
 2. **A bare-DuckDB reference** on the same files, in one connection, no Dagster: the same load
-   (`read_csv` of the gz files, all_varchar, lineage columns), the staging SQL of
-   `assets/staging/sql` (same macros and the same `transforms.staging.stage` statements), the core
+   (`read_csv` of the gz files, all_varchar, lineage columns; mapped exports through
+   `transforms.mapped`, undeclared kinds as empty tables), the staging SQL of every `STAGED`
+   table in `assets/staging/sql` (same macros and the same `transforms.staging.stage`
+   statements, in dependency order), the core
    SQL of `assets/core/sql`, the taxonomy statement (`transforms.taxonomy.taxonomy_sql`), and the
    feature SQL `transforms/sql/company_features.sql`. Reference tables (FX,
    stages, curated investors, country lookup) are built first, timed on their own line. A file
    DuckDB refuses as invalid UTF-8 is read as Latin-1 (same rows; the pipeline replaces bytes).
 3. **A plain pandas reference** of ingest and features: `pandas.read_csv` of the gz files,
    typing, rounds aggregated per company (counts, sums, first/last round date, 24-month window),
-   exits, investors per company through a name match, joined onto the companies.
+   exits, investors per company (2015 format: through a name match; bulk: through the round
+   UUIDs), joined onto the companies.
 4. **Start-up costs**: code-location import time (`import pipelines.definitions` in a fresh
    interpreter, best of 3) and time until `dagster-webserver` answers `/server_info`.
 
@@ -66,9 +79,9 @@ from models.score_store import status_usable
 from pipelines.cli import run_problems
 from pipelines.definitions import defs
 from pipelines.runner import run_week
-from sampledata.generate import generate
 from transforms.features import feature_params, features_sql
 from transforms.ingest import empty_raw_frame
+from transforms.mapped import mapped_raw_frame
 from transforms.reference import (
     ecb_history_bytes,
     fx_rates_long,
@@ -76,7 +89,7 @@ from transforms.reference import (
     stage_frame,
     stage_map_frame,
 )
-from transforms.sources import MAPPED_KINDS, SOURCE_KINDS, load_sources
+from transforms.sources import SOURCE_KINDS, load_sources
 from transforms.staging import register_country_lookup, stage
 from transforms.taxonomy import taxonomy_sql
 from warehouse.config import PROJECT_DIR
@@ -88,6 +101,12 @@ AS_OF = date(2026, 11, 4)
 SEED = 42
 GIB = 1024**3
 SAMPLE_SECONDS = 0.02
+FORMATS = ("bulk", "2015")
+# the bulk format: the share of organisations that are the universe's companies (the others never
+# raised) and the extra co-investors per round, so that N organisations give ~N/3 rounds and ~N
+# investments (the universe makes ~1.27 rounds per company and ~1.6 edges per round)
+BULK_FUNDED_SHARE = 0.2623
+BULK_EXTRA_PER_ROUND = 1.45
 
 
 def _raw_tables() -> dict[str, str]:
@@ -96,33 +115,29 @@ def _raw_tables() -> dict[str, str]:
     return RAW_TABLES
 
 
-COUNTRY_COLUMNS = {
-    "crunchbase_companies": ["country_code"],
-    "crunchbase_acquisitions": ["acquirer_country_code"],
-    "epoch_models": ["Country (of organization)"],
-    "epoch_organizations": ["Country"],
-    "chip_startups": ["Country"],
-    "crunchbase_bulk_organizations": ["country_code"],
-}
-STAGING_ORDER = (
-    "companies",
-    "epoch_models",
-    "epoch_organizations",
-    "investor_edges",
-    "acquisitions",
-    "rounds",
-    "chip_startups",
-    "chip_exits",
-    "epoch_funding_rounds",
-    "epoch_companies",
-    "bulk_organizations",
-    "bulk_funding_rounds",
-    "bulk_acquisitions",
-    "bulk_ipos",
-    "mapped_companies",  # none declared here: empty tables, as the pipeline stages them
-    "mapped_rounds",
-    "mapped_investments",
-)
+def country_columns() -> dict[str, list[str]]:
+    """Raw table (without schema) -> its columns holding country text, as staging reads them."""
+    columns: dict[str, list[str]] = {}
+    for raw_table, cols, _ in STAGED.values():
+        columns.setdefault(raw_table.split(".")[1], []).extend(cols)
+    return columns
+
+
+def staging_order() -> list[str]:
+    """Every staged table, after the staged tables it depends on."""
+    order: list[str] = []
+
+    def visit(name: str) -> None:
+        if name in order:
+            return
+        for dep in STAGED[name][2]:
+            if dep[0] == "staging" and dep[1] in STAGED and dep[1] != name:
+                visit(dep[1])
+        order.append(name)
+
+    for name in STAGED:
+        visit(name)
+    return order
 
 
 # ---------------------------------------------------------------------------------------------
@@ -211,14 +226,27 @@ def timed(
 # ---------------------------------------------------------------------------------------------
 
 
-def ensure_data(companies: int) -> Path:
-    """The sources YAML of N synthetic companies, generated once into data/bench/<N>/."""
+def ensure_data(companies: int, fmt: str = "bulk") -> Path:
+    """The sources YAML of N synthetic companies (bulk: organisations), generated once into
+    data/bench/bulk-<N>/ (bulk) or data/bench/<N>/ (2015)."""
 
-    out = BENCH_DIR / str(companies)
-    sources = out / "sources.yaml"
+    out = BENCH_DIR / (f"bulk-{companies}" if fmt == "bulk" else str(companies))
+    sources = out / ("sources.bulk.yaml" if fmt == "bulk" else "sources.yaml")
     if not sources.exists():
         started = time.perf_counter()
-        generate(out, companies=companies, seed=SEED)
+        args = ["--out", str(out), "--seed", str(SEED), "--companies", str(companies)]
+        if fmt == "bulk":
+            universe = max(3000, round(companies * BULK_FUNDED_SHARE))
+            args[-1] = str(universe)
+            args += ["--bulk-directory", str(max(0, companies - universe))]
+            args += ["--bulk-extra-investors", str(BULK_EXTRA_PER_ROUND)]
+        # in its own process: the generator's memory is not the pipeline's peak
+        subprocess.run(
+            [sys.executable, "-m", "sampledata.generate", *args],
+            cwd=PROJECT_DIR,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         print(f"generated {out} in {time.perf_counter() - started:.1f}s", flush=True)
     return sources
 
@@ -342,8 +370,9 @@ def _reference_tables(con) -> None:
 
 
 def _country_lookup(con, tables: list[str]) -> None:
+    columns = country_columns()
     union = " UNION ALL ".join(
-        f'SELECT "{c}" AS v FROM raw.{t}' for t in tables for c in COUNTRY_COLUMNS.get(t, [])
+        f'SELECT "{c}" AS v FROM raw.{t}' for t in tables for c in columns.get(t, [])
     )
     con.execute(f"CREATE OR REPLACE TEMP TABLE _country_values AS {union}")
     register_country_lookup(con, "_country_values", ["v"])
@@ -351,6 +380,19 @@ def _country_lookup(con, tables: list[str]) -> None:
 
 def _feature_params(sources: Path) -> dict:
     return feature_params(AS_OF, status_usable=status_usable(sources, AS_OF))
+
+
+def load_other_raw(con, sources: Path, loaded: dict[str, Path]) -> list[str]:
+    """Raw tables without a declared CSV, as the pipeline's ingest assets write them: the mapped
+    exports of each entity read through their mapping (no export: no rows), the undeclared kinds
+    empty with their columns. Returns the mapped tables."""
+    declared = load_sources(sources)
+    for table, kind in _raw_tables().items():
+        if table not in loaded:
+            write_frame(con, f"raw.{table}", empty_raw_frame(SOURCE_KINDS[kind]))
+    for table, entity in MAPPED_TABLES.items():
+        write_frame(con, f"raw.{table}", mapped_raw_frame(entity, declared.mapped_of(entity))[0])
+    return list(MAPPED_TABLES)
 
 
 def duckdb_reference(sources: Path, home: Path, sampler: RssSampler) -> list[Row]:
@@ -366,14 +408,18 @@ def duckdb_reference(sources: Path, home: Path, sampler: RssSampler) -> list[Row
     for table, path in files.items():
         with timed(rows, sampler, sec, f"load raw.{table}", _count(con, f"raw.{table}")):
             load_raw(con, table, path)
-    for table, kind in _raw_tables().items():  # an undeclared source is an empty table
-        if table not in files:
-            write_frame(con, f"raw.{table}", empty_raw_frame(SOURCE_KINDS[kind]))
-    for table, entity in MAPPED_TABLES.items():  # an undeclared mapped entity: no rows
-        write_frame(con, f"raw.{table}", empty_raw_frame(MAPPED_KINDS[entity]))
+    mapped: list[str] = []
+    with timed(
+        rows,
+        sampler,
+        sec,
+        "load raw.mapped_* and undeclared kinds",
+        lambda: sum(_count(con, f"raw.{t}")() for t in mapped),
+    ):
+        mapped += load_other_raw(con, sources, files)
     with timed(rows, sampler, sec, "country lookup (pycountry)", _count(con, "country_lookup")):
-        _country_lookup(con, list(files))
-    for name in STAGING_ORDER:
+        _country_lookup(con, [*_raw_tables(), *mapped])
+    for name in staging_order():
         raw_table = STAGED[name][0]
         with timed(rows, sampler, sec, f"stage staging.{name}", _count(con, f"staging.{name}")):
             stage(
@@ -448,6 +494,45 @@ def _pandas_typed(raw: dict) -> dict:
     return {"companies": companies, "rounds": rounds, "acquisitions": acquisitions, "edges": edges}
 
 
+def _pandas_typed_bulk(raw: dict) -> dict:
+    """The bulk export typed like the 2015 files: companies and rounds keyed by lower-cased UUID,
+    acquisitions and IPOs as exits, investments joined to their round's company by UUID."""
+    import pandas as pd
+
+    companies = raw["crunchbase_bulk_organizations"].assign(
+        company_key=lambda f: _norm(f["uuid"]),
+        name_norm=lambda f: _norm(f["name"]),
+        founded_on=lambda f: _to_date(f["founded_on"]),
+    )
+    rounds = raw["crunchbase_bulk_funding_rounds"].assign(
+        company_key=lambda f: _norm(f["org_uuid"]),
+        round_key=lambda f: _norm(f["uuid"]),
+        funded_on=lambda f: _to_date(f["announced_on"]),
+        amount_usd=lambda f: pd.to_numeric(f["raised_amount_usd"], errors="coerce"),
+    )
+    exits = pd.concat(
+        [
+            raw["crunchbase_bulk_acquisitions"].assign(
+                company_key=lambda f: _norm(f["acquiree_uuid"]),
+                acquired_on=lambda f: _to_date(f["acquired_on"]),
+            )[["company_key", "acquired_on"]],
+            raw["crunchbase_bulk_ipos"].assign(
+                company_key=lambda f: _norm(f["org_uuid"]),
+                acquired_on=lambda f: _to_date(f["went_public_on"]),
+            )[["company_key", "acquired_on"]],
+        ]
+    )
+    edges = (
+        raw["crunchbase_bulk_investments"]
+        .assign(
+            round_key=lambda f: _norm(f["funding_round_uuid"]),
+            investor=lambda f: _norm(f["investor_uuid"]),
+        )
+        .merge(rounds[["round_key", "company_key", "funded_on"]], on="round_key", how="inner")
+    )
+    return {"companies": companies, "rounds": rounds, "acquisitions": exits, "edges": edges}
+
+
 def _pandas_features(typed: dict):
     import pandas as pd
 
@@ -469,10 +554,13 @@ def _pandas_features(typed: dict):
     )
     acq = typed["acquisitions"]
     exits = acq[acq["acquired_on"] <= as_of].groupby("company_key")["acquired_on"].min()
-    unique = companies.drop_duplicates("name_norm", keep=False)[["name_norm", "company_key"]]
     edges = typed["edges"]
-    edges = edges[edges["funded_on"] <= as_of].merge(unique, on="name_norm", how="inner")
+    edges = edges[edges["funded_on"] <= as_of]
+    if "company_key" not in edges.columns:  # 2015 format: investors matched by company name
+        unique = companies.drop_duplicates("name_norm", keep=False)[["name_norm", "company_key"]]
+        edges = edges.merge(unique, on="name_norm", how="inner")
     investors = edges.groupby("company_key")["investor"].nunique().rename("n_investors")
+    companies = companies.drop_duplicates("company_key")
     out = companies.set_index("company_key").join(stats).join(exits.rename("exited_on"))
     out = out.join(investors)
     counts = ["n_rounds", "n_rounds_24m", "total_raised_usd", "raised_24m_usd", "n_investors"]
@@ -482,16 +570,33 @@ def _pandas_features(typed: dict):
     return out.reset_index()
 
 
+PANDAS_TABLES = {
+    "2015": (
+        "crunchbase_companies",
+        "crunchbase_rounds",
+        "crunchbase_acquisitions",
+        "investor_edges",
+    ),
+    "bulk": (
+        "crunchbase_bulk_organizations",
+        "crunchbase_bulk_funding_rounds",
+        "crunchbase_bulk_acquisitions",
+        "crunchbase_bulk_ipos",
+        "crunchbase_bulk_investments",
+    ),
+}
+
+
 def pandas_reference(sources: Path, sampler: RssSampler) -> list[Row]:
     files, rows, sec = declared_files(sources), [], "pandas"
-    wanted = ("crunchbase_companies", "crunchbase_rounds", "crunchbase_acquisitions")
+    fmt = "bulk" if "crunchbase_bulk_organizations" in files else "2015"
     raw: dict = {}
-    for table in (*wanted, "investor_edges"):
+    for table in PANDAS_TABLES[fmt]:
         with timed(rows, sampler, sec, f"read_csv {table}", lambda t=table: len(raw[t])):
             raw[table] = _read_pandas(files[table])
     typed: dict = {}
     with timed(rows, sampler, sec, "typing", lambda: sum(len(f) for f in typed.values())):
-        typed.update(_pandas_typed(raw))
+        typed.update(_pandas_typed_bulk(raw) if fmt == "bulk" else _pandas_typed(raw))
     result: list = []
     with timed(rows, sampler, sec, "rounds per company + joins", lambda: len(result[0])):
         result.append(_pandas_features(typed))
@@ -608,7 +713,15 @@ def _total(section: str, rows: list[Row]) -> Row:
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--companies", type=int, default=100_000)
+    parser.add_argument(
+        "--companies", type=int, default=100_000, help="companies (bulk: organisations)"
+    )
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="bulk",
+        help="provider format of the files: a Crunchbase bulk export (default) or the 2015 export",
+    )
     parser.add_argument("--skip-ui", action="store_true", help="do not time the webserver start")
     parser.add_argument(
         "--skip-evaluation", action="store_true", help="do not time model_evaluation_job"
@@ -618,17 +731,18 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parse_args(argv)
-    sources = ensure_data(args.companies)
+    sources = ensure_data(args.companies, args.format)
     sampler = RssSampler().start()
     n = args.companies
-    home = fresh_dir(f"{n}-pipeline")
+    prefix = f"bulk-{n}" if args.format == "bulk" else str(n)
+    home = fresh_dir(f"{prefix}-pipeline")
     steps, pipeline = run_pipeline(sources, home, sampler)
     pipeline_peak = peak_rss_bytes() / GIB  # the pipeline runs first: its own high-water mark
     # the backtest, started by a sensor after the weekly run: timed, not in the ratios
     evaluation, evaluation_total = [], None
     if not args.skip_evaluation:
         evaluation, evaluation_total = run_pipeline(sources, home, sampler, "model_evaluation_job")
-    bare = duckdb_reference(sources, fresh_dir(f"{n}-duckdb"), sampler)
+    bare = duckdb_reference(sources, fresh_dir(f"{prefix}-duckdb"), sampler)
     plain = pandas_reference(sources, sampler)
     sampler.stop()
     startup = [Row("startup", "code location import (best of 3)", location_load_seconds(), None)]
@@ -637,7 +751,8 @@ def main(argv: list[str] | None = None) -> int:
             Row("startup", "dagster-webserver until /server_info", ui_ready_seconds(), None)
         )
     duck_total, pandas_total = _total("bare duckdb", bare), _total("pandas", plain)
-    print(f"\n{n:,} companies, as of {AS_OF}, files in {sources.parent}\n")
+    what = "organisations (Crunchbase bulk format)" if args.format == "bulk" else "companies"
+    print(f"\n{n:,} {what}, as of {AS_OF}, files in {sources.parent}\n")
     pipeline_rows = [*steps, pipeline, *evaluation, *([evaluation_total] if evaluation else [])]
     print_table([*pipeline_rows, *bare, duck_total, *plain, pandas_total, *startup])
     print(f"process peak RSS including the references: {peak_rss_bytes() / GIB:.2f} GiB")

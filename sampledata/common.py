@@ -203,12 +203,12 @@ def _slug(expr: pl.Expr, keep: str = "") -> pl.Expr:
     return folded.str.replace_all(f"[^a-z0-9{keep}]+", "-").str.strip_chars("-")
 
 
-def _write_csv_gz(df: pl.DataFrame, path: Path, chunk_rows: int = 100_000) -> Path:
+def _write_csv_gz(df: pl.DataFrame, path: Path, chunk_rows: int = 100_000, level: int = 6) -> Path:
     """Deterministic gzip CSV (mtime=0, no file name), streamed in chunks."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with (
         path.open("wb") as raw,
-        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6) as gz,
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=level) as gz,
     ):
         for offset in range(0, max(df.height, 1), chunk_rows):
             buf = io.BytesIO()

@@ -106,19 +106,18 @@ def _write(rows: list[tuple[str, ...]], columns: tuple[str, ...], path: Path) ->
 
 def crunchbase_chip_company(companies_csv: Path) -> tuple[str, str]:
     """(name, homepage) of the first operating French semiconductor company of the synthetic
-    Crunchbase file (by permalink): the chip list names it too, spelled in capitals."""
+    Crunchbase file (by permalink): the chip list names it too, spelled in capitals. A small
+    sample without one falls back to any French, then any company with a homepage."""
     companies = pl.read_csv(companies_csv, infer_schema=False)
-    chosen = (
-        companies.filter(
-            pl.col("category_list").str.contains("Semiconductor")
-            & (pl.col("country_code") == "FRA")
-            & (pl.col("status") == "operating")
-            & pl.col("homepage_url").is_not_null()
-        )
-        .sort("permalink")
-        .row(0, named=True)
-    )
-    return chosen["name"], chosen["homepage_url"]
+    site = pl.col("homepage_url").is_not_null()
+    french = pl.col("country_code") == "FRA"
+    chip = pl.col("category_list").str.contains("Semiconductor") & french
+    for rule in (chip & (pl.col("status") == "operating") & site, french & site, site):
+        chosen = companies.filter(rule).sort("permalink")
+        if chosen.height:
+            row = chosen.row(0, named=True)
+            return row["name"], row["homepage_url"]
+    raise ValueError(f"{companies_csv}: no company with a homepage to list as a chip start-up")
 
 
 def write_current_sources(out: Path, reference_date: date, companies_csv: Path) -> dict[str, Path]:

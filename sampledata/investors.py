@@ -92,17 +92,28 @@ def _nexus_investors(
     return np.where((u >= p_fr) & (u < p_fr + p_ae), emirati, investor)
 
 
-def investments_table(
+def investment_edges(
     rng: np.random.Generator, comp: Companies, rounds: Rounds, investors: pl.Series
-) -> pl.DataFrame:
-    """One row per (round, investor), by company NAME; amount_usd is the round total."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """(round index, investor index) of every distinct investment, in round order."""
     r = np.repeat(np.arange(len(rounds)), _investor_counts(rng, rounds))
     company = rounds.company[r]
     late = (rounds.code[r] >= 2) | (rounds.kind[r] == RT["private_equity"])
     investor = _generic_investors(rng, investors.len(), comp.quality[company], late)
     investor = _nexus_investors(rng, comp, company, investor)
     edges = pl.DataFrame({"r": r, "i": investor}).unique(maintain_order=True)
-    r, investor = edges["r"].to_numpy(), edges["i"].to_numpy()
+    return edges["r"].to_numpy(), edges["i"].to_numpy()
+
+
+def investments_table(
+    rng: np.random.Generator,
+    comp: Companies,
+    rounds: Rounds,
+    investors: pl.Series,
+    edges: tuple[np.ndarray, np.ndarray],
+) -> pl.DataFrame:
+    """One row per (round, investor), by company NAME; amount_usd is the round total."""
+    r, investor = edges
     return pl.DataFrame(
         {
             "company_name": comp.name.gather(rounds.company[r]),
