@@ -6,7 +6,7 @@
 What is measured, on synthetic provider files of N companies (`sampledata.generate`, seed 42,
 written once to `data/bench/bulk-<N>/` or `data/bench/<N>/` and reused), in one of two formats:
 
-* `--format bulk` (the default): a Crunchbase bulk export (`data/sample/sources.bulk.yaml`'s
+* `--format bulk` (the default): a Crunchbase bulk export (`data/sample/sources.yaml`'s
   layout) of N organisations, about a third as many funding rounds and as many investments as
   organisations (3M organisations: ~1M rounds, ~3M investments, ~160k investors), plus the
   mapped partner files, fund-performance disclosures and the Epoch / current files. The universe
@@ -231,7 +231,7 @@ def ensure_data(companies: int, fmt: str = "bulk") -> Path:
     data/bench/bulk-<N>/ (bulk) or data/bench/<N>/ (2015)."""
 
     out = BENCH_DIR / (f"bulk-{companies}" if fmt == "bulk" else str(companies))
-    sources = out / ("sources.bulk.yaml" if fmt == "bulk" else "sources.yaml")
+    sources = out / ("sources.yaml" if fmt == "bulk" else "sources.crunchbase2015.yaml")
     if not sources.exists():
         started = time.perf_counter()
         args = ["--out", str(out), "--seed", str(SEED), "--companies", str(companies)]

@@ -8,7 +8,10 @@ import polars as pl
 from pipelines.runner import run_week  # noqa: F401  (re-exported for the tests)
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-SAMPLE_SOURCES = PROJECT_DIR / "data" / "sample" / "sources.yaml"
+# the bundled sample in the 2015 open-export format, which most tests were written against
+SAMPLE_SOURCES = PROJECT_DIR / "data" / "sample" / "sources.crunchbase2015.yaml"
+# the default sample (`make run`): a Crunchbase bulk export, mapped exports, fund performance
+DEFAULT_SAMPLE_SOURCES = PROJECT_DIR / "data" / "sample" / "sources.yaml"
 SHARED = PROJECT_DIR.parent / "shared" / "datasets"
 
 

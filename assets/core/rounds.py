@@ -44,10 +44,11 @@ FUNDING_ROUNDS = dg.AssetKey(["core", "funding_rounds"])
 FUNDING_ROUNDS_DESCRIPTION = """Every funding round keyed by `company_id`: the main rounds file
 plus every file delivered to the rounds drop folder (`staging.round_drops`), plus the closed
 primary rounds of Epoch AI's funding rounds (`staging.epoch_funding_rounds`), the rounds of a
-Crunchbase bulk export (`staging.bulk_funding_rounds`, joined by organisation uuid; for a company
-in both Crunchbase exports a bulk round replaces the 2015 round of the same day) and the rounds of
-mapped exports (`staging.mapped_rounds`, keys `mapped:`). A round delivered
-twice (same `round_key`) counts once, the latest delivery winning. Also writes
+Crunchbase bulk export (`staging.bulk_funding_rounds`, joined by organisation uuid) and the rounds
+of mapped exports (`staging.mapped_rounds`, keys `mapped:`). A round delivered twice (same
+`round_key`) counts once, the latest delivery winning; a company's round that two providers hold
+(same company, same day) counts once, from the first of: the bulk export, the 2015 export, Epoch
+AI, mapped exports. Also writes
 `core.company_exits`: dated acquisitions, IPOs (evidenced by the first post-IPO round, or the bulk
 export's IPOs) and the
 exits of the semiconductor start-ups list (`staging.chip_exits`, dated the last day of their year).

@@ -1,5 +1,5 @@
 """The bundled sample in today's provider formats: the Crunchbase bulk export, the mapped partner
-files and the fund-performance disclosures (data/sample/sources.bulk.yaml), all generated from
+files and the fund-performance disclosures (data/sample/sources.yaml), all generated from
 the same synthetic universe as the 2015-format files."""
 
 import filecmp
@@ -9,12 +9,12 @@ import polars as pl
 import pytest
 
 from sampledata.generate import generate
-from tests.helpers import SAMPLE_SOURCES
+from tests.helpers import DEFAULT_SAMPLE_SOURCES
 from transforms.ingest import raw_frame
 from transforms.mapped import mapped_raw_frame
 from transforms.sources import MAPPED_KINDS, SOURCE_KINDS, load_sources
 
-BULK_SOURCES = SAMPLE_SOURCES.parent / "sources.bulk.yaml"
+BULK_SOURCES = DEFAULT_SAMPLE_SOURCES
 BULK_KINDS = {k for k in SOURCE_KINDS if k.startswith("crunchbase_bulk.")}
 SHARED_COLUMNS = ("uuid", "name", "type", "permalink", "cb_url", "rank", "created_at", "updated_at")
 

@@ -11,8 +11,12 @@ from datetime import date
 import pytest
 
 from assets.core.assets import SQL_DIR as CORE_SQL
-from tests.transforms.test_bulk_investments import ORG, bulk_warehouse
+from assets.ingest.assets import MAPPED_TABLES
+from assets.staging.assets import STAGED
+from tests.transforms.test_bulk_investments import ORG, bulk_warehouse, stage_bulk
+from transforms.mapped import mapped_raw_frame
 from warehouse.sql import sql_text
+from warehouse.tables import write_frame
 
 CORE_TABLES = """
 CREATE TABLE core.companies AS SELECT * FROM (VALUES
@@ -44,6 +48,10 @@ CREATE TABLE staging.investor_edges AS SELECT * FROM (VALUES
 def con(tmp_path):
     c = bulk_warehouse(tmp_path)
     c.execute(CORE_TABLES.format(org=ORG))
+    for name, entity in MAPPED_TABLES.items():  # no mapped export: their empty staged tables
+        write_frame(c, f"raw.{name}", mapped_raw_frame(entity, ())[0])
+        stage_bulk(c, name, f"raw.{name}", tuple(STAGED[name][1]))
+    c.execute(sql_text("investment_edges", CORE_SQL))
     c.execute(sql_text("investments", CORE_SQL))
     c.execute(sql_text("investors", CORE_SQL))
     yield c

@@ -90,6 +90,15 @@ def bulk_warehouse(
         "CREATE TABLE ref.fx_rates AS SELECT DATE '2020-01-02' AS rate_date, 'USD' AS currency, "
         "1.1::DOUBLE AS units_per_eur"
     )
+    organizations = write_csv(
+        tmp_path / "organizations.csv", ["uuid", "name", "country_code"], [(ORG, "Lumen AI", "USA")]
+    )
+    stage_bulk(
+        con,
+        "bulk_organizations",
+        load_raw(con, "crunchbase_bulk.organizations", organizations),
+        ("country_code",),
+    )
     rounds = write_csv(
         tmp_path / "funding_rounds.csv",
         [
@@ -253,6 +262,7 @@ def test_undeclared_bulk_sources_stage_empty():
         "CREATE TABLE ref.fx_rates (rate_date DATE, currency VARCHAR, units_per_eur DOUBLE)"
     )
     for name, kind, countries in (
+        ("bulk_organizations", "crunchbase_bulk.organizations", ("country_code",)),
         ("bulk_funding_rounds", "crunchbase_bulk.funding_rounds", ()),
         ("bulk_investors", "crunchbase_bulk.investors", ("country_code",)),
         ("bulk_investments", "crunchbase_bulk.investments", ()),

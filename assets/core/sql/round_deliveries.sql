@@ -31,12 +31,21 @@ SELECT round_key, company_key, round_type, round_code, stage, stage_order, stage
        'mapped' AS _id_source
 FROM staging.mapped_rounds;
 
--- a company in both Crunchbase exports has its rounds in both: the bulk export's round (uuid key,
--- joined by its investments) stands for the 2015 round of the same company on the same day
-CREATE OR REPLACE TEMP VIEW _bulk_round_days AS
-SELECT DISTINCT s.company_id, b.funded_on
-FROM staging.bulk_funding_rounds AS b
-JOIN core.company_source_ids AS s ON s.source = 'crunchbase_bulk' AND s.source_key = b.company_key;
+-- The same round in two providers: a company's round on a day when a source of higher priority
+-- also has a round of that company is that source's round (the bulk export's uuid round, joined
+-- by its investments, stands for the 2015 round of the same day; a mapped export's copy of a
+-- round counts once). Priority: the bulk export, the 2015 export (and its drops), Epoch AI,
+-- mapped exports. Read from every delivery, so a refresh's narrower scope sees the same days.
+CREATE OR REPLACE TEMP VIEW _source_priority AS
+SELECT * FROM (VALUES ('crunchbase_bulk', 1), ('crunchbase', 2), ('epoch_funding_rounds', 3),
+                      ('mapped', 4)) AS t(_id_source, priority);
+
+CREATE OR REPLACE TEMP VIEW _shared_round_days AS
+SELECT s.company_id, d.funded_on, min(p.priority) AS best_priority
+FROM _deliveries AS d
+JOIN _source_priority AS p USING (_id_source)
+JOIN core.company_source_ids AS s ON s.source = d._id_source AND s.source_key = d.company_key
+GROUP BY ALL HAVING count(DISTINCT p.priority) > 1;
 
 CREATE OR REPLACE TEMP VIEW _scope AS SELECT * FROM _deliveries;
 
@@ -54,5 +63,7 @@ SELECT s.company_id, r.* EXCLUDE (_source_file, _source_row, _drop, _id_source),
        r._source_row, r._drop
 FROM latest AS r
 JOIN core.company_source_ids AS s ON s.source = r._id_source AND s.source_key = r.company_key
-WHERE r._id_source <> 'crunchbase'
-   OR NOT EXISTS (SELECT 1 FROM _bulk_round_days AS b WHERE b.company_id = s.company_id AND b.funded_on = r.funded_on);
+JOIN _source_priority AS p ON p._id_source = r._id_source
+WHERE NOT EXISTS (SELECT 1 FROM _shared_round_days AS b
+                  WHERE b.company_id = s.company_id AND b.funded_on = r.funded_on
+                    AND b.best_priority < p.priority);
