@@ -3,7 +3,8 @@ disclosures compiled into `commitments.csv.gz` (one row per LP and fund; money i
 IRR a fraction, net multiple = TVPI).
 
 The managers are investors of the synthetic universe and the funds those of the bulk export's
-`funds.csv` (same names), plus about a fifth of invented managers that match no investor. Each
+`funds.csv` (same names), plus invented managers that match no investor: three to five funds of the same vintage and
+strategy beside each of theirs, so every disclosed fund has peers to be ranked against. Each
 fund has one to four LPs (invented pension funds, see `vocabulary/bulk.yaml`), which report the
 same fund a little differently; `sub_strategy` is blank in about a third of the rows; the
 disclosures are dated at the two quarter ends before the reference date. Performance is better
@@ -62,7 +63,15 @@ def _disclosed_funds(
             "popular": popular,
         }
     )
-    m = max(6, k // 4)
+    strategies = vocabulary("bulk")["fund_sub_strategies"]
+    known = known.with_columns(
+        strategy=pl.Series(list(strategies)).gather(rng.integers(0, len(strategies), k))
+    )
+    # peers: invented managers' funds of the same vintage and strategy (3 to 5 per known fund),
+    # so each known fund is ranked among enough funds of its kind
+    peers = rng.integers(3, 6, k)
+    of = np.repeat(np.arange(k), peers)
+    m = of.size
     roots = pl.Series(ROOTS).gather(rng.integers(0, len(ROOTS), m))
     invented = pl.DataFrame(
         {
@@ -70,8 +79,9 @@ def _disclosed_funds(
             + " Capital Partners Fund "
             + pl.Series(rng.integers(1, 6, m)).cast(pl.String),
             "general_partner": roots + " Capital Management",
-            "vintage_year": rng.integers(2008, ref_year, m),
+            "vintage_year": known["vintage_year"].gather(of),
             "popular": rng.random(m) < 0.2,
+            "strategy": known["strategy"].gather(of),
         }
     )
     return pl.concat([known, invented])
@@ -83,7 +93,6 @@ def commitments_table(
     ref = date(1970, 1, 1) + timedelta(days=ref_day)
     fund = _disclosed_funds(rng, funds, pool, ref.year)
     lps = vocabulary("bulk")["limited_partners"]
-    strategies = vocabulary("bulk")["fund_sub_strategies"]
     nf = fund.height
     n_lp = rng.integers(1, 5, nf)
     f = np.repeat(np.arange(nf), n_lp)
@@ -97,7 +106,7 @@ def commitments_table(
     irr = np.where(age >= 2, tvpi ** (1 / np.maximum(age - 1, 1)) - 1, np.nan)
     early, late = _quarter_ends(ref)
     lp_names = pl.Series([n for n, _ in lps]).gather(lp)
-    strategy = pl.Series(list(strategies)).gather(rng.integers(0, len(strategies), f.size))
+    strategy = fund["strategy"].gather(f)  # a fund's strategy; an LP may leave it blank
     blank_strategy = np.flatnonzero(rng.random(f.size) < 0.33)
     asset = np.where(strategy.str.contains("Venture|Early").to_numpy(), 1, 0)
     table = pl.DataFrame(

@@ -16,7 +16,7 @@ from models.investors import (
 )
 from models.lanes import lane_counts, lane_report, lanes_markdown, short_lanes
 from models.reasons import fund_shortlist_reason, investor_scores_reason
-from models.track_record import lp_features_as_of, with_lp_features
+from models.track_record import TRACK_RECORD_COLUMNS, lp_features_as_of, with_lp_features
 from transforms.investors import investor_features_as_of, load_investor_scoring
 from transforms.reference import eur_per_usd_as_of
 from transforms.sources import load_sources
@@ -60,19 +60,7 @@ FIGURES = [
 ]
 # the LP view: the manager's disclosed track record and fund raises as of the week
 LP_FIGURES = [
-    "n_disclosed_funds",
-    "n_ranked_funds",
-    "n_top_quartile_tvpi",
-    "n_ranked_tvpi",
-    "best_tvpi_quartile",
-    "median_tvpi_quartile",
-    "share_top_quartile_tvpi",
-    "n_top_quartile_irr",
-    "n_ranked_irr",
-    "best_irr_quartile",
-    "median_irr_quartile",
-    "share_top_quartile_irr",
-    "latest_vintage",
+    *(c for c in TRACK_RECORD_COLUMNS if c != "track_record_points"),
     "n_funds_raised",
     "latest_fund_on",
     "latest_fund_name",
