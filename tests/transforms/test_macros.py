@@ -185,13 +185,27 @@ def test_parse_scaled_amount_of_blank_is_null(con):
         ("03/2021", date(2021, 3, 1)),
         ("Mar 2021", date(2021, 3, 1)),
         ("March 2021", date(2021, 3, 1)),
-        ("11/29/2024", date(2024, 11, 29)),
         ("13/2021", None),
         ("soon", None),
     ],
 )
 def test_parse_date_mapped(con, text, expected):
-    assert one(con, "SELECT parse_date_mapped(?)", text) == expected
+    for dayfirst in (True, False):
+        assert one(con, "SELECT parse_date_mapped(?, ?)", text, dayfirst) == expected
+
+
+def test_a_mapped_date_reads_in_its_file_s_order(con):
+    assert one(con, "SELECT parse_date_mapped(?, true)", "05/03/2021") == date(2021, 3, 5)
+    assert one(con, "SELECT parse_date_mapped(?, false)", "05/03/2021") == date(2021, 5, 3)
+    assert one(con, "SELECT parse_date_mapped(?, false)", "11/29/2024") == date(2024, 11, 29)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("17/04/2025", True), ("04/17/2025", False), ("05.03.2021", None), ("2021-03-05", None)],
+)
+def test_a_date_proves_its_order_or_not(con, text, expected):
+    assert one(con, "SELECT mapped_day_first(?)", text) is expected
 
 
 def test_split_names_drops_blanks_and_bare_legal_suffixes(con):

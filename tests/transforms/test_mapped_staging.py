@@ -23,10 +23,9 @@ LOAD_DAY = date(2026, 11, 4)
 USD_PER_EUR = {date(2022, 1, 3): 1.13, date(2023, 1, 2): 1.07, date(2024, 6, 3): 1.08}
 
 
-@pytest.fixture(scope="module")
-def staged(tmp_path_factory) -> SimpleNamespace:
-    folder = tmp_path_factory.mktemp("mapped")
-    items = write_mapped_exports(folder)
+def stage_mapped(folder, items: list[dict]) -> tuple[duckdb.DuckDBPyConnection, dict]:
+    """An in-memory warehouse with the mapped exports `items` (sources-YAML items, files in
+    `folder`) staged as the staged assets do; the staging counts by table."""
     (folder / "sources.yaml").write_text(yaml.safe_dump({"mapped_exports": items}))
     sources = load_sources(folder / "sources.yaml")
     con = duckdb.connect()
@@ -52,8 +51,41 @@ def staged(tmp_path_factory) -> SimpleNamespace:
             con, name, raw_table, sql_text(name, SQL_DIR), f"staging.{name}", LOAD_DAY
         )
         name_file_columns(con, name, sources.mapped_of(entity))  # as the staged asset does
+    return con, counts
+
+
+@pytest.fixture(scope="module")
+def staged(tmp_path_factory) -> SimpleNamespace:
+    folder = tmp_path_factory.mktemp("mapped")
+    con, counts = stage_mapped(folder, write_mapped_exports(folder))
     yield SimpleNamespace(con=con, counts=counts)
     con.close()
+
+
+def test_each_file_reads_its_dates_in_the_order_they_prove(tmp_path):
+    # a European file proves day first (17/04), an American one month first (04/17); a file
+    # that proves neither reads day first; each file's 05/03 follows its own order
+    files = {
+        "eu.csv": "CO,DATE\nLumen AI,17/04/2025\nLumen AI,05/03/2025\n",
+        "us.csv": "CO,DATE\nRive Pay,04/17/2025\nRive Pay,05/03/2025\n",
+        "any.csv": "CO,DATE\nOryx Chips,05/03/2025\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    items = [
+        {"file": name, "entity": "rounds", "columns": {"company": "CO", "announced_on": "DATE"}}
+        for name in files
+    ]
+    con, counts = stage_mapped(tmp_path, items)
+    assert counts["mapped_rounds"]["rows_staged"] == 5
+    days = con.sql(
+        "SELECT company_key, list_sort(list(funded_on)) FROM staging.mapped_rounds GROUP BY 1"
+    ).fetchall()
+    assert dict(days) == {
+        "lumen ai": [date(2025, 3, 5), date(2025, 4, 17)],
+        "rive pay": [date(2025, 4, 17), date(2025, 5, 3)],
+        "oryx chips": [date(2025, 3, 5)],
+    }
 
 
 def _rows(con, table: str, key: str) -> dict:

@@ -131,13 +131,24 @@ CREATE OR REPLACE MACRO parse_scaled_amount(s) AS (
     )[1] END
 );
 
--- A date of a mapped export: any `parse_date_any` format (month first when ambiguous, as in US
--- exports; cells of an Excel workbook arrive as ISO dates), else a month and year ("03/2021",
--- "Mar 2021", "March 2021": the first of the month).
-CREATE OR REPLACE MACRO parse_date_mapped(s) AS (
-    coalesce(parse_date_any(s, false),
+-- A date of a mapped export: any `parse_date_any` format (`dayfirst`, a constant: 05/03/2021 is
+-- the 5th of March, else May 3rd; the file's order is decided by `mapped_day_first`; cells of an Excel
+-- workbook arrive as ISO dates), else a month and year ("03/2021", "Mar 2021", "March 2021": the
+-- first of the month).
+CREATE OR REPLACE MACRO parse_date_mapped(s, dayfirst) AS (
+    coalesce(parse_date_any(s, dayfirst),
              CASE WHEN length(trim(s)) <= 20
                   THEN try_strptime(lower(trim(regexp_replace(s, '[\s\pZ]+', ' ', 'g'))), ['%m/%Y', '%m-%Y', '%b %Y', '%B %Y'])::DATE END)
+);
+
+-- Whether a date written nn/nn/yyyy (or with - or .) reads day first: true when its first number
+-- cannot be a month (13-31), false when its second cannot (13-31), NULL when both can. A file's
+-- order is the one its dates prove (`bool_or` over its rows), day first when none does: the
+-- European order of the providers a France-UAE desk reads.
+CREATE OR REPLACE MACRO mapped_day_first(s) AS (
+    CASE WHEN regexp_matches(trim(coalesce(s, '')), '^(1[3-9]|2[0-9]|3[01])[/.-][0-9]{1,2}[/.-][0-9]{2,4}$') THEN true
+         WHEN regexp_matches(trim(coalesce(s, '')), '^[0-9]{1,2}[/.-](1[3-9]|2[0-9]|3[01])[/.-][0-9]{2,4}$') THEN false
+    END
 );
 
 -- A list of names written in one cell ("Partech, Eurazeo; Daphni | BPI"): split on , ; | and

@@ -5,7 +5,11 @@
 -- date, else NULL. Amount and currency are read as in mapped_rounds.sql (the
 -- round's size, in EUR and USD at the ECB rate of the date). is_lead: true/yes/y/1/x/lead or
 -- false/no/n/0 (blank: false); anything else NULL with a value issue.
-WITH by_id AS (
+-- each file's date order: the one its dates prove (macro mapped_day_first), else day first
+WITH date_order AS (
+    SELECT _source_file, coalesce(bool_or(mapped_day_first(announced_on)), true) AS dayfirst
+    FROM query_table($raw_table) GROUP BY _source_file
+), by_id AS (
     SELECT provider_id, any_value(company_key) AS company_key
     FROM staging.mapped_companies WHERE provider_id IS NOT NULL
     GROUP BY provider_id HAVING count(*) = 1
@@ -17,7 +21,8 @@ WITH by_id AS (
         r.*,
         coalesce(i.company_key, norm_name(r.company))                      AS company_key,
         norm_name(r.investor)                                               AS investor_name_norm,
-        plausible_date(parse_date_mapped(r.announced_on), $max_day)         AS funded_on,
+        plausible_date(CASE WHEN o.dayfirst THEN parse_date_mapped(r.announced_on, true)
+                            ELSE parse_date_mapped(r.announced_on, false) END, $max_day) AS funded_on,
         norm_stage(r.stage)                                                 AS stage_text,
         parse_scaled_amount(r.amount)                                       AS parsed,
         CASE trim(r.currency) WHEN '€' THEN 'EUR' WHEN '$' THEN 'USD' WHEN '£' THEN 'GBP'
@@ -26,6 +31,7 @@ WITH by_id AS (
              WHEN lower(trim(coalesce(r.is_lead, ''))) IN ('false', 'f', 'no', 'n', '0', '') THEN false END AS lead_flag
     FROM query_table($raw_table) AS r
     LEFT JOIN by_id AS i ON i.provider_id = nullif(trim(r.company_id), '')
+    LEFT JOIN date_order AS o USING (_source_file)
 ), priced AS (
     SELECT t.*,
            CASE t.parsed.sign WHEN '€' THEN 'EUR' WHEN '$' THEN 'USD' WHEN '£' THEN 'GBP' END AS sign_currency,

@@ -10,7 +10,11 @@
 -- the currency, or a currency the ECB does not quote: amounts NULL and a value issue.
 -- Stage: the provider's text through `mapped_stages:` of config/stages.yaml (normalised), or
 -- "Series <letter>[digit | extension]" through `venture_codes:`; else undisclosed and an issue.
-WITH by_id AS (
+-- each file's date order: the one its dates prove (macro mapped_day_first), else day first
+WITH date_order AS (
+    SELECT _source_file, coalesce(bool_or(mapped_day_first(announced_on)), true) AS dayfirst
+    FROM query_table($raw_table) GROUP BY _source_file
+), by_id AS (
     SELECT provider_id, any_value(company_key) AS company_key
     FROM staging.mapped_companies WHERE provider_id IS NOT NULL
     GROUP BY provider_id HAVING count(*) = 1
@@ -18,7 +22,8 @@ WITH by_id AS (
     SELECT
         r.*,
         coalesce(i.company_key, norm_name(r.company))                      AS company_key,
-        plausible_date(parse_date_mapped(r.announced_on), $max_day)         AS funded_on,
+        plausible_date(CASE WHEN o.dayfirst THEN parse_date_mapped(r.announced_on, true)
+                            ELSE parse_date_mapped(r.announced_on, false) END, $max_day) AS funded_on,
         norm_stage(r.stage)                                                 AS stage_text,
         upper(nullif(regexp_extract(norm_stage(r.stage),
               '^series ([a-z])( ?[0-9]+| extension| ext| bridge| ii| iii| plus)?$', 1), '')) AS series_code,
@@ -27,6 +32,7 @@ WITH by_id AS (
              ELSE nullif(upper(trim(r.currency)), '') END                   AS currency_given
     FROM query_table($raw_table) AS r
     LEFT JOIN by_id AS i ON i.provider_id = nullif(trim(r.company_id), '')
+    LEFT JOIN date_order AS o USING (_source_file)
 ), priced AS (
     SELECT t.*,
            CASE t.parsed.sign WHEN '€' THEN 'EUR' WHEN '$' THEN 'USD' WHEN '£' THEN 'GBP' END AS sign_currency,
