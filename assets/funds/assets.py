@@ -26,8 +26,10 @@ TRACK_RECORD = "marts.manager_track_record"
 FUND_PERFORMANCE_DESCRIPTION = """One row per fund a limited partner disclosed (and report date):
 fund, manager, vintage, strategy (sub-strategy, else asset class), net IRR (a fraction), TVPI,
 DPI, the report date (`as_of`) and the LP (`source`, `source_url`). `investor_id` is the investor
-of the manager's normalised name in `core.investors`, NULL when none: metadata
-`manager_match_rate` is the share of distinct managers matched. Only disclosures dated on or
+the manager names in `core.investors`, NULL when none: the one of the same normalised name
+(`manager_match` `name`), else the one named like it plus or minus trailing generic words
+("Lightspeed" / "Lightspeed Venture Partners": `name+generic words`), when exactly one is;
+metadata `manager_match_rate` is the share of distinct managers matched. Only disclosures dated on or
 before a week's as_of are read by that week's scores."""
 FUNDS_DESCRIPTION = """Fund raises by investor (Crunchbase bulk `funds.csv`): fund name, announced
 date, vintage (its year), size in USD and EUR (ECB rate of the day). `investor_id` is the
@@ -53,7 +55,7 @@ def manager_match(con) -> tuple[int, int]:
     ),
 )
 def fund_performance(warehouse: Warehouse) -> Iterator[dg.MaterializeResult]:
-    """Disclosed fund performance, each manager matched to an investor by normalised name."""
+    """Disclosed fund performance, each manager matched to an investor by name."""
     with warehouse.connect() as con:
         con.execute(sql_text("fund_performance", SQL_DIR))
         matched, total = manager_match(con)

@@ -126,3 +126,29 @@ def test_lp_features_read_only_what_is_dated_by_as_of(con):
     latest = after.filter(pl.col("n_funds_raised") == 2)["latest_fund_on"].to_list()
     assert latest == [date(2025, 10, 1)]
     assert lp_features_as_of(con, date(2019, 1, 1), CONFIG).is_empty()
+
+
+def test_a_manager_named_with_or_without_generic_words_is_its_investor(con):
+    # investors "Lightspeed Venture Partners", "Tailwind Capital", "Boston Capital Ventures" and
+    # two "Sierra ..." firms; managers as LPs write them
+    con.execute(
+        "CREATE OR REPLACE TABLE core.investors AS SELECT investor_id(n) AS investor_id, "
+        "n AS name_norm FROM (VALUES ('lightspeed venture partners'), ('tailwind capital'), "
+        "('boston capital ventures'), ('sierra ventures'), ('sierra capital')) AS t(n)"
+    )
+    managers = ["Lightspeed", "Tailwind Capital Partners", "Boston Ventures", "Sierra", "Kim"]
+    rows = [disclosure("CalPERS", m, f"{m} I", 2016, 1.5, 0.1, date(2025, 3, 31)) for m in managers]
+    frame = pl.DataFrame(rows).with_columns(pl.int_range(1, pl.len() + 1).alias("_source_row"))
+    table(con, "staging.fund_performance", frame)
+    con.execute(sql_text("fund_performance", SQL_DIR))
+    matched = dict(
+        con.sql(
+            "SELECT f.manager, i.name_norm || ' / ' || f.manager_match FROM core.fund_performance f "
+            "JOIN core.investors i USING (investor_id)"
+        ).fetchall()
+    )
+    assert matched == {
+        "Lightspeed": "lightspeed venture partners / name+generic words",
+        "Tailwind Capital Partners": "tailwind capital / name+generic words",
+    }  # Boston Ventures is not Boston Capital Ventures; Sierra is two firms; Kim is too short
+    assert manager_match(con) == (2, 5)
