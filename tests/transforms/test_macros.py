@@ -219,3 +219,10 @@ def test_norm_stage_matches_the_python_normalisation(con, text):
     from transforms.reference import norm_stage_text
 
     assert one(con, "SELECT norm_stage(?)", text) == norm_stage_text(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [(" € ", "EUR"), ("$", "USD"), ("£", "GBP"), ("EUR", None), (None, None)]
+)
+def test_currency_of_sign(con, text, expected):
+    assert one(con, "SELECT currency_of_sign(?)", text) == expected

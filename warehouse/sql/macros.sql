@@ -131,6 +131,11 @@ CREATE OR REPLACE MACRO parse_scaled_amount(s) AS (
     )[1] END
 );
 
+-- The currency a sign stands for (€, $, £; the text of an amount or a currency cell), else NULL.
+CREATE OR REPLACE MACRO currency_of_sign(s) AS (
+    CASE trim(s) WHEN '€' THEN 'EUR' WHEN '$' THEN 'USD' WHEN '£' THEN 'GBP' END
+);
+
 -- A date of a mapped export: any `parse_date_any` format (`dayfirst`, a constant: 05/03/2021 is
 -- the 5th of March, else May 3rd; the file's order is decided by `mapped_day_first`; cells of an Excel
 -- workbook arrive as ISO dates), else a month and year ("03/2021", "Mar 2021", "March 2021": the

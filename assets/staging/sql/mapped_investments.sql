@@ -25,8 +25,7 @@ WITH date_order AS (
                             ELSE parse_date_mapped(r.announced_on, false) END, $max_day) AS funded_on,
         norm_stage(r.stage)                                                 AS stage_text,
         parse_scaled_amount(r.amount)                                       AS parsed,
-        CASE trim(r.currency) WHEN '€' THEN 'EUR' WHEN '$' THEN 'USD' WHEN '£' THEN 'GBP'
-             ELSE nullif(upper(trim(r.currency)), '') END                   AS currency_given,
+        coalesce(currency_of_sign(r.currency), nullif(upper(trim(r.currency)), '')) AS currency_given,
         CASE WHEN lower(trim(coalesce(r.is_lead, ''))) IN ('true', 't', 'yes', 'y', '1', 'x', 'lead', 'lead investor') THEN true
              WHEN lower(trim(coalesce(r.is_lead, ''))) IN ('false', 'f', 'no', 'n', '0', '') THEN false END AS lead_flag
     FROM query_table($raw_table) AS r
@@ -34,9 +33,8 @@ WITH date_order AS (
     LEFT JOIN date_order AS o USING (_source_file)
 ), priced AS (
     SELECT t.*,
-           CASE t.parsed.sign WHEN '€' THEN 'EUR' WHEN '$' THEN 'USD' WHEN '£' THEN 'GBP' END AS sign_currency,
-           coalesce(t.currency_given, t.default_currency,
-                    CASE t.parsed.sign WHEN '€' THEN 'EUR' WHEN '$' THEN 'USD' WHEN '£' THEN 'GBP' END,
+           currency_of_sign(t.parsed.sign)                                  AS sign_currency,
+           coalesce(t.currency_given, t.default_currency, currency_of_sign(t.parsed.sign),
                     'USD')                                                  AS currency_code,
            plausible_amount(t.parsed.value * coalesce(t.parsed.scale, try_cast(t.amount_unit AS DOUBLE), 1)) AS amount_local
     FROM typed AS t

@@ -28,16 +28,14 @@ WITH date_order AS (
         upper(nullif(regexp_extract(norm_stage(r.stage),
               '^series ([a-z])( ?[0-9]+| extension| ext| bridge| ii| iii| plus)?$', 1), '')) AS series_code,
         parse_scaled_amount(r.amount)                                       AS parsed,
-        CASE trim(r.currency) WHEN '€' THEN 'EUR' WHEN '$' THEN 'USD' WHEN '£' THEN 'GBP'
-             ELSE nullif(upper(trim(r.currency)), '') END                   AS currency_given
+        coalesce(currency_of_sign(r.currency), nullif(upper(trim(r.currency)), '')) AS currency_given
     FROM query_table($raw_table) AS r
     LEFT JOIN by_id AS i ON i.provider_id = nullif(trim(r.company_id), '')
     LEFT JOIN date_order AS o USING (_source_file)
 ), priced AS (
     SELECT t.*,
-           CASE t.parsed.sign WHEN '€' THEN 'EUR' WHEN '$' THEN 'USD' WHEN '£' THEN 'GBP' END AS sign_currency,
-           coalesce(t.currency_given, t.default_currency,
-                    CASE t.parsed.sign WHEN '€' THEN 'EUR' WHEN '$' THEN 'USD' WHEN '£' THEN 'GBP' END,
+           currency_of_sign(t.parsed.sign)                                  AS sign_currency,
+           coalesce(t.currency_given, t.default_currency, currency_of_sign(t.parsed.sign),
                     'USD')                                                  AS currency_code,
            plausible_amount(t.parsed.value * coalesce(t.parsed.scale, try_cast(t.amount_unit AS DOUBLE), 1)) AS amount_local
     FROM typed AS t
