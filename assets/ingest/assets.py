@@ -8,7 +8,7 @@ import dagster as dg
 
 from transforms.ingest import load_raw
 from transforms.mapped import mapped_raw_frame
-from transforms.readers import SourceFileError
+from transforms.readers import ReadReport, SourceFileError
 from transforms.reference import ecb_history_bytes, fx_rates_long
 from transforms.sources import (
     MAPPED_KINDS,
@@ -53,6 +53,11 @@ def declared_sources(settings: DealflowSettings) -> Sources:
         raise dg.Failure(str(exc)) from exc
 
 
+def read_notes(report: ReadReport) -> dg.MetadataValue:
+    """What the reader noticed (schema drift, encoding, malformed records), as a list for the UI."""
+    return dg.MetadataValue.md("\n".join(f"- {n}" for n in report.notes) or "_(none)_")
+
+
 def _raw_asset(name: str, kind_key: str) -> dg.AssetsDefinition:
     kind = SOURCE_KINDS[kind_key]
 
@@ -83,9 +88,7 @@ def _raw_asset(name: str, kind_key: str) -> dg.AssetsDefinition:
                 delimiter=repr(report.delimiter),
                 malformed_records=report.malformed_records,
                 **({"attribution": kind.attribution} if kind.attribution else {}),
-                read_notes=dg.MetadataValue.md(
-                    "\n".join(f"- {n}" for n in report.notes) or "_(none)_"
-                ),
+                read_notes=read_notes(report),
             )
         return dg.MaterializeResult(metadata=meta)
 
@@ -121,9 +124,7 @@ def _mapped_asset(name: str, entity: str) -> dg.AssetsDefinition:
                     "\n".join(f"- `{e.file}`: {e.columns}" for e in exports) or "(not declared)"
                 ),
                 malformed_records=report.malformed_records,
-                read_notes=dg.MetadataValue.md(
-                    "\n".join(f"- {n}" for n in report.notes) or "_(none)_"
-                ),
+                read_notes=read_notes(report),
             )
         return dg.MaterializeResult(metadata=meta)
 
